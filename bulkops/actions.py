@@ -1,0 +1,175 @@
+"""One library function per command. The CLI parses, calls one of these, renders the result
+and picks the exit code; these never print or exit.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bulkops.config import report_path_for
+from bulkops.errors import OutputError, UsageError
+from bulkops.io.reportbook import write_report_workbook
+from bulkops.io.tables import Workbook, open_workbook
+from bulkops.io.templates import column_note, write_csv_template, write_template
+from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
+from bulkops.resources.schema import MISSING, Resource
+from bulkops.validation import Report, drain, validate_sheet
+from bulkops.validation.columns import ACTION_LABEL
+
+__all__ = [
+    "catalogue",
+    "select_sheets",
+    "template",
+    "validate",
+]
+
+#: Sheets bulkops writes itself (templates, reports, results); never read as data.
+_OWN_SHEETS = frozenset({"instructions", "problems", "summary"})
+
+
+def catalogue(resource: str | None = None) -> list[dict[str, Any]]:
+    """The column catalogue of one resource (or all), as `bulkops resources --json` prints."""
+    chosen = [get_resource(resource)] if resource else list(RESOURCES.values())
+    return [_describe(r) for r in chosen]
+
+
+def _describe(resource: Resource) -> dict[str, Any]:
+    columns: list[dict[str, Any]] = [
+        {
+            "label": ACTION_LABEL,
+            "path": None,
+            "type": "choice",
+            "required": [],
+            "enum": list(resource.actions),
+            "description": "What to do with the row; blank means " + resource.default_action,
+            "example": resource.default_action,
+            "default": resource.default_action,
+        }
+    ]
+    for column in resource.all_columns:
+        columns.append(
+            {
+                "label": column.label,
+                "path": column.path,
+                "type": column.type_name,
+                "required": [a for a in resource.actions if a in column.required],
+                "enum": list(column.choices) if column.choices else None,
+                "description": column.description,
+                "example": column.example,
+                "default": None if column.default is MISSING else column.default,
+                "note": column_note(resource, column),
+            }
+        )
+    return {
+        "resource": resource.name,
+        "sheet": resource.sheet,
+        "title": resource.title,
+        "actions": list(resource.actions),
+        "default_action": resource.default_action,
+        "natural_key": list(resource.key_paths),
+        "columns": columns,
+    }
+
+
+def template(resource: str, out: str | Path | None = None, *, as_csv: bool = False) -> Path:
+    """Write the blank template of `resource`; `out` may be a file or a folder (an existing
+    one, or a path ending in '/')."""
+    chosen = get_resource(resource)
+    suffix = ".csv" if as_csv else ".xlsx"
+    name = chosen.name + suffix
+    target = Path(name) if out is None else Path(out)
+    if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
+        target = target / name
+    try:
+        if as_csv:
+            return write_csv_template(chosen, target)
+        return write_template(chosen, target)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
+
+
+
+def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple[str, Resource]]:
+    """The resource sheets of a workbook: named after a resource, or the one sheet there is
+    when `resource` is given. A CSV file's one sheet is named after the file."""
+    forced = get_resource(resource) if resource else None
+    data_sheets = [s for s in workbook.sheet_names if s.strip().lower() not in _OWN_SHEETS]
+    found: list[tuple[str, Resource]] = []
+    for name in data_sheets:
+        matched = resource_for_sheet(name)
+        if matched is not None and (forced is None or matched is forced):
+            found.append((name, matched))
+    if found:
+        return found
+    if forced is not None and len(data_sheets) == 1:
+        return [(data_sheets[0], forced)]
+    names = ", ".join(f"'{s}'" for s in workbook.sheet_names)
+    known = ", ".join(r.sheet for r in RESOURCES.values())
+    if forced is not None:
+        raise UsageError(
+            f"{workbook.path}: no sheet named '{forced.sheet}' (sheets: {names}); rename the "
+            "sheet, or keep only one data sheet"
+        )
+    what = "file" if workbook.format == "csv" else "workbook"
+    fix = (
+        f"name the file after its resource (e.g. {next(iter(RESOURCES))}.csv)"
+        if workbook.format == "csv"
+        else f"name the sheet after its resource ({known})"
+    )
+    raise UsageError(
+        f"{workbook.path}: cannot tell which resource this {what} holds (sheets: {names}); "
+        f"{fix}, or pass --resource"
+    )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Validation makes many short-lived objects; the cyclic GC walking them costs 2-3x
+    # (perf-notes.md). Nothing here makes reference cycles worth collecting mid-batch.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def validate(
+    path: str | Path,
+    *,
+    resource: str | None = None,
+    report: Path | None = None,
+    write_report: bool = True,
+    encoding: str | None = None,
+) -> Report:
+    """Validate every resource sheet of a file.
+
+    The report workbook is written to `report` when given, else beside the input when there
+    are problems (unless `write_report` is False).
+    """
+    path = Path(path)
+    workbook = open_workbook(path, encoding=encoding)
+    try:
+        sheets = select_sheets(workbook, resource)
+        result = Report(path=path, sheets=[])
+        with _collector_paused():
+            for name, chosen in sheets:
+                validation = validate_sheet(chosen, workbook.sheet(name))
+                drain(validation)
+                result.sheets.append(validation.report)
+    finally:
+        workbook.close()
+    target = report if report is not None else report_path_for(path)
+    if report is not None or (write_report and result.problems):
+        if target.resolve() == path.resolve():
+            raise UsageError(f"{target}: the report would overwrite the input; choose another -o")
+        try:
+            result.report_path = write_report_workbook(result, target, encoding=encoding)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write the report ({exc.strerror})") from None
+    return result

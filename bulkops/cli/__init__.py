@@ -1,0 +1,69 @@
+"""The `bulkops` command line. Each command lives in its own module; this one builds the app
+and turns every error into one line on stderr and an exit code (0 ok, 1 problems, 2 could
+not start). Nothing below `bulkops.cli` prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from bulkops.cli import resources, template, validate
+from bulkops.errors import BulkopsError
+
+__all__ = ["app", "main"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_ABORTED = 2
+
+app = typer.Typer(
+    name="bulkops",
+    help="Spreadsheets in, safe bulk operations against the Convirza V3 API out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("resources")(resources.command)
+app.command("template")(template.command)
+app.command("validate")(validate.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (the console script exits with it)."""
+    try:
+        # standalone_mode=False: click returns a typer.Exit's code instead of exiting
+        code = app(args=argv, prog_name="bulkops", standalone_mode=False)
+    except BulkopsError as error:
+        print(f"bulkops: error: {error}", file=sys.stderr)
+        return EXIT_ABORTED
+    except KeyboardInterrupt:
+        print("bulkops: interrupted", file=sys.stderr)
+        return 130
+    except typer.Abort:
+        print("bulkops: aborted", file=sys.stderr)
+        return EXIT_ABORTED
+    except typer.TyperException as error:  # usage errors: click's message and usage line
+        show = getattr(error, "show", None)
+        if show is not None:
+            show()
+        else:
+            print(f"bulkops: error: {error}", file=sys.stderr)
+        return EXIT_ABORTED
+    except Exception as error:  # the promise is one line, never a traceback
+        if os.environ.get("BULKOPS_DEBUG"):
+            raise
+        print(
+            f"bulkops: internal error: {type(error).__name__}: {error} "
+            "(this is a bug in bulkops; set BULKOPS_DEBUG=1 to see where, and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_ABORTED
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def run() -> None:  # pragma: no cover - the console script
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""`bulkops template RESOURCE [-o PATH] [--csv]`: a blank template to fill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bulkops import actions
+from bulkops.resources import RESOURCES
+
+__all__ = ["command"]
+
+
+def command(
+    resource: Annotated[
+        str | None, typer.Argument(help="The resource, e.g. routes.", show_default=False)
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("-o", "--output", help="File or folder to write.")
+    ] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write a CSV instead of .xlsx.")] = False,
+    every: Annotated[
+        bool, typer.Option("--all", help="Write every resource's template (xlsx and csv).")
+    ] = False,
+) -> None:
+    """Write a blank template: header notes, dropdowns, an example row, Instructions."""
+    if every:
+        folder = Path(out or "templates")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in RESOURCES:
+            for csv_form in (False, True):
+                written = actions.template(name, folder, as_csv=csv_form)
+                typer.echo(f"wrote {written}")
+        return
+    if resource is None:
+        raise typer.BadParameter("name a resource (e.g. routes), or pass --all")
+    written = actions.template(resource, out, as_csv=as_csv)
+    typer.echo(f"wrote {written}")

@@ -1,0 +1,151 @@
+"""Spreadsheets in: an .xlsx or .csv file -> sheets of raw rows that keep their provenance.
+
+The format is decided by the file's content, not its name. Values are handed over raw
+(calamine's floats, csv's strings); `bulkops.validation.cells` normalises them, once.
+Row numbers are the Excel row numbers the user sees; column indexes are 0-based from A.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from bulkops.errors import EmptyInput, InputError, UnsupportedFormat
+
+__all__ = ["Sheet", "Workbook", "detect_format", "open_workbook"]
+
+Format = Literal["xlsx", "csv"]
+
+_ZIP = b"PK\x03\x04"
+_EMPTY_ZIP = b"PK\x05\x06"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SAVE_AS = "open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'"
+
+
+@dataclass
+class Sheet:
+    """One sheet: its header row and an iterator over the data rows below it.
+
+    `rows` yields `(excel_row_number, values)` where `values[i]` is the cell in column
+    `first_column + i`. `unvalued_formulas` holds (row, column index) of formulas saved
+    without a result (the reader sees them as blank).
+    """
+
+    name: str
+    header: list[Any]
+    header_row: int
+    first_column: int
+    rows: Iterator[tuple[int, list[Any]]]
+    unvalued_formulas: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+
+@dataclass
+class Workbook:
+    """An opened input file: its format and sheet names; `sheet()` reads one sheet."""
+
+    path: Path
+    format: Format
+    sheet_names: list[str]
+    hidden_sheets: frozenset[str]
+    _reader: Any
+
+    def sheet(self, name: str) -> Sheet:
+        result: Sheet = self._reader.sheet(name)
+        return result
+
+    def close(self) -> None:
+        close = getattr(self._reader, "close", None)
+        if close is not None:
+            close()
+
+
+def detect_format(path: Path) -> Format:
+    """'xlsx' or 'csv' from the first bytes; a clear InputError for everything else."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a spreadsheet") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not head:
+        raise EmptyInput(f"{path}: the file is empty (0 bytes)")
+    if head.startswith(_ZIP):
+        return _check_zip(path)
+    if head.startswith(_EMPTY_ZIP):
+        raise InputError(f"{path}: the workbook is damaged (an empty zip); {_SAVE_AS} again")
+    if head.startswith(_OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in _read_all(path):
+            raise UnsupportedFormat(
+                f"{path}: the workbook is password-protected; remove the password "
+                "(File > Info > Protect Workbook) and save it as .xlsx"
+            )
+        raise UnsupportedFormat(
+            f"{path}: this is a legacy Excel 97-2003 (.xls) file; {_SAVE_AS}"
+        )
+    if _looks_like_text(head):
+        return "csv"
+    raise UnsupportedFormat(
+        f"{path}: not a spreadsheet (neither an .xlsx workbook nor a CSV text file)"
+    )
+
+
+def _read_all(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 with a byte-order mark
+    return b"\x00" not in head
+
+
+def _check_zip(path: Path) -> Format:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                if "content.xml" in names:
+                    raise UnsupportedFormat(
+                        f"{path}: this is an OpenDocument spreadsheet; {_SAVE_AS}"
+                    )
+                if "word/document.xml" in names:
+                    raise UnsupportedFormat(f"{path}: this is a Word document, not a workbook")
+                raise UnsupportedFormat(f"{path}: a zip file, but not an Excel workbook")
+            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except zipfile.BadZipFile:
+        raise InputError(
+            f"{path}: the workbook is damaged (not a readable zip); {_SAVE_AS} again"
+        ) from None
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in types:
+        raise UnsupportedFormat(
+            f"{path}: this is a macro-enabled workbook (.xlsm), which bulkops does not open; "
+            f"{_SAVE_AS} (macros are dropped)"
+        )
+    return "xlsx"
+
+
+def open_workbook(path: str | Path, *, encoding: str | None = None) -> Workbook:
+    """Open an input file by its content; `encoding` applies to CSV files only."""
+    from bulkops.io import csvfile, xlsx  # local: each pulls in its own reader
+
+    path = Path(path)
+    kind = detect_format(path)
+    if kind == "xlsx":
+        reader: Any = xlsx.XlsxReader(path)
+    else:
+        reader = csvfile.CsvReader(path, encoding=encoding)
+    return Workbook(
+        path=path,
+        format=kind,
+        sheet_names=reader.sheet_names,
+        hidden_sheets=frozenset(reader.hidden_sheets),
+        _reader=reader,
+    )

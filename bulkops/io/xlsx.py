@@ -1,0 +1,139 @@
+"""XLSX input through python-calamine (about 6x faster than openpyxl read-only).
+
+calamine reads a formula's cached value; a formula saved without one (files written by
+scripts, never opened in Excel) reads as blank, so the sheet's XML is scanned for them
+(cheaply: only when the sheet holds a formula at all).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+from defusedxml import ElementTree
+
+from bulkops.errors import EmptyInput, InputError, UnsupportedFormat
+from bulkops.io.tables import Sheet
+from bulkops.validation.problems import column_index
+
+__all__ = ["XlsxReader", "unvalued_formulas"]
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+class XlsxReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.book = calamine.CalamineWorkbook.from_path(str(path))
+        except calamine.PasswordError:
+            raise UnsupportedFormat(
+                f"{path}: the workbook is password-protected; remove the password and save it "
+                "as .xlsx"
+            ) from None
+        except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
+            raise InputError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
+        self.sheet_names = [
+            m.name for m in self.book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet
+        ]
+        self.hidden_sheets = [
+            m.name
+            for m in self.book.sheets_metadata
+            if m.visible != calamine.SheetVisibleEnum.Visible
+        ]
+        if not self.sheet_names:
+            raise EmptyInput(f"{path}: the workbook has no worksheet")
+
+    def close(self) -> None:
+        self.book.close()
+
+    def sheet(self, name: str) -> Sheet:
+        try:
+            sheet = self.book.get_sheet_by_name(name)
+        except calamine.CalamineError as exc:
+            raise InputError(f"{self.path}: sheet '{name}' cannot be read ({exc})") from None
+        start = sheet.start
+        if start is None:
+            raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
+        first_column = start[1]
+        rows = _numbered(sheet.iter_rows())
+        for number, values in rows:
+            if any(v != "" for v in values):
+                return Sheet(
+                    name=name,
+                    header=values,
+                    header_row=number,
+                    first_column=first_column,
+                    rows=rows,
+                    unvalued_formulas=unvalued_formulas(self.path, name),
+                )
+        raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
+
+
+def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    # calamine yields rows from row 1, columns from the first used column
+    return enumerate(rows, start=1)
+
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rel_id = None
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        if sheet.get("name") == name:
+            rel_id = sheet.get(f"{_REL}id")
+    if rel_id is None:
+        return None
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def unvalued_formulas(path: Path, sheet_name: str) -> frozenset[tuple[int, int]]:
+    """(Excel row, 0-based column) of every formula cell saved without a cached value."""
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, sheet_name)
+        if part is None or part not in archive.namelist():
+            return frozenset()
+        if not _has_formula(archive, part):
+            return frozenset()
+        found: set[tuple[int, int]] = set()
+        with archive.open(part) as stream:
+            for _, element in ElementTree.iterparse(stream, events=("end",)):
+                if element.tag != f"{_MAIN}c":
+                    continue
+                formula = element.find(f"{_MAIN}f")
+                if formula is not None:
+                    value = element.find(f"{_MAIN}v")
+                    inline = element.find(f"{_MAIN}is")
+                    if (value is None or not (value.text or "")) and inline is None:
+                        match = _CELL_REF.match(element.get("r", ""))
+                        if match:
+                            found.add((int(match.group(2)), column_index(match.group(1))))
+                element.clear()
+        return frozenset(found)
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    # a byte scan is far cheaper than parsing: '<f>' or '<f ' (any prefix) marks a formula
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                return True
+            tail = data[-8:]
+    return False

@@ -1,0 +1,539 @@
+"""Provisioned routes (CLI name `routes`): the single source of truth for the routes sheet.
+
+Every field of the route body (CONTRACT.md section 2, restating the vendor's *Update
+Provisioned Route* page) is a column here: label, API path, type, description, example,
+the actions that need it, its wire form and the default a `replace` row sends when blank.
+Templates, validation, payloads and docs all derive from this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from bulkops.resources.schema import MISSING, Column, Kind, ListGroup, Resource, Rule, Wire
+from bulkops.validation.cells import display_phone
+
+__all__ = ["HUNT_MAX", "OVERFLOW_MAX", "ROUTES", "SOURCE_MAX"]
+
+#: How many numbered column groups the sheet offers for each list of objects.
+OVERFLOW_MAX: Final = 5
+HUNT_MAX: Final = 10
+SOURCE_MAX: Final = 5
+
+_CONFIG = "routing_configuration.config"
+_OVERFLOW = f"{_CONFIG}.overflowNumbers"
+_HUNT = f"{_CONFIG}.hunt_options.options"
+_SOURCES = "customSourceList"
+
+_CREATE_REPLACE = frozenset({"create", "replace"})
+_MEDIA_TYPES = ("file", "text")
+_TYPE_HELP = "'file': the message is a media prompt id; 'text': the message is spoken text."
+
+
+def _overflow_number(_leaf: str, digits: Any) -> dict[str, Any]:
+    # One number typed by the user: the API wants its display form and the bare digits twice.
+    return {"number": display_phone(digits), "unmaskNumber": digits, "overflowNumber": digits}
+
+
+def _yes_no(label: str, path: str, description: str, example: bool, **kw: Any) -> Column:
+    return Column(
+        label,
+        path,
+        Kind.BOOLEAN,
+        description,
+        example="Yes" if example else "No",
+        default=kw.pop("default", False),
+        **kw,
+    )
+
+
+def _text(label: str, path: str, description: str, example: str, **kw: Any) -> Column:
+    kw.setdefault("default", "")
+    kw.setdefault("clear_value", "")
+    return Column(label, path, Kind.TEXT, description, example=example, **kw)
+
+
+_FIELDS: tuple[Column, ...] = (
+    _text(
+        "Route Name",
+        "provisioned_route_name",
+        "The route's name, unique within its group. Also finds the route when Route ID is "
+        "blank on an update or delete row.",
+        "Main Street - Google Ads",
+        required=_CREATE_REPLACE,
+        max_length=255,
+        default=MISSING,
+        clear_value=MISSING,
+    ),
+    Column(
+        "Route Status",
+        "provisioned_route_status",
+        Kind.CHOICE,
+        "Whether the route takes calls.",
+        example="active",
+        choices=("active", "inactive"),
+        default="active",
+    ),
+    Column(
+        "Group ID",
+        "org_unit_id",
+        Kind.INTEGER,
+        "The id of the group (org unit) that owns the route.",
+        example=70035,
+        required=_CREATE_REPLACE,
+        minimum=1,
+    ),
+    Column(
+        "Tracking Number",
+        "phone_number",
+        Kind.PHONE,
+        "The tracking number callers dial: 10 digits, a number reserved for the account. "
+        "Set only when the route is created.",
+        example="4045550100",
+        required=frozenset({"create"}),
+        create_only=True,
+    ),
+    Column(
+        "Routing Type",
+        "routing_configuration.routing_type",
+        Kind.CHOICE,
+        "How calls are routed; 'simple' forwards to the Ring To Number.",
+        example="simple",
+        choices=("simple",),
+        default="simple",
+    ),
+    Column(
+        "Ring To Number",
+        f"{_CONFIG}.ringto",
+        Kind.PHONE,
+        "Where calls are forwarded: 10 digits.",
+        example="4045550123",
+        required=_CREATE_REPLACE,
+    ),
+    _yes_no(
+        "Simultaneous Ring",
+        f"{_CONFIG}.isSimultaneousRing",
+        "Ring the hunt destinations all at once instead of in turn.",
+        False,
+    ),
+    _yes_no("Record Calls", f"{_CONFIG}.record_call", "Record every call.", True),
+    Column(
+        "Caller ID Shown",
+        f"{_CONFIG}.dnis_as_cid",
+        Kind.CHOICE,
+        "Which number the answering phone shows as caller ID.",
+        example="phone_number",
+        choices=("phone_number",),
+        default="phone_number",
+    ),
+    _text(
+        "Voice Prompt",
+        f"{_CONFIG}.voice_prompt",
+        "Text played to the caller before the call is connected.",
+        "Thank you for calling. Please wait while we connect your call.",
+    ),
+    _yes_no(
+        "Whisper Enabled",
+        f"{_CONFIG}.whisper_enabled",
+        "Play a whisper message to the person answering.",
+        True,
+    ),
+    Column(
+        "Whisper Type",
+        f"{_CONFIG}.whisper_type",
+        Kind.CHOICE,
+        f"What Whisper Message holds. {_TYPE_HELP}",
+        example="file",
+        choices=_MEDIA_TYPES,
+        default="file",
+    ),
+    _text(
+        "Whisper Message",
+        f"{_CONFIG}.whisper_message",
+        "The whisper played to the person answering (media prompt id or text).",
+        "Whisper message 1",
+    ),
+    _yes_no(
+        "FTC Whisper Enabled",
+        f"{_CONFIG}.ftc_whisper_enabled",
+        "Play the FTC (call recording) notice.",
+        True,
+        wire=Wire.FLAG,
+        default="0",
+    ),
+    Column(
+        "FTC Whisper Type",
+        f"{_CONFIG}.ftc_whisper_type",
+        Kind.CHOICE,
+        f"What FTC Whisper Message holds. {_TYPE_HELP}",
+        example="file",
+        choices=_MEDIA_TYPES,
+        default="file",
+    ),
+    _text(
+        "FTC Whisper Message",
+        f"{_CONFIG}.ftc_whisper_message",
+        "The FTC notice: a media prompt id (type 'file') or text.",
+        "qLMcUEqb_1660813454043",
+    ),
+    _yes_no(
+        "Caller Message Enabled",
+        f"{_CONFIG}.message_enabled",
+        "Play a message to the caller.",
+        True,
+        wire=Wire.FLAG,
+        default="0",
+    ),
+    Column(
+        "Caller Message Type",
+        f"{_CONFIG}.message_type",
+        Kind.CHOICE,
+        f"What Caller Message holds. {_TYPE_HELP}",
+        example="file",
+        choices=_MEDIA_TYPES,
+        default="file",
+    ),
+    _text(
+        "Caller Message",
+        f"{_CONFIG}.message",
+        "The message played to the caller: a media prompt id (type 'file') or text.",
+        "fBiYF5MG_1674141425479",
+    ),
+    Column(
+        "Play Disclaimer",
+        f"{_CONFIG}.play_disclaimer",
+        Kind.CHOICE,
+        "When the recording disclaimer plays: before or after the voice prompt, or never.",
+        example="before",
+        choices=("before", "after", "none"),
+        default="none",
+    ),
+    _yes_no(
+        "Hold Message Enabled",
+        f"{_CONFIG}.play_on_hold_enabled",
+        "Play a message while the caller is on hold.",
+        False,
+    ),
+    Column(
+        "Hold Message Type",
+        f"{_CONFIG}.play_on_hold_message_type",
+        Kind.CHOICE,
+        f"What Hold Message holds (blank when there is none). {_TYPE_HELP}",
+        example="",
+        choices=("", *_MEDIA_TYPES),
+        default="",
+        clear_value="",
+    ),
+    _text(
+        "Hold Message",
+        f"{_CONFIG}.play_on_hold_message",
+        "The on-hold message: a media prompt id (type 'file') or text.",
+        "",
+    ),
+    _yes_no(
+        "Voicemail Enabled",
+        f"{_CONFIG}.activate_voicemail",
+        "Send unanswered calls to voicemail.",
+        False,
+    ),
+    _text(
+        "Voicemail Greeting",
+        f"{_CONFIG}.voicemail_greeting",
+        "The greeting played before voicemail.",
+        "Please leave a message after the beep.",
+    ),
+    Column(
+        "Voicemail Rings",
+        f"{_CONFIG}.voicemail_rings_count",
+        Kind.INTEGER,
+        "Rings before the call goes to voicemail.",
+        example=3,
+        wire=Wire.STRING,
+        default="3",
+        minimum=1,
+        maximum=20,
+    ),
+    _yes_no(
+        "Voice Agent Enabled",
+        f"{_CONFIG}.activate_voiceagent",
+        "Let an AI voice agent take the call.",
+        True,
+    ),
+    _yes_no(
+        "Route Voice Agent Enabled",
+        f"{_CONFIG}.route_voice_agent_enabled",
+        "Route the call through the AI voice agent (the API's second voice-agent switch).",
+        True,
+    ),
+    Column(
+        "Voice Agent ID",
+        f"{_CONFIG}.voice_agent_id",
+        Kind.INTEGER,
+        "The AI voice agent's id; needed when a voice agent switch is Yes.",
+        example=683,
+        minimum=1,
+        default=None,
+        clear_value=None,
+    ),
+    Column(
+        "Voice Agent Rings",
+        f"{_CONFIG}.voice_agent_rings_count",
+        Kind.INTEGER,
+        "Rings before the voice agent answers.",
+        example=3,
+        default=3,
+        minimum=0,
+        maximum=20,
+    ),
+    Column(
+        "Assigned Agent ID",
+        f"{_CONFIG}.assigned_agent_id",
+        Kind.INTEGER,
+        "A user id the call is assigned to; blank for none.",
+        example="",
+        minimum=1,
+        default=None,
+        clear_value=None,
+    ),
+    _yes_no(
+        "Click To Call Enabled",
+        f"{_CONFIG}.click_to_call_enabled",
+        "Enable click-to-call for the route.",
+        False,
+    ),
+    _yes_no(
+        "Click To Call",
+        f"{_CONFIG}.click_to_call",
+        "The API's second click-to-call flag (its examples set both).",
+        True,
+    ),
+    _yes_no(
+        "Outbound Dynamic Number",
+        f"{_CONFIG}.is_ODN_enabled",
+        "Enable outbound dynamic number (ODN) for the route.",
+        False,
+    ),
+    Column(
+        "Call Value",
+        "call_value",
+        Kind.NUMBER,
+        "What a converted call is worth, for reporting (0 or more).",
+        example=10,
+        default=0,
+        minimum=0,
+    ),
+    Column(
+        "Repeat Interval",
+        "repeat_interval",
+        Kind.INTEGER,
+        "The repeat-caller window: a caller calling again within it counts as a repeat.",
+        example=30,
+        default=0,
+        minimum=0,
+    ),
+    Column(
+        "Webhook ID",
+        "webhook_id",
+        Kind.INTEGER,
+        "The webhook notified of calls on this route; blank for none.",
+        example=1,
+        minimum=1,
+        default=None,
+        clear_value=None,
+    ),
+    Column(
+        "Ad Source ID",
+        "ad_source_id",
+        Kind.INTEGER,
+        "The ad source credited with the calls (an id from the account's ad sources). "
+        "Blank on a replace row leaves it to the API's default.",
+        example="",
+        minimum=1,
+        clear_value=None,
+    ),
+    _yes_no("SMS Forwarding", "sms_enabled", "Forward text messages sent to the number.", True),
+    _yes_no("Spam Protection", "spam_enabled", "Block known spam callers.", True),
+    Column(
+        "SMS Users",
+        "sms_settings.assigned_users",
+        Kind.ID_LIST,
+        "User ids who receive forwarded texts, separated by ';'.",
+        example="84784; 7849",
+        default=[],
+        clear_value=[],
+    ),
+    _yes_no(
+        "SMS Notifications",
+        "sms_settings.sms_notifications",
+        "Notify the SMS users by text.",
+        True,
+    ),
+    _yes_no(
+        "Email Notifications",
+        "sms_settings.email_notifications",
+        "Notify the SMS users by email.",
+        True,
+    ),
+    _yes_no(
+        "Unclaimed SMS",
+        "sms_settings.unclaimed_sms",
+        "Keep texts no user has claimed visible to all SMS users.",
+        True,
+    ),
+)
+
+
+def _source_columns(position: int) -> tuple[Column, ...]:
+    first = position == 1
+    return (
+        Column(
+            f"Custom Source {position} ID",
+            f"{_SOURCES}[{position}].custom_source_id",
+            Kind.DIGITS,
+            f"Custom source {position}: the source's id (digits). Write #CLEAR in Custom "
+            "Source 1 ID to remove every custom source.",
+            example="1080" if first else "",
+            clear_value=[] if first else MISSING,
+        ),
+        Column(
+            f"Custom Source {position} Type",
+            f"{_SOURCES}[{position}].custom_source_type",
+            Kind.CHOICE,
+            f"Custom source {position}: which custom source slot (CS1-CS5) it fills.",
+            example="CS1" if first else "",
+            choices=tuple(f"CS{n}" for n in range(1, 6)),
+        ),
+    )
+
+
+def _overflow_columns(position: int) -> tuple[Column, ...]:
+    first = position == 1
+    return (
+        Column(
+            f"Overflow {position} Number",
+            f"{_OVERFLOW}[{position}].number",
+            Kind.PHONE,
+            f"Overflow number {position}: tried, in order, when the Ring To Number does not "
+            "answer. Write #CLEAR in Overflow 1 Number to remove every overflow number.",
+            example="4045550110" if first else "",
+            clear_value=[] if first else MISSING,
+            emit=_overflow_number,
+        ),
+        Column(
+            f"Overflow {position} Rings",
+            f"{_OVERFLOW}[{position}].rings",
+            Kind.INTEGER,
+            f"Rings before overflow number {position} gives up (blank: 3).",
+            example=3 if first else "",
+            wire=Wire.STRING,
+            minimum=1,
+            maximum=20,
+        ),
+    )
+
+
+def _hunt_column(position: int) -> Column:
+    return Column(
+        f"Hunt {position} Destination",
+        f"{_HUNT}[{position}].destination",
+        Kind.PHONE,
+        f"Hunt destination {position}: a 10-digit number, rung in the Hunt Type's order. "
+        "Write #CLEAR in Hunt 1 Destination to remove every destination.",
+        example={1: "4045550111", 2: "4045550112"}.get(position, ""),
+        clear_value=[] if position == 1 else MISSING,
+    )
+
+
+_COLUMNS: tuple[Column, ...] = (
+    *_FIELDS,
+    *(c for n in range(1, SOURCE_MAX + 1) for c in _source_columns(n)),
+    *(c for n in range(1, OVERFLOW_MAX + 1) for c in _overflow_columns(n)),
+    Column(
+        "Hunt Type",
+        f"{_CONFIG}.hunt_options.type",
+        Kind.CHOICE,
+        "The order hunt destinations are rung in.",
+        example="round_robin",
+        choices=("round_robin", "sequential"),
+        default="round_robin",
+    ),
+    *(_hunt_column(n) for n in range(1, HUNT_MAX + 1)),
+)
+
+ROUTES: Final = Resource(
+    name="routes",
+    sheet="Routes",
+    title="Provisioned routes",
+    base_path="/provisioned-routes",
+    id_column=Column(
+        "Route ID",
+        "provisioned_route_id",
+        Kind.INTEGER,
+        "The route's id. Needed to update, replace or delete a route, unless Route Name "
+        "(and Group ID) find it. Ignored when creating.",
+        example=12345,
+        minimum=1,
+    ),
+    columns=_COLUMNS,
+    groups=(
+        ListGroup(_SOURCES, SOURCE_MAX, needs=("custom_source_id", "custom_source_type")),
+        ListGroup(
+            _OVERFLOW,
+            OVERFLOW_MAX,
+            needs=("number",),
+            order_field="overflow_order",
+            defaults={"rings": "3"},
+        ),
+        ListGroup(_HUNT, HUNT_MAX, needs=("destination",), order_field="order"),
+    ),
+    rules=(
+        Rule(
+            "whisper-without-message",
+            (f"{_CONFIG}.whisper_enabled",),
+            f"{_CONFIG}.whisper_message",
+            "Whisper Enabled is Yes but Whisper Message is blank: fill in the message, "
+            "or set Whisper Enabled to No",
+        ),
+        Rule(
+            "ftc-whisper-without-message",
+            (f"{_CONFIG}.ftc_whisper_enabled",),
+            f"{_CONFIG}.ftc_whisper_message",
+            "FTC Whisper Enabled is Yes but FTC Whisper Message is blank: fill in the "
+            "message, or set FTC Whisper Enabled to No",
+        ),
+        Rule(
+            "message-without-content",
+            (f"{_CONFIG}.message_enabled",),
+            f"{_CONFIG}.message",
+            "Caller Message Enabled is Yes but Caller Message is blank: fill in the "
+            "message, or set Caller Message Enabled to No",
+        ),
+        Rule(
+            "hold-message-without-content",
+            (f"{_CONFIG}.play_on_hold_enabled",),
+            f"{_CONFIG}.play_on_hold_message",
+            "Hold Message Enabled is Yes but Hold Message is blank: fill in the message, "
+            "or set Hold Message Enabled to No",
+        ),
+        Rule(
+            "voice-agent-without-id",
+            (f"{_CONFIG}.activate_voiceagent", f"{_CONFIG}.route_voice_agent_enabled"),
+            f"{_CONFIG}.voice_agent_id",
+            "a voice agent is switched on but Voice Agent ID is blank: fill in the agent's "
+            "id, or set Voice Agent Enabled and Route Voice Agent Enabled to No",
+        ),
+    ),
+    actions=("create", "update", "replace", "delete", "skip"),
+    default_action="create",
+    key_paths=("provisioned_route_name", "org_unit_id"),
+    description="Call routes of tracking numbers: where calls ring, what callers hear.",
+    notes=(
+        "A blank Action means create.",
+        "update sends only the filled cells (PATCH); a filled list group replaces that "
+        "whole list.",
+        "replace sends the whole route (PUT): blank cells take the default shown in the "
+        "column's note, so fill every cell you want to keep.",
+        "Update, replace and delete find the route by Route ID, or, when it is blank, by "
+        "Route Name within Group ID.",
+    ),
+)

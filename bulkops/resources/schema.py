@@ -1,0 +1,235 @@
+"""The resource layer's vocabulary: a `Resource` is a list of `Column`s, each a spreadsheet
+column bound to one API path, with everything the template, validation, payload builder and
+docs derive from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Final
+
+__all__ = [
+    "ACTIONS",
+    "MISSING",
+    "Column",
+    "Kind",
+    "ListGroup",
+    "Resource",
+    "Rule",
+    "Wire",
+    "header_key",
+    "parse_path",
+]
+
+#: Every action a row can name; a resource offers a subset.
+ACTIONS: Final = ("create", "update", "replace", "upsert", "delete", "skip")
+
+#: Friendly spellings of actions, after lower-casing.
+ACTION_ALIASES: Final = {
+    "add": "create",
+    "new": "create",
+    "insert": "create",
+    "edit": "update",
+    "patch": "update",
+    "modify": "update",
+    "put": "replace",
+    "remove": "delete",
+    "ignore": "skip",
+}
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: A column default meaning "leave out of a full body" (the API's own default applies).
+MISSING: Final = _Missing()
+
+
+class Kind(StrEnum):
+    """What a cell holds, as the user sees it."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    PHONE = "phone"
+    CHOICE = "choice"
+    ID_LIST = "id list"
+    DIGITS = "digits"
+
+
+class Wire(StrEnum):
+    """How a typed value is written into the JSON body."""
+
+    NATIVE = "native"  # as is: str, int, float, bool, list
+    STRING = "string"  # a count sent as a string of digits: 3 -> "3"
+    FLAG = "flag"  # a boolean sent as "1" / "0"
+
+
+_PATH_PART = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
+
+
+def parse_path(path: str) -> tuple[tuple[str, int | None], ...]:
+    """'a.b[2].c' -> (('a', None), ('b', 2), ('c', None)); positions stay 1-based."""
+    parts = []
+    for piece in path.split("."):
+        match = _PATH_PART.match(piece)
+        if match is None:
+            raise ValueError(f"bad column path {path!r}")
+        name, index = match.groups()
+        parts.append((name, int(index) if index else None))
+    return tuple(parts)
+
+
+def header_key(text: str) -> str:
+    """Header matching ignores case, spaces, '_' and '-' (and a '*' marking required)."""
+    return re.sub(r"[\s_\-*]", "", text).lower()
+
+
+@dataclass(frozen=True, eq=False)  # identity: columns are dict keys on the hot path
+class Column:
+    """One spreadsheet column bound to one API path.
+
+    `required` names the actions that need the cell filled. `default` is what a `replace`
+    row sends for a blank cell (`MISSING`: leave it out). `emit` turns the typed value into
+    the key/values written at the path's parent (one phone number -> three fields).
+    """
+
+    label: str
+    path: str
+    kind: Kind
+    description: str
+    example: Any = None
+    required: frozenset[str] = frozenset()
+    choices: tuple[str, ...] = ()
+    choice_aliases: Mapping[str, str] = field(default_factory=dict)
+    default: Any = MISSING
+    wire: Wire = Wire.NATIVE
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    clear_value: Any = MISSING  # what #CLEAR sends; MISSING: this field cannot be cleared
+    create_only: bool = False
+    emit: Callable[[str, Any], dict[str, Any]] | None = None
+
+    @cached_property
+    def parts(self) -> tuple[tuple[str, int | None], ...]:
+        return parse_path(self.path)
+
+    @property
+    def leaf(self) -> str:
+        return self.parts[-1][0]
+
+    @property
+    def type_name(self) -> str:
+        """The type shown in the catalogue."""
+        return self.kind.value
+
+    def to_wire(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if self.wire is Wire.STRING:
+            return str(value)
+        if self.wire is Wire.FLAG:
+            return "1" if value else "0"
+        return value
+
+    def emitted(self, value: Any) -> dict[str, Any]:
+        """The key/values this column writes into its parent object."""
+        if self.emit is not None:
+            return self.emit(self.leaf, value)
+        return {self.leaf: self.to_wire(value)}
+
+
+@dataclass(frozen=True)
+class ListGroup:
+    """A list of objects flattened into numbered column groups ('Overflow 1 Number' …).
+
+    `order_field` is filled with the 1-based position; `defaults` complete an item whose
+    other cells are filled; `needs` are the fields without which an item is incomplete.
+    """
+
+    path: str
+    maximum: int
+    needs: tuple[str, ...]
+    order_field: str | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule: when `when` is on, `then` must be filled (code names the rule)."""
+
+    code: str
+    when: tuple[str, ...]
+    then: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource: its sheet, its columns, its actions, how rows find existing objects."""
+
+    name: str
+    sheet: str
+    title: str
+    base_path: str
+    id_column: Column
+    columns: tuple[Column, ...]
+    groups: tuple[ListGroup, ...]
+    rules: tuple[Rule, ...]
+    actions: tuple[str, ...]
+    default_action: str
+    key_paths: tuple[str, ...]
+    description: str = ""
+    notes: tuple[str, ...] = ()
+
+    @cached_property
+    def all_columns(self) -> tuple[Column, ...]:
+        """The id column, then the field columns (the Action column is separate)."""
+        return (self.id_column, *self.columns)
+
+    @cached_property
+    def by_path(self) -> dict[str, Column]:
+        return {c.path: c for c in self.all_columns}
+
+    @cached_property
+    def by_header(self) -> dict[str, Column]:
+        """Lookup of a user's header by label or path, normalised with `header_key`."""
+        index: dict[str, Column] = {}
+        for column in self.all_columns:
+            index[header_key(column.label)] = column
+            index[header_key(column.path)] = column
+            # the bare leaf name ('ringto') is accepted when it names one column only
+            leaf = header_key(column.leaf)
+            if "[" not in column.path and leaf not in index:
+                index[leaf] = column
+        return index
+
+    @cached_property
+    def _groups_by_column(self) -> dict[Column, tuple[ListGroup, int]]:
+        found: dict[Column, tuple[ListGroup, int]] = {}
+        for column in self.columns:
+            for group in self.groups:
+                prefix = group.path + "["
+                if column.path.startswith(prefix):
+                    end = column.path.index("]", len(prefix))
+                    found[column] = (group, int(column.path[len(prefix) : end]))
+        return found
+
+    def group_of(self, column: Column) -> tuple[ListGroup, int] | None:
+        """The list group a column belongs to, and its 1-based position."""
+        return self._groups_by_column.get(column)
+
+    def group_columns(self, group: ListGroup, position: int) -> tuple[Column, ...]:
+        """The columns of one position of a list group."""
+        return tuple(c for c, gp in self._groups_by_column.items() if gp == (group, position))
+
+    def required_for(self, action: str) -> tuple[Column, ...]:
+        return tuple(c for c in self.all_columns if action in c.required)

@@ -1,0 +1,176 @@
+"""Header row -> columns: which spreadsheet column holds which resource column.
+
+Headers may be a column's label or its API path; matching ignores case, spaces, '_', '-'
+and a trailing '*' (the template's required marker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Any
+
+from bulkops.resources.schema import Column, Kind, Resource, header_key
+from bulkops.validation import cells
+from bulkops.validation.cells import CellError
+from bulkops.validation.problems import Problem, column_letter, shown
+
+__all__ = ["ACTION_LABEL", "OUTCOME_LABELS", "Bound", "HeaderMap", "coercer", "match_header"]
+
+ACTION_LABEL = "Action"
+
+#: Columns bulkops itself adds to results workbooks; a results file read back in keeps them
+#: without a warning.
+OUTCOME_LABELS = (
+    "Status",
+    "HTTP Status",
+    "Request ID",
+    "Resource ID",
+    "Message",
+    "Attempts",
+    "Duration (ms)",
+    "Problems",
+)
+
+
+def coercer(column: Column) -> Callable[[Any], Any]:
+    """The function turning one non-blank raw cell into the column's typed value."""
+    kind = column.kind
+    base: Callable[[Any], Any]
+    if kind is Kind.TEXT:
+        base = cells.to_text
+    elif kind is Kind.INTEGER:
+        base = cells.to_int
+    elif kind is Kind.NUMBER:
+        base = cells.to_number
+    elif kind is Kind.BOOLEAN:
+        base = cells.to_bool
+    elif kind is Kind.PHONE:
+        base = cells.to_phone
+    elif kind is Kind.ID_LIST:
+        base = cells.to_id_list
+    elif kind is Kind.DIGITS:
+        base = cells.to_digits
+    else:
+        choices, aliases = column.choices, dict(column.choice_aliases)
+
+        def base(raw: Any) -> Any:
+            return cells.to_choice(raw, choices, aliases)
+
+    low, high, longest = column.minimum, column.maximum, column.max_length
+    if low is None and high is None and longest is None:
+        return base
+
+    def checked(raw: Any) -> Any:
+        value = base(raw)
+        if longest is not None and len(value) > longest:
+            raise CellError(
+                "too-long", f"{len(value)} characters; at most {longest} are allowed"
+            )
+        if low is not None and value < low:
+            raise CellError("out-of-range", f"{shown(value)} is too small: the minimum is {shown(low)}")
+        if high is not None and value > high:
+            raise CellError("out-of-range", f"{shown(value)} is too large: the maximum is {shown(high)}")
+        return value
+
+    return checked
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A resource column found in the sheet: where (index into a row's values) and how."""
+
+    index: int
+    letter: str
+    column: Column
+    coerce: Callable[[Any], Any]
+
+
+@dataclass
+class HeaderMap:
+    sheet: str
+    header_row: int
+    action: Bound | None
+    bound: list[Bound]
+    #: indexes of columns with data but no header: checked row by row, reported once
+    unlabelled: list[int]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def present(self) -> set[Column]:
+        return {b.column for b in self.bound}
+
+    def letter_of(self, column: Column) -> str | None:
+        for bound in self.bound:
+            if bound.column is column:
+                return bound.letter
+        return None
+
+
+def match_header(
+    resource: Resource, sheet: str, header: list[Any], header_row: int, first_column: int
+) -> HeaderMap:
+    """Bind each header cell to a column; report unknown, duplicate and blank headers."""
+    problems: list[Problem] = []
+    bound: list[Bound] = []
+    action: Bound | None = None
+    seen: dict[str, str] = {}
+    unlabelled: list[int] = []
+    labels = [c.label for c in resource.all_columns]
+    action_key = header_key(ACTION_LABEL)
+    outcome_keys = {header_key(label) for label in OUTCOME_LABELS}
+    for index, raw in enumerate(header):
+        letter = column_letter(first_column + index)
+        ref = f"{letter}{header_row}"
+        text = cells.to_text(raw) if raw != "" else ""
+        if not text:
+            unlabelled.append(index)
+            continue
+        key = header_key(text)
+        if key in seen:
+            problems.append(
+                Problem(
+                    "duplicate-column",
+                    f"'{text}' is the same column as {seen[key]}: delete one of the two",
+                    sheet, header_row, text, ref, text,
+                )
+            )  # fmt: skip
+            continue
+        if key == action_key:
+            action = Bound(index, letter, resource.id_column, cells.to_text)
+            seen[key] = f"{ref} ('{text}')"
+            continue
+        column = resource.by_header.get(key)
+        if column is None:
+            if key not in outcome_keys:
+                guess = get_close_matches(text, labels, n=1, cutoff=0.6)
+                hint = f"; did you mean '{guess[0]}'?" if guess else (
+                    f"; run 'bulkops resources {resource.name}' to list the columns"
+                )
+                problems.append(
+                    Problem(
+                        "unknown-column",
+                        f"'{text}' is not a {resource.name} column and is ignored{hint}",
+                        sheet, header_row, text, ref, text,
+                    )
+                )  # fmt: skip
+            continue
+        for other_key in (header_key(column.label), header_key(column.path)):
+            if other_key in seen:
+                problems.append(
+                    Problem(
+                        "duplicate-column",
+                        f"'{text}' is the same column as {seen[other_key]}: delete one of the two",
+                        sheet, header_row, column.label, ref, text,
+                    )
+                )  # fmt: skip
+                break
+        else:
+            bound.append(Bound(index, letter, column, coercer(column)))
+        seen[key] = seen[header_key(column.label)] = seen[header_key(column.path)] = (
+            f"{ref} ('{text}')"
+        )
+    return HeaderMap(sheet, header_row, action, bound, unlabelled, problems)
+
+

@@ -1,0 +1,130 @@
+"""Validation problems: data with stable codes, never exceptions.
+
+Each code is documented once in `CODES` (the docs and the invalid sample are checked against
+it); a `Problem` points at one place in the spreadsheet: sheet, Excel row, column, A1 cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["CODES", "Problem", "Severity", "cell_ref", "column_index", "column_letter", "shown"]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: code -> (severity, scope, what it means). Codes are part of the user-facing contract:
+#: never rename one; add new ones instead.
+CODES: dict[str, tuple[Severity, str, str]] = {
+    # file
+    "no-data-rows": (Severity.ERROR, "file", "The sheet has a header but no data rows."),
+    "duplicate-id": (Severity.ERROR, "file", "Two rows act on the same id."),
+    "duplicate-key": (Severity.ERROR, "file", "Two rows would create or act on the same object."),
+    # header
+    "missing-column": (Severity.ERROR, "header", "A column the sheet's actions need is absent."),
+    "unknown-column": (Severity.WARNING, "header", "A header matches no column; it is ignored."),
+    "duplicate-column": (Severity.ERROR, "header", "Two headers name the same column."),
+    "blank-header": (Severity.WARNING, "header", "A column has data but no header."),
+    # cell
+    "invalid-action": (Severity.ERROR, "cell", "The Action is not one this resource knows."),
+    "required-value": (Severity.ERROR, "cell", "The row's action needs this cell filled."),
+    "invalid-type": (Severity.ERROR, "cell", "The value is not of the column's type."),
+    "invalid-choice": (Severity.ERROR, "cell", "The value is not one of the allowed values."),
+    "invalid-phone": (Severity.ERROR, "cell", "The value is not a 10-digit phone number."),
+    "undialable-phone": (Severity.WARNING, "cell", "10 digits, but not a dialable NANP number."),
+    "out-of-range": (Severity.ERROR, "cell", "The number is outside the allowed range."),
+    "too-long": (Severity.ERROR, "cell", "The text is longer than the API accepts."),
+    "invalid-clear": (Severity.ERROR, "cell", "#CLEAR on a field that cannot be empty."),
+    "formula-without-value": (Severity.ERROR, "cell", "A formula with no saved result."),
+    "ignored-value": (Severity.WARNING, "cell", "The value is not used by the row's action."),
+    # row
+    "missing-key": (Severity.ERROR, "row", "An update or delete names neither id nor name."),
+    "list-gap": (Severity.ERROR, "row", "A numbered column group skips a position."),
+    "list-item-incomplete": (Severity.ERROR, "row", "A list item is filled only partly."),
+    "whisper-without-message": (Severity.ERROR, "row", "Whisper is on but has no message."),
+    "ftc-whisper-without-message": (Severity.ERROR, "row", "FTC whisper is on, no message."),
+    "message-without-content": (Severity.ERROR, "row", "The caller message is on but empty."),
+    "hold-message-without-content": (Severity.ERROR, "row", "Hold message on but empty."),
+    "voice-agent-without-id": (Severity.ERROR, "row", "A voice agent is on but not named."),
+}
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Excel letters -> 0-based column index (A -> 0, AA -> 26)."""
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - 64)
+    return index - 1
+
+
+def cell_ref(row: int, column_index: int) -> str:
+    """A1 reference of a 1-based Excel row and a 0-based column index."""
+    return f"{column_letter(column_index)}{row}"
+
+
+def shown(value: Any) -> str:
+    """A cell value as the user would recognise it in a message or report."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One mistake, located. `row` is the Excel row number; `column` the column's label."""
+
+    code: str
+    message: str
+    sheet: str
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    value: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code][0]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def where(self) -> str:
+        """'Routes!C7 (Ring To Number)' or 'Routes row 7' or 'Routes header'."""
+        if self.cell:
+            place = f"{self.sheet}!{self.cell}"
+            return f"{place} ({self.column})" if self.column else place
+        if self.row is not None:
+            return f"{self.sheet} row {self.row}"
+        return f"{self.sheet}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "value": self.value,
+            "message": self.message,
+        }

@@ -1,0 +1,454 @@
+"""Row validation: one sheet row -> a `RowRecord` (action, id, natural key, typed values)
+and every problem in it: cells, list groups, cross-field rules, duplicates in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bulkops.resources.payload import CLEARED
+from bulkops.resources.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
+from bulkops.validation.cells import CLEAR, CellError, undialable
+from bulkops.validation.columns import HeaderMap
+from bulkops.validation.problems import Problem, column_letter, shown
+
+__all__ = ["RowRecord", "RowValidator"]
+
+
+@dataclass(slots=True)
+class RowRecord:
+    """A validated row. `values` holds the typed value of every filled cell (CLEARED for
+    #CLEAR); the id is in `resource_id`, not in `values`."""
+
+    sheet: str
+    row: int
+    action: str
+    values: dict[Column, Any]
+    problems: list[Problem] = field(default_factory=list)
+    resource_id: int | None = None
+    key: tuple[Any, ...] | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+def _is_blank_row(values: list[Any]) -> bool:
+    for value in values:
+        if value != "" and value is not None and not (value.__class__ is str and value.isspace()):
+            return False
+    return True
+
+
+class RowValidator:
+    """Validates the rows of one sheet, in order; `finish()` adds the file-level problems."""
+
+    def __init__(
+        self,
+        resource: Resource,
+        header: HeaderMap,
+        unvalued_formulas: frozenset[tuple[int, int]] = frozenset(),
+        first_column: int = 0,
+    ) -> None:
+        self.resource = resource
+        self.header = header
+        self.sheet = header.sheet
+        self.letters = {b.column: b.letter for b in header.bound}
+        self.bound = [b for b in header.bound if b.column is not resource.id_column]
+        self.id_bound = next((b for b in header.bound if b.column is resource.id_column), None)
+        self.formulas = unvalued_formulas
+        self.formula_rows = {r for r, _ in unvalued_formulas}
+        self.first_column = first_column
+        self.actions_used: dict[str, int] = {}
+        self.rows = 0
+        self._ids: dict[int, int] = {}
+        self._keys: dict[tuple[Any, ...], int] = {}
+        self._unlabelled_reported: set[int] = set()
+        self._key_columns = tuple(resource.by_path[p] for p in resource.key_paths)
+        self._action_words = {a: a for a in resource.actions} | {
+            k: v for k, v in ACTION_ALIASES.items() if v in resource.actions
+        }
+        self._groups = [
+            (
+                group,
+                [(n, resource.group_columns(group, n)) for n in range(1, group.maximum + 1)],
+            )
+            for group in resource.groups
+        ]
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _problem(
+        self, code: str, message: str, row: int, column: Column | None = None, value: Any = None
+    ) -> Problem:
+        letter = self.letters.get(column) if column is not None else None
+        return Problem(
+            code,
+            message,
+            self.sheet,
+            row,
+            column.label if column is not None else None,
+            f"{letter}{row}" if letter else None,
+            shown(value) if value is not None else None,
+        )
+
+    def _action(self, row: int, values: list[Any], problems: list[Problem]) -> str:
+        bound = self.header.action
+        raw = values[bound.index] if bound is not None and bound.index < len(values) else ""
+        text = raw.strip().lower() if isinstance(raw, str) else shown(raw).lower()
+        if not text:
+            return self.resource.default_action
+        action = self._action_words.get(text)
+        if action is None:
+            assert bound is not None
+            allowed = ", ".join(self.resource.actions)
+            problems.append(
+                Problem(
+                    "invalid-action",
+                    f"'{shown(raw)}' is not an action for {self.resource.name}; use one of "
+                    f"{allowed} (blank means {self.resource.default_action})",
+                    self.sheet, row, "Action", f"{bound.letter}{row}", shown(raw),
+                )
+            )  # fmt: skip
+            return ""
+        return action
+
+    # -- one row -----------------------------------------------------------------------
+
+    def validate(self, row: int, raw_values: list[Any]) -> RowRecord | None:
+        """The row's record, or None for a blank row."""
+        if _is_blank_row(raw_values):
+            return None
+        self.rows += 1
+        problems: list[Problem] = []
+        action = self._action(row, raw_values, problems)
+        record = RowRecord(self.sheet, row, action, {}, problems)
+        if action == "skip":
+            return record
+        self.actions_used[action] = self.actions_used.get(action, 0) + 1
+        if row in self.formula_rows:
+            self._formulas(record, raw_values)
+        self._unlabelled(row, raw_values)
+        self._cells(record, raw_values)
+        if action:
+            self._identity(record, raw_values)
+            self._required(record)
+            self._lists(record)
+            self._rules(record)
+        return record
+
+    def _formulas(self, record: RowRecord, raw_values: list[Any]) -> None:
+        for bound in self.header.bound:
+            if (record.row, self.first_column + bound.index) in self.formulas:
+                record.problems.append(
+                    self._problem(
+                        "formula-without-value",
+                        "a formula with no saved result: open the file in Excel and save it "
+                        "(Excel stores the result), or type the value instead",
+                        record.row,
+                        bound.column,
+                    )
+                )
+
+    def _unlabelled(self, row: int, raw_values: list[Any]) -> None:
+        for index in self.header.unlabelled:
+            if index in self._unlabelled_reported or index >= len(raw_values):
+                continue
+            value = raw_values[index]
+            if value != "" and value is not None and str(value).strip():
+                self._unlabelled_reported.add(index)
+                letter = column_letter(self.first_column + index)
+                self.header.problems.append(
+                    Problem(
+                        "blank-header",
+                        f"column {letter} has data (first in row {row}) but no header, so it "
+                        "is ignored: give it a column name or delete it",
+                        self.sheet, self.header.header_row, None,
+                        f"{letter}{self.header.header_row}", None,
+                    )
+                )  # fmt: skip
+
+    def _cells(self, record: RowRecord, raw_values: list[Any]) -> None:
+        values = record.values
+        problems = record.problems
+        count = len(raw_values)
+        for bound in self.bound:
+            if bound.index >= count:
+                continue
+            raw = raw_values[bound.index]
+            if raw == "" or raw is None:
+                continue
+            column = bound.column
+            if raw.__class__ is str:
+                raw = raw.strip()
+                if not raw:
+                    continue
+                if raw[0] == "#" and raw.upper() == CLEAR:
+                    self._clear(record, column, raw)
+                    continue
+            try:
+                value = bound.coerce(raw)
+            except CellError as error:
+                problems.append(self._problem(error.code, error.message, record.row, column, raw))
+                continue
+            if column.kind is Kind.PHONE and undialable(value):
+                problems.append(
+                    self._problem(
+                        "undialable-phone",
+                        f"{value} is 10 digits but no North American number starts its area "
+                        "code or exchange with 0 or 1: check the number (it is sent as typed)",
+                        record.row,
+                        column,
+                        raw,
+                    )
+                )
+            values[column] = value
+
+    def _clear(self, record: RowRecord, column: Column, raw: str) -> None:
+        if column.clear_value is not MISSING:
+            record.values[column] = CLEARED
+            return
+        located = self.resource.group_of(column)
+        if located is not None:
+            group, _ = located
+            first = self.resource.group_columns(group, 1)[0]
+            how = (
+                f"to remove the whole list write #CLEAR in {first.label}; to remove one item, "
+                "write the list again without it"
+            )
+        elif column.kind is Kind.BOOLEAN:
+            how = "write No to switch it off"
+        elif column.required:
+            how = "it is required and cannot be empty"
+        else:
+            how = "write the value it should have"
+        record.problems.append(
+            self._problem(
+                "invalid-clear", f"#CLEAR cannot empty {column.label}: {how}", record.row, column, raw
+            )
+        )
+
+    def _identity(self, record: RowRecord, raw_values: list[Any]) -> None:
+        values, row, action = record.values, record.row, record.action
+        id_value: Any = None
+        bound = self.id_bound
+        if bound is not None and bound.index < len(raw_values):
+            raw_id = raw_values[bound.index]
+            if isinstance(raw_id, str):
+                raw_id = raw_id.strip()
+            if raw_id != "" and raw_id is not None:
+                try:
+                    id_value = bound.coerce(raw_id)
+                except CellError as error:
+                    record.problems.append(
+                        self._problem(error.code, error.message, row, bound.column, raw_id)
+                    )
+        if action == "create":
+            if id_value is not None:
+                record.problems.append(
+                    self._problem(
+                        "ignored-value",
+                        f"{self.resource.id_column.label} is ignored when creating: the new "
+                        "object gets its own id (use update or replace to change this one)",
+                        row,
+                        self.resource.id_column,
+                        id_value,
+                    )
+                )
+                id_value = None
+        else:
+            for column in values:
+                if column.create_only:
+                    record.problems.append(
+                        self._problem(
+                            "ignored-value",
+                            f"{column.label} can only be set when creating and is ignored "
+                            f"by {action}",
+                            row,
+                            column,
+                            values[column],
+                        )
+                    )
+        record.resource_id = id_value
+        key = tuple(values.get(c) for c in self._key_columns)
+        name = key[0]
+        has_name = name is not None and name is not CLEARED
+        if action != "create" and id_value is None and not has_name:
+            record.problems.append(
+                self._problem(
+                    "missing-key",
+                    f"{action} needs {self.resource.id_column.label} or "
+                    f"{self._key_columns[0].label} to find the object: fill one of them",
+                    row,
+                    self.resource.id_column if self.id_bound else None,
+                )
+            )
+        if id_value is not None:
+            first = self._ids.setdefault(id_value, row)
+            if first != row:
+                record.problems.append(
+                    self._problem(
+                        "duplicate-id",
+                        f"row {first} already acts on {self.resource.id_column.label} "
+                        f"{id_value}: keep one row per object",
+                        row,
+                        self.resource.id_column,
+                        id_value,
+                    )
+                )
+        elif has_name:
+            record.key = (str(name).casefold(), *key[1:])
+            first = self._keys.setdefault(record.key, row)
+            if first != row:
+                where = "" if key[1] is None else f" in {self._key_columns[1].label} {key[1]}"
+                record.problems.append(
+                    self._problem(
+                        "duplicate-key",
+                        f"row {first} already has {self._key_columns[0].label} '{name}'{where}: "
+                        "names must be unique; rename one or remove the duplicate row",
+                        row,
+                        self._key_columns[0],
+                        name,
+                    )
+                )
+
+    def _required(self, record: RowRecord) -> None:
+        for column in self.resource.required_for(record.action):
+            if column not in self.letters:
+                continue  # a missing column is reported once, for the header
+            value = record.values.get(column)
+            if value is None:
+                if any(p.column == column.label for p in record.problems):
+                    continue  # already reported as a bad value
+                record.problems.append(
+                    self._problem(
+                        "required-value",
+                        f"{column.label} is required to {record.action}: fill it in",
+                        record.row,
+                        column,
+                    )
+                )
+
+    def _lists(self, record: RowRecord) -> None:
+        values = record.values
+        for group, positions in self._groups:
+            filled = [
+                (n, cols) for n, cols in positions if any(c in values for c in cols)
+            ]
+            if not filled:
+                continue
+            cleared = any(values.get(c) is CLEARED for _, cols in filled for c in cols)
+            if cleared:
+                others = [
+                    c for _, cols in filled for c in cols if c in values and values[c] is not CLEARED
+                ]
+                if others:
+                    record.problems.append(
+                        self._problem(
+                            "invalid-clear",
+                            f"#CLEAR in {positions[0][1][0].label} empties the whole list, so "
+                            f"{others[0].label} must be blank",
+                            record.row,
+                            others[0],
+                            values[others[0]],
+                        )
+                    )
+                continue
+            for expected, (n, cols) in enumerate(filled, start=1):
+                if n != expected:
+                    gap = positions[expected - 1][1][0]
+                    record.problems.append(
+                        self._problem(
+                            "list-gap",
+                            f"{gap.label} is blank but position {n} is filled: fill the "
+                            "positions in order from 1, without gaps",
+                            record.row,
+                            gap if gap in self.letters else cols[0],
+                        )
+                    )
+                    break
+            for n, cols in filled:
+                for column in cols:
+                    if column.leaf in group.needs and column not in values:
+                        given = next(c for c in cols if c in values)
+                        record.problems.append(
+                            self._problem(
+                                "list-item-incomplete",
+                                f"{given.label} is filled but {column.label} is blank: fill "
+                                f"it in, or clear position {n}",
+                                record.row,
+                                column if column in self.letters else given,
+                            )
+                        )
+
+    def _rules(self, record: RowRecord) -> None:
+        values, by_path = record.values, self.resource.by_path
+        partial = record.action == "update"
+        if record.action == "delete":
+            return
+        for rule in self.resource.rules:
+            switches = [by_path[p] for p in rule.when]
+            target = by_path[rule.then]
+            on = next((s for s in switches if values.get(s) is True), None)
+            if on is None:
+                continue
+            value = values.get(target, MISSING)
+            empty = value is CLEARED or value == "" or value is MISSING
+            if partial and value is MISSING:
+                continue  # an update leaves the message as it is on the server
+            if empty:
+                record.problems.append(
+                    self._problem(
+                        rule.code,
+                        rule.message,
+                        record.row,
+                        target if target in self.letters else on,
+                    )
+                )
+
+    # -- whole file --------------------------------------------------------------------
+
+    def finish(self) -> list[Problem]:
+        """File-level problems, once every row has been validated."""
+        problems: list[Problem] = []
+        if self.rows == 0:
+            problems.append(
+                Problem(
+                    "no-data-rows",
+                    "the sheet has a header but no data rows: add at least one row below it",
+                    self.sheet,
+                    self.header.header_row + 1,
+                )
+            )
+        present = set(self.letters)
+        for action in self.actions_used:
+            for column in self.resource.required_for(action):
+                if column not in present:
+                    problems.append(
+                        Problem(
+                            "missing-column",
+                            f"column '{column.label}' is missing and {action} rows need it: "
+                            "add it to the header row (see 'bulkops template "
+                            f"{self.resource.name}')",
+                            self.sheet,
+                            self.header.header_row,
+                            column.label,
+                        )
+                    )
+        return _unique(problems)
+
+    def blocked(self, record: RowRecord) -> bool:
+        """True when the row's action needs a column the sheet does not have."""
+        return any(c not in self.letters for c in self.resource.required_for(record.action))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str | None]] = set()
+    kept = []
+    for problem in problems:
+        marker = (problem.code, problem.column)
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(problem)
+    return kept
