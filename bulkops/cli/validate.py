@@ -19,6 +19,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def render(report: Report, shown: int) -> str:
     """The short human summary: verdict, counts by code, the first problems, the report."""
     lines = []
@@ -36,7 +40,7 @@ def render(report: Report, shown: int) -> str:
         by_code = report.counts()
         lines.append("  " + ", ".join(f"{code} ×{n}" for code, n in by_code.most_common()))
         for problem in report.problems[:shown]:
-            value = f" [{problem.value}]" if problem.value else ""
+            value = f" [{_clip(problem.value)}]" if problem.value else ""
             lines.append(f"  {problem.severity.value:<7} {problem.where()}{value}: {problem.message}")
         if len(report.problems) > shown:
             lines.append(f"  … and {len(report.problems) - shown} more")
@@ -68,6 +72,11 @@ def command(
     )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
+    if report.rows == 0:
+        # nothing to validate is bad input, not a validation result: one line, exit 2
+        empty = next(p for p in report.problems if p.code == "no-data-rows")
+        typer.echo(f"bulkops: error: {file}: sheet '{empty.sheet}': {empty.message}", err=True)
+        raise typer.Exit(2)
+    if not as_json:
         typer.echo(render(report, Settings().problems_shown))
     raise typer.Exit(0 if report.valid else 1)

@@ -1,8 +1,9 @@
 """Rows -> JSON bodies with the exact wire types of the API.
 
 `values` maps each filled column to its typed value (or `CLEARED` for a #CLEAR cell).
-`create` sends the filled cells; `update` sends only the filled cells (PATCH); `replace`
-sends the whole object (PUT), a blank cell taking its column's default.
+`update` sends only the filled cells (PATCH). `create` (POST) and `replace` (PUT) send the
+whole object, a blank cell taking its column's default, so what is created never depends
+on undocumented server defaults and the dry run shows every field that will be set.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _group_list(
 
 def build_body(resource: Resource, action: str, values: dict[Column, Any]) -> dict[str, Any]:
     """The JSON body for one row. The id column is never in the body (it is in the path)."""
-    full = action == "replace"
+    full = action in ("create", "replace")
     body: dict[str, Any] = {}
     lists: dict[str, dict[int, dict[str, Any]]] = {}
     cleared_lists: set[str] = set()

@@ -1,0 +1,53 @@
+"""Shared helpers: build small workbooks and CSV files for the tests."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+MakeFile = Callable[..., Path]
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Routes") -> Path:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    for row in rows:
+        ws.append(list(row))
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[Any]], delimiter: str = ",") -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path: Path) -> MakeFile:
+    """xlsx(rows, name='routes.xlsx', sheet='Routes') -> path of a new workbook."""
+
+    def make(rows: Sequence[Sequence[Any]], name: str = "routes.xlsx", sheet: str = "Routes") -> Path:
+        return write_xlsx(tmp_path / name, rows, sheet)
+
+    return make
+
+
+@pytest.fixture
+def csvfile(tmp_path: Path) -> MakeFile:
+    """csvfile(rows, name='routes.csv', delimiter=',') -> path of a new CSV file."""
+
+    def make(rows: Sequence[Sequence[Any]], name: str = "routes.csv", delimiter: str = ",") -> Path:
+        return write_csv(tmp_path / name, rows, delimiter)
+
+    return make
