@@ -86,8 +86,8 @@ def column_note(resource: Resource, column: Column) -> str:
     if column.required:
         needed = ", ".join(a for a in resource.actions if a in column.required)
         lines.append(f"Needed to: {needed}.")
-    if column is not resource.id_column and not column.create_only:
-        lines.append(f"Blank on a replace row: {describe_default(column)}.")
+    if column is not resource.id_column and not column.create_only and not column.required:
+        lines.append(f"Blank on a create or replace row: {describe_default(column)}.")
     if column.clear_value is not MISSING:
         lines.append(f"{CLEAR} empties it on purpose.")
     if column.example not in (None, ""):

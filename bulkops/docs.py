@@ -1,0 +1,57 @@
+"""Reference pages derived from the code (problem codes, each resource's columns), so the
+docs cannot drift: `python scripts/generate.py` writes them, a test fails when stale."""
+
+from __future__ import annotations
+
+from bulkops.io.templates import describe_default
+from bulkops.resources.schema import Resource
+from bulkops.validation.problems import CODES
+
+__all__ = ["columns_markdown", "problems_markdown"]
+
+
+def problems_markdown() -> str:
+    lines = [
+        "# Problem codes",
+        "",
+        "Every problem `bulkops validate` reports has one of these stable codes (they never",
+        "change meaning; new ones are added). *Scope* says where it points: a cell, a row, the",
+        "header row or the whole file. Generated from `bulkops/validation/problems.py`.",
+        "",
+        "| code | severity | scope | meaning |",
+        "|---|---|---|---|",
+    ]
+    for code, (severity, scope, meaning) in CODES.items():
+        lines.append(f"| `{code}` | {severity.value} | {scope} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def columns_markdown(resource: Resource) -> str:
+    lines = [
+        f"# {resource.title} (`{resource.name}`)",
+        "",
+        resource.description,
+        "",
+        f"Sheet name: `{resource.sheet}`. Actions: {', '.join(resource.actions)} "
+        f"(a blank Action means {resource.default_action}). Natural key: "
+        f"{' + '.join(resource.key_paths)}.",
+        "",
+        *(f"- {note}" for note in resource.notes),
+        "",
+        "| column | API path | type | needed to | allowed | blank on create/replace | description |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for column in resource.all_columns:
+        needed = ", ".join(a for a in resource.actions if a in column.required)
+        allowed = ", ".join(c or "(blank)" for c in column.choices)
+        plain = column is not resource.id_column and not column.create_only
+        default = describe_default(column) if plain and not column.required else ""
+        lines.append(
+            f"| {column.label} | `{column.path}` | {column.type_name} | {needed} | {allowed} "
+            f"| {_cell(default)} | {_cell(column.description)} |"
+        )
+    return "\n".join(lines) + "\n"
