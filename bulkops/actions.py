@@ -92,7 +92,6 @@ def template(resource: str, out: str | Path | None = None, *, as_csv: bool = Fal
         raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
 
 
-
 def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple[str, Resource]]:
     """The resource sheets of a workbook: named after a resource, or the one sheet there is
     when `resource` is given. A CSV file's one sheet is named after the file."""

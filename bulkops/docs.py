@@ -42,7 +42,8 @@ def columns_markdown(resource: Resource) -> str:
         "",
         *(f"- {note}" for note in resource.notes),
         "",
-        "| column | API path | type | needed to | allowed | blank on create/replace | description |",
+        "| column | API path | type | needed to | allowed | blank on create/replace "
+        "| description |",
         "|---|---|---|---|---|---|---|",
     ]
     for column in resource.all_columns:

@@ -37,7 +37,9 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], delimiter: str = ",") -
 def xlsx(tmp_path: Path) -> MakeFile:
     """xlsx(rows, name='routes.xlsx', sheet='Routes') -> path of a new workbook."""
 
-    def make(rows: Sequence[Sequence[Any]], name: str = "routes.xlsx", sheet: str = "Routes") -> Path:
+    def make(
+        rows: Sequence[Sequence[Any]], name: str = "routes.xlsx", sheet: str = "Routes"
+    ) -> Path:
         return write_xlsx(tmp_path / name, rows, sheet)
 
     return make

@@ -54,7 +54,8 @@ def test_template_header_notes_dropdowns_and_formats() -> None:
     assert "Ring To Number *" in header
     assert "Call Value" in header  # not required: not marked
     for cell in sheet[1]:
-        assert cell.comment is not None and cell.comment.text.strip(), cell.value
+        assert cell.comment is not None, cell.value
+        assert cell.comment.text.strip(), cell.value
     ring_to = sheet.cell(row=1, column=header.index("Ring To Number *") + 1).comment
     assert ring_to is not None
     assert "Needed to: create, replace" in ring_to.text

@@ -134,9 +134,7 @@ def test_update_sends_only_filled_cells(xlsx: MakeFile) -> None:
            "Call Value": "", "Whisper Enabled": "No"}  # fmt: skip
     body = build_body(ROUTES, "update", one(xlsx, row).values)
     assert body == {
-        "routing_configuration": {
-            "config": {"ringto": "4045550100", "whisper_enabled": False}
-        }
+        "routing_configuration": {"config": {"ringto": "4045550100", "whisper_enabled": False}}
     }
 
 

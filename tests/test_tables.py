@@ -177,7 +177,7 @@ def test_formula_cached_value_is_used_and_unvalued_one_reported(tmp_path: Path) 
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
-    header, rows = read_all(path)
+    _header, rows = read_all(path)
     assert rows[0][1][2] == 70035
     from bulkops.actions import validate
 
@@ -214,7 +214,7 @@ def test_csv_in_another_encoding_names_the_byte(
     path.write_bytes("Action,Route Name\ncreate,Caf\u00e9\n".encode("cp1252"))
     err = refuse(path, capsys, "byte 28", "--encoding")
     assert "0xE9" in err
-    header, rows = read_all(path, encoding="cp1252")
+    _header, rows = read_all(path, encoding="cp1252")
     assert rows[0][1] == ["create", "Caf\u00e9"]
 
 

@@ -28,9 +28,11 @@ def render(entries: list[dict[str, Any]], detailed: bool) -> str:
         lines.append("")
         for column in entry["columns"]:
             needed = f" [needed to {', '.join(column['required'])}]" if column["required"] else ""
-            values = f" one of: {', '.join(v or '(blank)' for v in column['enum'])}" if (
-                column["enum"]
-            ) else ""
+            values = (
+                f" one of: {', '.join(v or '(blank)' for v in column['enum'])}"
+                if (column["enum"])
+                else ""
+            )
             lines.append(
                 f"  {column['label']:<{width}}  {column['type']:<8} "
                 f"{column['path'] or ''}{needed}{values}"

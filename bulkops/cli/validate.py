@@ -41,7 +41,9 @@ def render(report: Report, shown: int) -> str:
         lines.append("  " + ", ".join(f"{code} ×{n}" for code, n in by_code.most_common()))
         for problem in report.problems[:shown]:
             value = f" [{_clip(problem.value)}]" if problem.value else ""
-            lines.append(f"  {problem.severity.value:<7} {problem.where()}{value}: {problem.message}")
+            lines.append(
+                f"  {problem.severity.value:<7} {problem.where()}{value}: {problem.message}"
+            )
         if len(report.problems) > shown:
             lines.append(f"  … and {len(report.problems) - shown} more")
     if report.report_path:

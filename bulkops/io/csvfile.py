@@ -83,7 +83,7 @@ def _numbered(path: Path, reader: Any) -> Iterator[tuple[int, list[Any]]]:
     # csv records, numbered as a spreadsheet shows them (a quoted newline stays in one row)
     number = 0
     try:
-        for number, values in enumerate(reader, start=1):  # noqa: B007 (used after the loop)
+        for number, values in enumerate(reader, start=1):
             yield number, values
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV after row {number}: {exc}") from None

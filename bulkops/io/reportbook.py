@@ -140,9 +140,9 @@ def _write(report: Report, target: Path, encoding: str | None) -> None:
                     mirror.write_string(
                         number - 1,
                         notes_column,
-                        "; ".join(
-                            f"{p.cell or 'row'}: {p.message}" for p in by_row[number]
-                        )[:_COMMENT_LIMIT],
+                        "; ".join(f"{p.cell or 'row'}: {p.message}" for p in by_row[number])[
+                            :_COMMENT_LIMIT
+                        ],
                     )
             mirror.set_column(offset, notes_column - 1, 18)
             mirror.set_column(notes_column, notes_column, 80)
@@ -154,6 +154,3 @@ def _write(report: Report, target: Path, encoding: str | None) -> None:
 def _chain(first: list[tuple[int, list[Any]]], rest: Any) -> Any:
     yield from first
     yield from rest
-
-
-

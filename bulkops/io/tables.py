@@ -87,9 +87,7 @@ def detect_format(path: Path) -> Format:
                 f"{path}: the workbook is password-protected; remove the password "
                 "(File > Info > Protect Workbook) and save it as .xlsx"
             )
-        raise UnsupportedFormat(
-            f"{path}: this is a legacy Excel 97-2003 (.xls) file; {_SAVE_AS}"
-        )
+        raise UnsupportedFormat(f"{path}: this is a legacy Excel 97-2003 (.xls) file; {_SAVE_AS}")
     if _looks_like_text(head):
         return "csv"
     raise UnsupportedFormat(

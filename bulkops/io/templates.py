@@ -123,25 +123,46 @@ def _instructions(resource: Resource) -> list[tuple[str, str]]:
     rows += [
         ("  (blank)", f"means {resource.default_action}"),
         ("", ""),
-        ("Required", "Headers marked * are needed to create; the note on each header says "
-         "which actions need it, its type, its allowed values and its replace default."),
-        ("Blank cells", "A blank cell means 'leave unchanged' (update) or 'use the default' "
-         "(replace); it is never sent as an empty value."),
+        (
+            "Required",
+            "Headers marked * are needed to create; the note on each header says "
+            "which actions need it, its type, its allowed values and its replace default.",
+        ),
+        (
+            "Blank cells",
+            "A blank cell means 'leave unchanged' (update) or 'use the default' "
+            "(replace); it is never sent as an empty value.",
+        ),
         (CLEAR, f"Write {CLEAR} in a cell to empty that field on purpose."),
-        ("Lists", "A list of values (e.g. SMS Users) goes in one cell, separated by ';'. "
-         "A list of objects uses numbered columns (Overflow 1 Number, Overflow 1 Rings, "
-         "Overflow 2 Number, …): fill them in order from 1, without gaps."),
+        (
+            "Lists",
+            "A list of values (e.g. SMS Users) goes in one cell, separated by ';'. "
+            "A list of objects uses numbered columns (Overflow 1 Number, Overflow 1 Rings, "
+            "Overflow 2 Number, …): fill them in order from 1, without gaps.",
+        ),
         ("Yes / No", "TRUE, Yes, Y, 1, On and X all mean Yes; FALSE, No, N, 0 and Off mean No."),
-        ("Phone numbers", "10 digits. (404) 555-0100, 404-555-0100, +1 404 555 0100 and "
-         "14045550100 are all read as 4045550100."),
-        ("Excel pitfalls", "bulkops undoes them: numbers Excel shows as 1.11E+09 or 1111111111.0 "
-         "become the digits you typed; stray spaces are removed; header case does not matter. "
-         "It cannot restore a leading zero Excel dropped: format phone and id columns as Text "
-         "(this template does) before typing."),
-        ("Formulas", "A formula's saved result is used. Files saved by other programs may hold "
-         "formulas without a result: open and save them in Excel first."),
-        ("Headers", "Headers may be the label or the API field path; case, spaces, '_' and '-' "
-         "are ignored. Unknown columns are reported and ignored."),
+        (
+            "Phone numbers",
+            "10 digits. (404) 555-0100, 404-555-0100, +1 404 555 0100 and "
+            "14045550100 are all read as 4045550100.",
+        ),
+        (
+            "Excel pitfalls",
+            "bulkops undoes them: numbers Excel shows as 1.11E+09 or 1111111111.0 "
+            "become the digits you typed; stray spaces are removed; header case does not matter. "
+            "It cannot restore a leading zero Excel dropped: format phone and id columns as Text "
+            "(this template does) before typing.",
+        ),
+        (
+            "Formulas",
+            "A formula's saved result is used. Files saved by other programs may hold "
+            "formulas without a result: open and save them in Excel first.",
+        ),
+        (
+            "Headers",
+            "Headers may be the label or the API field path; case, spaces, '_' and '-' "
+            "are ignored. Unknown columns are reported and ignored.",
+        ),
         ("", ""),
         ("Check", f"bulkops validate {resource.name}.xlsx points at every mistake, cell by cell."),
     ]
@@ -186,9 +207,7 @@ def write_template(resource: Resource, out: Path) -> Path:
                 "bulkops", width=300, height=120,
             )  # fmt: skip
             continue
-        cell.comment = Comment(
-            column_note(resource, column), "bulkops", width=360, height=220
-        )
+        cell.comment = Comment(column_note(resource, column), "bulkops", width=360, height=220)
         span = f"{letter}2:{letter}{last_row}"
         if column.kind is Kind.BOOLEAN:
             yes_no.add(span)

@@ -40,7 +40,9 @@ class XlsxReader:
                 "as .xlsx"
             ) from None
         except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
-            raise InputError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
+            raise InputError(
+                f"{path}: the workbook is damaged and cannot be read ({exc})"
+            ) from None
         self.sheet_names = [
             m.name for m in self.book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet
         ]
@@ -83,7 +85,6 @@ def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
     return enumerate(rows, start=1)
 
 
-
 def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rel_id = None
@@ -95,7 +96,7 @@ def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for rel in rels.iter(f"{_PKG_REL}Relationship"):
         if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
+            target = str(rel.get("Target", ""))
             if target.startswith("/"):
                 return target.lstrip("/")
             return posixpath.normpath(posixpath.join("xl", target))

@@ -24,16 +24,16 @@ class _Cleared:
 CLEARED: Final = _Cleared()
 
 
-def _put(body: dict[str, Any], parts: tuple[tuple[str, int | None], ...], items: dict[str, Any]) -> None:
+def _put(
+    body: dict[str, Any], parts: tuple[tuple[str, int | None], ...], items: dict[str, Any]
+) -> None:
     node = body
     for name, _ in parts[:-1]:
         node = node.setdefault(name, {})
     node.update(items)
 
 
-def _group_list(
-    group: ListGroup, items: dict[int, dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _group_list(group: ListGroup, items: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     built = []
     for position in sorted(items):
         item = dict(group.defaults)

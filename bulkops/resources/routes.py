@@ -529,8 +529,7 @@ ROUTES: Final = Resource(
     description="Call routes of tracking numbers: where calls ring, what callers hear.",
     notes=(
         "A blank Action means create.",
-        "update sends only the filled cells (PATCH); a filled list group replaces that "
-        "whole list.",
+        "update sends only the filled cells (PATCH); a filled list group replaces that whole list.",
         "replace sends the whole route (PUT): blank cells take the default shown in the "
         "column's note, so fill every cell you want to keep.",
         "Update, replace and delete find the route by Route ID, or, when it is blank, by "

@@ -17,8 +17,8 @@ from typing import Any, Final
 
 __all__ = [
     "CLEAR",
-    "TRUE_WORDS",
     "FALSE_WORDS",
+    "TRUE_WORDS",
     "CellError",
     "display_phone",
     "is_blank",
@@ -200,9 +200,7 @@ def to_phone(raw: Any) -> str:
                     )
                 digits = digits[1:]
         if not digits.isdigit():
-            raise CellError(
-                "invalid-phone", f"expected a 10-digit phone number, found '{text}'"
-            )
+            raise CellError("invalid-phone", f"expected a 10-digit phone number, found '{text}'")
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     if len(digits) == 10:
@@ -232,9 +230,7 @@ def _choice_key(text: str) -> str:
     return text.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def to_choice(
-    raw: Any, allowed: Sequence[str], aliases: dict[str, str] | None = None
-) -> str:
+def to_choice(raw: Any, allowed: Sequence[str], aliases: dict[str, str] | None = None) -> str:
     """One of `allowed`, matched ignoring case, spaces, '-' and '_'."""
     text = to_text(raw)
     key = _choice_key(text)

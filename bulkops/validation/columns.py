@@ -63,15 +63,17 @@ def coercer(column: Column) -> Callable[[Any], Any]:
         return base
 
     def checked(raw: Any) -> Any:
-        value = base(raw)
+        value: Any = base(raw)
         if longest is not None and len(value) > longest:
-            raise CellError(
-                "too-long", f"{len(value)} characters; at most {longest} are allowed"
-            )
+            raise CellError("too-long", f"{len(value)} characters; at most {longest} are allowed")
         if low is not None and value < low:
-            raise CellError("out-of-range", f"{shown(value)} is too small: the minimum is {shown(low)}")
+            raise CellError(
+                "out-of-range", f"{shown(value)} is too small: the minimum is {shown(low)}"
+            )
         if high is not None and value > high:
-            raise CellError("out-of-range", f"{shown(value)} is too large: the maximum is {shown(high)}")
+            raise CellError(
+                "out-of-range", f"{shown(value)} is too large: the maximum is {shown(high)}"
+            )
         return value
 
     return checked
@@ -145,8 +147,10 @@ def match_header(
         if column is None:
             if key not in outcome_keys:
                 guess = get_close_matches(text, labels, n=1, cutoff=0.6)
-                hint = f"; did you mean '{guess[0]}'?" if guess else (
-                    f"; run 'bulkops resources {resource.name}' to list the columns"
+                hint = (
+                    f"; did you mean '{guess[0]}'?"
+                    if guess
+                    else (f"; run 'bulkops resources {resource.name}' to list the columns")
                 )
                 problems.append(
                     Problem(
@@ -172,5 +176,3 @@ def match_header(
             f"{ref} ('{text}')"
         )
     return HeaderMap(sheet, header_row, action, bound, unlabelled, problems)
-
-

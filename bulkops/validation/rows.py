@@ -225,7 +225,11 @@ class RowValidator:
             how = "write the value it should have"
         record.problems.append(
             self._problem(
-                "invalid-clear", f"#CLEAR cannot empty {column.label}: {how}", record.row, column, raw
+                "invalid-clear",
+                f"#CLEAR cannot empty {column.label}: {how}",
+                record.row,
+                column,
+                raw,
             )
         )
 
@@ -333,15 +337,16 @@ class RowValidator:
     def _lists(self, record: RowRecord) -> None:
         values = record.values
         for group, positions in self._groups:
-            filled = [
-                (n, cols) for n, cols in positions if any(c in values for c in cols)
-            ]
+            filled = [(n, cols) for n, cols in positions if any(c in values for c in cols)]
             if not filled:
                 continue
             cleared = any(values.get(c) is CLEARED for _, cols in filled for c in cols)
             if cleared:
                 others = [
-                    c for _, cols in filled for c in cols if c in values and values[c] is not CLEARED
+                    c
+                    for _, cols in filled
+                    for c in cols
+                    if c in values and values[c] is not CLEARED
                 ]
                 if others:
                     record.problems.append(
