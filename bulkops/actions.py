@@ -12,9 +12,7 @@ from typing import Any
 
 from bulkops.config import report_path_for
 from bulkops.errors import OutputError, UsageError
-from bulkops.io.reportbook import write_report_workbook
 from bulkops.io.tables import Workbook, open_workbook
-from bulkops.io.templates import column_note, write_csv_template, write_template
 from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
 from bulkops.resources.schema import MISSING, Resource
 from bulkops.validation import Report, drain, validate_sheet
@@ -38,6 +36,8 @@ def catalogue(resource: str | None = None) -> list[dict[str, Any]]:
 
 
 def _describe(resource: Resource) -> dict[str, Any]:
+    from bulkops.io.templates import column_note  # openpyxl: imported when needed
+
     columns: list[dict[str, Any]] = [
         {
             "label": ACTION_LABEL,
@@ -84,6 +84,8 @@ def template(resource: str, out: str | Path | None = None, *, as_csv: bool = Fal
     target = Path(name) if out is None else Path(out)
     if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
         target = target / name
+    from bulkops.io.templates import write_csv_template, write_template
+
     try:
         if as_csv:
             return write_csv_template(chosen, target)
@@ -165,6 +167,8 @@ def validate(
         workbook.close()
     target = report if report is not None else report_path_for(path)
     if report is not None or (write_report and result.problems):
+        from bulkops.io.reportbook import write_report_workbook  # xlsxwriter: when needed
+
         if target.resolve() == path.resolve():
             raise UsageError(f"{target}: the report would overwrite the input; choose another -o")
         try:

@@ -34,6 +34,11 @@ OUTCOME_LABELS = (
 )
 
 
+#: kinds whose typed values are immutable and whose cells repeat: worth a memo per column
+_MEMO_KINDS = frozenset({Kind.BOOLEAN, Kind.CHOICE, Kind.INTEGER, Kind.NUMBER, Kind.DIGITS})
+_MEMO_SIZE = 4096
+
+
 def coercer(column: Column) -> Callable[[Any], Any]:
     """The function turning one non-blank raw cell into the column's typed value."""
     kind = column.kind
@@ -59,10 +64,8 @@ def coercer(column: Column) -> Callable[[Any], Any]:
             return cells.to_choice(raw, choices, aliases)
 
     low, high, longest = column.minimum, column.maximum, column.max_length
-    if low is None and high is None and longest is None:
-        return base
 
-    def checked(raw: Any) -> Any:
+    def bounded(raw: Any) -> Any:
         value: Any = base(raw)
         if longest is not None and len(value) > longest:
             raise CellError("too-long", f"{len(value)} characters; at most {longest} are allowed")
@@ -76,7 +79,25 @@ def coercer(column: Column) -> Callable[[Any], Any]:
             )
         return value
 
-    return checked
+    unbounded = low is None and high is None and longest is None
+    checked = base if unbounded else bounded
+    if kind not in _MEMO_KINDS:
+        return checked
+    # Switches, choices and small numbers repeat down a column ('Yes', 'active', '3'):
+    # remember what each text coerced to. Only str keys: 1.0 == True as dict keys.
+    memo: dict[str, Any] = {}
+
+    def remembered(raw: Any) -> Any:
+        if raw.__class__ is str:
+            if raw in memo:
+                return memo[raw]
+            value = checked(raw)
+            if len(memo) < _MEMO_SIZE:
+                memo[raw] = value
+            return value
+        return checked(raw)
+
+    return remembered
 
 
 @dataclass(frozen=True, slots=True)
