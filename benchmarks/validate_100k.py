@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import os
+import random
 import statistics
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 

@@ -5,13 +5,29 @@ Run: .venv/bin/python scripts/generate.py   (tests/test_generated.py fails when 
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from pathlib import Path
 
 from bulkops.docs import columns_markdown, problems_markdown
 from bulkops.io.templates import write_csv_template, write_template
-from bulkops.resources import RESOURCES
+from bulkops.resources import RESOURCES, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _content(path: Path) -> dict[str, bytes]:
+    # openpyxl stamps docProps/core.xml with the save time: compare everything else
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+
+def _write_xlsx_if_changed(resource: Resource, target: Path) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = write_template(resource, Path(folder) / target.name)
+        if not target.exists() or _content(fresh) != _content(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(fresh.read_bytes())
 
 
 def main() -> None:
@@ -19,7 +35,7 @@ def main() -> None:
     docs.mkdir(exist_ok=True)
     (docs / "problems.md").write_text(problems_markdown(), encoding="utf-8")
     for name, resource in RESOURCES.items():
-        write_template(resource, ROOT / "templates" / f"{name}.xlsx")
+        _write_xlsx_if_changed(resource, ROOT / "templates" / f"{name}.xlsx")
         write_csv_template(resource, ROOT / "templates" / f"{name}.csv")
         (docs / f"columns-{name}.md").write_text(columns_markdown(resource), encoding="utf-8")
     print("wrote templates/ and docs/")

@@ -12,6 +12,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 __all__ = [
     "ACTIONS",
     "MISSING",
@@ -187,6 +189,8 @@ class Resource:
     actions: tuple[str, ...]
     default_action: str
     key_paths: tuple[str, ...]
+    #: the body on the wire as a strict pydantic model; every built body must validate
+    body_model: type[BaseModel]
     description: str = ""
     notes: tuple[str, ...] = ()
 

@@ -14,8 +14,9 @@ from bulkops.io.tables import Sheet
 from bulkops.resources.schema import Resource
 from bulkops.validation.columns import HeaderMap, match_header
 from bulkops.validation.problems import CODES, Problem, Severity
+from bulkops.validation.record import RowRecord
 from bulkops.validation.report import Report, SheetReport
-from bulkops.validation.rows import RowRecord, RowValidator
+from bulkops.validation.rows import RowValidator
 
 __all__ = [
     "CODES",

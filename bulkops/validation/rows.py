@@ -4,34 +4,17 @@ and every problem in it: cells, list groups, cross-field rules, duplicates in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from bulkops.resources.payload import CLEARED
 from bulkops.resources.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
 from bulkops.validation.cells import CLEAR, CellError, undialable
 from bulkops.validation.columns import HeaderMap
+from bulkops.validation.crossfield import CrossFieldChecks, Locator
 from bulkops.validation.problems import Problem, column_letter, shown
+from bulkops.validation.record import RowRecord
 
-__all__ = ["RowRecord", "RowValidator"]
-
-
-@dataclass(slots=True)
-class RowRecord:
-    """A validated row. `values` holds the typed value of every filled cell (CLEARED for
-    #CLEAR); the id is in `resource_id`, not in `values`."""
-
-    sheet: str
-    row: int
-    action: str
-    values: dict[Column, Any]
-    problems: list[Problem] = field(default_factory=list)
-    resource_id: int | None = None
-    key: tuple[Any, ...] | None = None
-
-    @property
-    def valid(self) -> bool:
-        return not any(p.is_error for p in self.problems)
+__all__ = ["RowValidator"]
 
 
 def _is_blank_row(values: list[Any]) -> bool:
@@ -69,25 +52,6 @@ class RowValidator:
         self._action_words = {a: a for a in resource.actions} | {
             k: v for k, v in ACTION_ALIASES.items() if v in resource.actions
         }
-        self._groups = [
-            (
-                group,
-                [(n, resource.group_columns(group, n)) for n in range(1, group.maximum + 1)],
-            )
-            for group in resource.groups
-        ]
-        # column -> (group index, position); (group index, position) -> needed columns
-        self._slots = {
-            column: (index, n)
-            for index, (_, positions) in enumerate(self._groups)
-            for n, columns in positions
-            for column in columns
-        }
-        self._needed = {
-            (index, n): [c for c in columns if c.leaf in group.needs]
-            for index, (group, positions) in enumerate(self._groups)
-            for n, columns in positions
-        }
         self._plan = [
             (b.index, b.column, b.coerce, b.column.kind is Kind.PHONE) for b in self.bound
         ]
@@ -95,26 +59,15 @@ class RowValidator:
         if header.action is not None:
             self._width = max(self._width, header.action.index + 1)
         self._required_by = {a: resource.required_for(a) for a in resource.actions}
-        self._rule_columns = [
-            (rule, tuple(resource.by_path[p] for p in rule.when), resource.by_path[rule.then])
-            for rule in resource.rules
-        ]
+        self.locate = Locator(self.sheet, self.letters)
+        self.checks = CrossFieldChecks(resource, self.locate)
 
     # -- helpers -----------------------------------------------------------------------
 
     def _problem(
         self, code: str, message: str, row: int, column: Column | None = None, value: Any = None
     ) -> Problem:
-        letter = self.letters.get(column) if column is not None else None
-        return Problem(
-            code,
-            message,
-            self.sheet,
-            row,
-            column.label if column is not None else None,
-            f"{letter}{row}" if letter else None,
-            shown(value) if value is not None else None,
-        )
+        return self.locate(code, message, row, column, value)
 
     def _action(self, row: int, values: list[Any], problems: list[Problem]) -> str:
         bound = self.header.action
@@ -157,8 +110,8 @@ class RowValidator:
         if action:
             self._identity(record, raw_values)
             self._required(record)
-            self._lists(record)
-            self._rules(record)
+            self.checks.lists(record)
+            self.checks.rules(record)
         return record
 
     def _formulas(self, record: RowRecord, raw_values: list[Any]) -> None:
@@ -356,81 +309,6 @@ class RowValidator:
                         f"{column.label} is required to {record.action}: fill it in",
                         record.row,
                         column,
-                    )
-                )
-
-    def _lists(self, record: RowRecord) -> None:
-        values = record.values
-        slots = self._slots
-        touched: dict[int, dict[int, list[Column]]] = {}
-        for column in values:
-            slot = slots.get(column)
-            if slot is not None:
-                touched.setdefault(slot[0], {}).setdefault(slot[1], []).append(column)
-        for group_index, filled in touched.items():
-            group, positions = self._groups[group_index]
-            given = [c for cols in filled.values() for c in cols]
-            if any(values[c] is CLEARED for c in given):
-                others = [c for c in given if values[c] is not CLEARED]
-                if others:
-                    record.problems.append(
-                        self._problem(
-                            "invalid-clear",
-                            f"#CLEAR in {positions[0][1][0].label} empties the whole list, so "
-                            f"{others[0].label} must be blank",
-                            record.row,
-                            others[0],
-                            values[others[0]],
-                        )
-                    )
-                continue
-            numbers = sorted(filled)
-            if numbers[-1] != len(numbers):
-                expected = next(n for n, m in enumerate(numbers, start=1) if n != m)
-                gap = positions[expected - 1][1][0]
-                record.problems.append(
-                    self._problem(
-                        "list-gap",
-                        f"{gap.label} is blank but position {numbers[expected - 1]} is filled: "
-                        "fill the positions in order from 1, without gaps",
-                        record.row,
-                        gap if gap in self.letters else filled[numbers[expected - 1]][0],
-                    )
-                )
-            for n in numbers:
-                for column in self._needed[(group_index, n)]:
-                    if column not in values:
-                        first = filled[n][0]
-                        record.problems.append(
-                            self._problem(
-                                "list-item-incomplete",
-                                f"{first.label} is filled but {column.label} is blank: fill "
-                                f"it in, or clear position {n}",
-                                record.row,
-                                column if column in self.letters else first,
-                            )
-                        )
-
-    def _rules(self, record: RowRecord) -> None:
-        values = record.values
-        partial = record.action == "update"
-        if record.action == "delete":
-            return
-        for rule, switches, target in self._rule_columns:
-            on = next((s for s in switches if values.get(s) is True), None)
-            if on is None:
-                continue
-            value = values.get(target, MISSING)
-            empty = value is CLEARED or value == "" or value is MISSING
-            if partial and value is MISSING:
-                continue  # an update leaves the message as it is on the server
-            if empty:
-                record.problems.append(
-                    self._problem(
-                        rule.code,
-                        rule.message,
-                        record.row,
-                        target if target in self.letters else on,
                     )
                 )
 

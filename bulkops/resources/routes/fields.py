@@ -1,38 +1,21 @@
-"""Provisioned routes (CLI name `routes`): the single source of truth for the routes sheet.
-
-Every field of the route body (CONTRACT.md section 2, restating the vendor's *Update
-Provisioned Route* page) is a column here: label, API path, type, description, example,
-the actions that need it, its wire form and the default a `replace` row sends when blank.
-Templates, validation, payloads and docs all derive from this module.
-"""
+"""The routes sheet's scalar columns: every non-list field of the route body
+(CONTRACT.md section 2), in the order the template shows them."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from bulkops.resources.schema import MISSING, Column, Kind, ListGroup, Resource, Rule, Wire
-from bulkops.validation.cells import display_phone
+from bulkops.resources.schema import MISSING, Column, Kind, Wire
 
-__all__ = ["HUNT_MAX", "OVERFLOW_MAX", "ROUTES", "SOURCE_MAX"]
+__all__ = ["CONFIG", "FIELDS"]
 
-#: How many numbered column groups the sheet offers for each list of objects.
-OVERFLOW_MAX: Final = 5
-HUNT_MAX: Final = 10
-SOURCE_MAX: Final = 5
-
-_CONFIG = "routing_configuration.config"
-_OVERFLOW = f"{_CONFIG}.overflowNumbers"
-_HUNT = f"{_CONFIG}.hunt_options.options"
-_SOURCES = "customSourceList"
+#: Where the routing settings live in the body.
+CONFIG: Final = "routing_configuration.config"
+_CONFIG = CONFIG
 
 _CREATE_REPLACE = frozenset({"create", "replace"})
 _MEDIA_TYPES = ("file", "text")
 _TYPE_HELP = "'file': the message is a media prompt id; 'text': the message is spoken text."
-
-
-def _overflow_number(_leaf: str, digits: Any) -> dict[str, Any]:
-    # One number typed by the user: the API wants its display form and the bare digits twice.
-    return {"number": display_phone(digits), "unmaskNumber": digits, "overflowNumber": digits}
 
 
 def _yes_no(label: str, path: str, description: str, example: bool, **kw: Any) -> Column:
@@ -53,7 +36,7 @@ def _text(label: str, path: str, description: str, example: str, **kw: Any) -> C
     return Column(label, path, Kind.TEXT, description, example=example, **kw)
 
 
-_FIELDS: tuple[Column, ...] = (
+FIELDS: tuple[Column, ...] = (
     _text(
         "Route Name",
         "provisioned_route_name",
@@ -379,160 +362,5 @@ _FIELDS: tuple[Column, ...] = (
         "sms_settings.unclaimed_sms",
         "Keep texts no user has claimed visible to all SMS users.",
         True,
-    ),
-)
-
-
-def _source_columns(position: int) -> tuple[Column, ...]:
-    first = position == 1
-    return (
-        Column(
-            f"Custom Source {position} ID",
-            f"{_SOURCES}[{position}].custom_source_id",
-            Kind.DIGITS,
-            f"Custom source {position}: the source's id (digits). Write #CLEAR in Custom "
-            "Source 1 ID to remove every custom source.",
-            example="1080" if first else "",
-            clear_value=[] if first else MISSING,
-        ),
-        Column(
-            f"Custom Source {position} Type",
-            f"{_SOURCES}[{position}].custom_source_type",
-            Kind.CHOICE,
-            f"Custom source {position}: which custom source slot (CS1-CS5) it fills.",
-            example="CS1" if first else "",
-            choices=tuple(f"CS{n}" for n in range(1, 6)),
-        ),
-    )
-
-
-def _overflow_columns(position: int) -> tuple[Column, ...]:
-    first = position == 1
-    return (
-        Column(
-            f"Overflow {position} Number",
-            f"{_OVERFLOW}[{position}].number",
-            Kind.PHONE,
-            f"Overflow number {position}: tried, in order, when the Ring To Number does not "
-            "answer. Write #CLEAR in Overflow 1 Number to remove every overflow number.",
-            example="4045550110" if first else "",
-            clear_value=[] if first else MISSING,
-            emit=_overflow_number,
-        ),
-        Column(
-            f"Overflow {position} Rings",
-            f"{_OVERFLOW}[{position}].rings",
-            Kind.INTEGER,
-            f"Rings before overflow number {position} gives up (blank: 3).",
-            example=3 if first else "",
-            wire=Wire.STRING,
-            minimum=1,
-            maximum=20,
-        ),
-    )
-
-
-def _hunt_column(position: int) -> Column:
-    return Column(
-        f"Hunt {position} Destination",
-        f"{_HUNT}[{position}].destination",
-        Kind.PHONE,
-        f"Hunt destination {position}: a 10-digit number, rung in the Hunt Type's order. "
-        "Write #CLEAR in Hunt 1 Destination to remove every destination.",
-        example={1: "4045550111", 2: "4045550112"}.get(position, ""),
-        clear_value=[] if position == 1 else MISSING,
-    )
-
-
-_COLUMNS: tuple[Column, ...] = (
-    *_FIELDS,
-    *(c for n in range(1, SOURCE_MAX + 1) for c in _source_columns(n)),
-    *(c for n in range(1, OVERFLOW_MAX + 1) for c in _overflow_columns(n)),
-    Column(
-        "Hunt Type",
-        f"{_CONFIG}.hunt_options.type",
-        Kind.CHOICE,
-        "The order hunt destinations are rung in.",
-        example="round_robin",
-        choices=("round_robin", "sequential"),
-        default="round_robin",
-    ),
-    *(_hunt_column(n) for n in range(1, HUNT_MAX + 1)),
-)
-
-ROUTES: Final = Resource(
-    name="routes",
-    sheet="Routes",
-    title="Provisioned routes",
-    base_path="/provisioned-routes",
-    id_column=Column(
-        "Route ID",
-        "provisioned_route_id",
-        Kind.INTEGER,
-        "The route's id. Needed to update, replace or delete a route, unless Route Name "
-        "(and Group ID) find it. Ignored when creating.",
-        example=12345,
-        minimum=1,
-    ),
-    columns=_COLUMNS,
-    groups=(
-        ListGroup(_SOURCES, SOURCE_MAX, needs=("custom_source_id", "custom_source_type")),
-        ListGroup(
-            _OVERFLOW,
-            OVERFLOW_MAX,
-            needs=("number",),
-            order_field="overflow_order",
-            defaults={"rings": "3"},
-        ),
-        ListGroup(_HUNT, HUNT_MAX, needs=("destination",), order_field="order"),
-    ),
-    rules=(
-        Rule(
-            "whisper-without-message",
-            (f"{_CONFIG}.whisper_enabled",),
-            f"{_CONFIG}.whisper_message",
-            "Whisper Enabled is Yes but Whisper Message is blank: fill in the message, "
-            "or set Whisper Enabled to No",
-        ),
-        Rule(
-            "ftc-whisper-without-message",
-            (f"{_CONFIG}.ftc_whisper_enabled",),
-            f"{_CONFIG}.ftc_whisper_message",
-            "FTC Whisper Enabled is Yes but FTC Whisper Message is blank: fill in the "
-            "message, or set FTC Whisper Enabled to No",
-        ),
-        Rule(
-            "message-without-content",
-            (f"{_CONFIG}.message_enabled",),
-            f"{_CONFIG}.message",
-            "Caller Message Enabled is Yes but Caller Message is blank: fill in the "
-            "message, or set Caller Message Enabled to No",
-        ),
-        Rule(
-            "hold-message-without-content",
-            (f"{_CONFIG}.play_on_hold_enabled",),
-            f"{_CONFIG}.play_on_hold_message",
-            "Hold Message Enabled is Yes but Hold Message is blank: fill in the message, "
-            "or set Hold Message Enabled to No",
-        ),
-        Rule(
-            "voice-agent-without-id",
-            (f"{_CONFIG}.activate_voiceagent", f"{_CONFIG}.route_voice_agent_enabled"),
-            f"{_CONFIG}.voice_agent_id",
-            "a voice agent is switched on but Voice Agent ID is blank: fill in the agent's "
-            "id, or set Voice Agent Enabled and Route Voice Agent Enabled to No",
-        ),
-    ),
-    actions=("create", "update", "replace", "delete", "skip"),
-    default_action="create",
-    key_paths=("provisioned_route_name", "org_unit_id"),
-    description="Call routes of tracking numbers: where calls ring, what callers hear.",
-    notes=(
-        "A blank Action means create.",
-        "update sends only the filled cells (PATCH); a filled list group replaces that whole list.",
-        "replace sends the whole route (PUT): blank cells take the default shown in the "
-        "column's note, so fill every cell you want to keep.",
-        "Update, replace and delete find the route by Route ID, or, when it is blank, by "
-        "Route Name within Group ID.",
     ),
 )
