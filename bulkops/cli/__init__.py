@@ -13,7 +13,7 @@ import typer
 from bulkops.cli import resources, template, validate
 from bulkops.errors import BulkopsError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

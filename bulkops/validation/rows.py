@@ -166,9 +166,10 @@ class RowValidator:
             try:
                 value = coerce(raw)
             except CellError as error:
-                record.problems.append(
-                    self._problem(error.code, error.message, record.row, column, raw)
-                )
+                message = error.message
+                if error.code == "invalid-type" and column.example not in (None, ""):
+                    message += f" (for example {shown(column.example)})"
+                record.problems.append(self._problem(error.code, message, record.row, column, raw))
                 continue
             if is_phone and undialable(value):
                 record.problems.append(
