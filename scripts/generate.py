@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bulkops.docs import columns_markdown, problems_markdown
@@ -22,12 +23,19 @@ def _content(path: Path) -> dict[str, bytes]:
         return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
 
 
-def _write_xlsx_if_changed(resource: Resource, target: Path) -> None:
+def save_if_changed(write: Callable[[Path], object], target: Path) -> None:
+    """Call `write(path)` on a temporary path; replace `target` only if its content differs,
+    so regenerating leaves unchanged workbooks (and git) alone."""
     with tempfile.TemporaryDirectory() as folder:
-        fresh = write_template(resource, Path(folder) / target.name)
+        fresh = Path(folder) / target.name
+        write(fresh)
         if not target.exists() or _content(fresh) != _content(target):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(fresh.read_bytes())
+
+
+def _write_xlsx_if_changed(resource: Resource, target: Path) -> None:
+    save_if_changed(lambda path: write_template(resource, path), target)
 
 
 def main() -> None:

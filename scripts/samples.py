@@ -9,6 +9,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from generate import save_if_changed  # scripts/ is on sys.path when run as a script
 from openpyxl import Workbook
 
 from bulkops.io.templates import header_labels, write_template
@@ -261,7 +262,7 @@ def write_valid(path: Path) -> None:
     book.save(path)
 
 
-def write_invalid(folder: Path) -> None:
+def write_invalid(folder: Path, name: str = "routes.xlsx") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     sheet = book.active
@@ -270,8 +271,11 @@ def write_invalid(folder: Path) -> None:
     sheet.append([*LABELS, EXPECTED])  # the extra column is itself the unknown-column case
     for code, cells in invalid_rows():
         sheet.append([*_row(**cells), code])
-    book.save(folder / "routes.xlsx")
-    # problems of the header and of the file, which no single row can show
+    book.save(folder / name)
+
+
+def write_invalid_text(folder: Path) -> None:
+    """Problems of the header and of the file, which no single row can show."""
     with (folder / "routes-bad-header.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         # duplicate-column (Name twice), missing-column (no Ring To Number), blank-header (D)
@@ -279,13 +283,23 @@ def write_invalid(folder: Path) -> None:
             ["Action", "Route Name", "Group ID", "", "provisioned_route_name", "Tracking Number"]
         )
         writer.writerow(["create", "Header test", "70035", "stray", "", "4045550100"])
+    with (folder / "routes-title-rows.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Acme Dental - new routes, November"])  # rows-above-header
+        writer.writerow([])
+        writer.writerow(LABELS[:8])
+        writer.writerow(
+            ["create", "", "Title test", "active", "70035", "4045550100", "simple", "4045550101"]
+        )
     with (folder / "routes-no-data.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(LABELS[:8])
 
 
 def main() -> None:
-    write_valid(ROOT / "samples" / "routes.xlsx")
-    write_invalid(ROOT / "samples" / "invalid")
+    save_if_changed(write_valid, ROOT / "samples" / "routes.xlsx")
+    folder = ROOT / "samples" / "invalid"
+    save_if_changed(lambda path: write_invalid(path.parent, path.name), folder / "routes.xlsx")
+    write_invalid_text(folder)
     print("wrote samples/routes.xlsx and samples/invalid/")
 
 

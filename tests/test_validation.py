@@ -60,12 +60,13 @@ def test_header_and_file_samples() -> None:
         "missing-column",
     ]
     assert codes_of(SAMPLES / "invalid" / "routes-no-data.csv") == ["no-data-rows"]
+    assert codes_of(SAMPLES / "invalid" / "routes-title-rows.csv") == ["rows-above-header"]
 
 
 def test_every_problem_code_has_an_invalid_sample() -> None:
     """A new problem code needs its broken sample row (or header/file sample)."""
     covered = set(codes_of(SAMPLES / "invalid" / "routes.xlsx"))
-    for extra in ("routes-bad-header.csv", "routes-no-data.csv"):
+    for extra in ("routes-bad-header.csv", "routes-no-data.csv", "routes-title-rows.csv"):
         covered |= set(codes_of(SAMPLES / "invalid" / extra))
     assert covered == set(CODES)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bulkops.io.tables import Sheet
 from bulkops.resources.schema import Resource
-from bulkops.validation.columns import HeaderMap, match_header
+from bulkops.validation.columns import HeaderMap, locate_header, match_header
 from bulkops.validation.problems import CODES, Problem, Severity
 from bulkops.validation.record import RowRecord
 from bulkops.validation.report import Report, SheetReport
@@ -62,7 +62,9 @@ class SheetValidation:
 
 
 def validate_sheet(resource: Resource, sheet: Sheet) -> SheetValidation:
+    sheet, skipped = locate_header(resource, sheet)
     header = match_header(resource, sheet.name, sheet.header, sheet.header_row, sheet.first_column)
+    header.problems[:0] = skipped
     validator = RowValidator(resource, header, sheet.unvalued_formulas, sheet.first_column)
     return SheetValidation(
         resource, sheet, header, validator, SheetReport(sheet.name, resource.name)

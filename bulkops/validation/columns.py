@@ -7,16 +7,30 @@ and a trailing '*' (the template's required marker).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
+from itertools import chain
 from typing import Any
 
+from bulkops.io.tables import Sheet
 from bulkops.resources.schema import Column, Kind, Resource, header_key
 from bulkops.validation import cells
 from bulkops.validation.cells import CellError
 from bulkops.validation.problems import Problem, column_letter, shown
 
-__all__ = ["ACTION_LABEL", "OUTCOME_LABELS", "Bound", "HeaderMap", "coercer", "match_header"]
+__all__ = [
+    "ACTION_LABEL",
+    "HEADER_SEARCH_ROWS",
+    "OUTCOME_LABELS",
+    "Bound",
+    "HeaderMap",
+    "coercer",
+    "locate_header",
+    "match_header",
+]
+
+#: How far below the first non-blank row the header may be (title rows above it).
+HEADER_SEARCH_ROWS = 10
 
 ACTION_LABEL = "Action"
 
@@ -197,3 +211,32 @@ def match_header(
             f"{ref} ('{text}')"
         )
     return HeaderMap(sheet, header_row, action, bound, unlabelled, problems)
+
+
+def _known(resource: Resource, cells_: list[Any]) -> int:
+    action = header_key(ACTION_LABEL)
+    keys = (header_key(cells.to_text(c)) for c in cells_ if c != "" and c is not None)
+    return sum(1 for k in keys if k == action or k in resource.by_header)
+
+
+def locate_header(resource: Resource, sheet: Sheet) -> tuple[Sheet, list[Problem]]:
+    """The sheet with its real header row: a title row or two above the header (a common
+    habit) are skipped, with a warning, when a row below names at least two columns."""
+    if _known(resource, sheet.header) >= 2:
+        return sheet, []
+    peeked: list[tuple[int, list[Any]]] = []
+    for number, values in sheet.rows:
+        peeked.append((number, values))
+        if _known(resource, values) >= 2:
+            first = sheet.header_row
+            span = f"row {first}" if first == number - 1 else f"rows {first}-{number - 1}"
+            problem = Problem(
+                "rows-above-header",
+                f"{span} above the header (row {number}) are not data and are ignored",
+                sheet.name,
+                first,
+            )
+            return replace(sheet, header=values, header_row=number), [problem]
+        if len(peeked) >= HEADER_SEARCH_ROWS:
+            break
+    return replace(sheet, rows=chain(peeked, sheet.rows)), []

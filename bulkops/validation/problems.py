@@ -30,6 +30,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "unknown-column": (Severity.WARNING, "header", "A header matches no column; it is ignored."),
     "duplicate-column": (Severity.ERROR, "header", "Two headers name the same column."),
     "blank-header": (Severity.WARNING, "header", "A column has data but no header."),
+    "rows-above-header": (Severity.WARNING, "header", "Title rows above the header, ignored."),
     # cell
     "invalid-action": (Severity.ERROR, "cell", "The Action is not one this resource knows."),
     "required-value": (Severity.ERROR, "cell", "The row's action needs this cell filled."),
