@@ -11,6 +11,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +59,20 @@ class XlsxReader:
         self.book.close()
 
     def sheet(self, name: str) -> Sheet:
-        try:
-            sheet = self.book.get_sheet_by_name(name)
-        except calamine.CalamineError as exc:
-            raise InputError(f"{self.path}: sheet '{name}' cannot be read ({exc})") from None
+        # The formula scan inflates the sheet's XML a second time; zlib and calamine both
+        # release the GIL, so it runs beside calamine's load and costs no wall time.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(unvalued_formulas, self.path, name)
+            try:
+                sheet = self.book.get_sheet_by_name(name)
+            except calamine.CalamineError as exc:
+                raise InputError(f"{self.path}: sheet '{name}' cannot be read ({exc})") from None
+            try:
+                formulas = scan.result()
+            except (zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
+                raise InputError(
+                    f"{self.path}: sheet '{name}' is damaged and cannot be read ({exc})"
+                ) from None
         start = sheet.start
         if start is None:
             raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
@@ -75,7 +86,7 @@ class XlsxReader:
                     header_row=number,
                     first_column=first_column,
                     rows=rows,
-                    unvalued_formulas=unvalued_formulas(self.path, name),
+                    unvalued_formulas=formulas,
                 )
         raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
 
