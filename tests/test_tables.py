@@ -171,7 +171,9 @@ def test_formula_cached_value_is_used_and_unvalued_one_reported(tmp_path: Path) 
         parts = {n: archive.read(n) for n in archive.namelist()}
     sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
     sheet_xml = sheet_xml.replace(
-        "</row></sheetData>", '<c r="C3"><f>70000+36</f></c></row></sheetData>'
+        "</row></sheetData>",
+        '<c r="C3"><f>70000+36</f></c></row><row r="4"><c r="A4"><f>"upd"&amp;"ate"</f></c>'
+        '<c r="B4" t="str"><v>B</v></c></row></sheetData>',
     )
     parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode()
     with zipfile.ZipFile(path, "w") as archive:
@@ -182,8 +184,8 @@ def test_formula_cached_value_is_used_and_unvalued_one_reported(tmp_path: Path) 
     from bulkops.actions import validate
 
     report = validate(path, write_report=False)
-    [problem] = [p for p in report.problems if p.code == "formula-without-value"]
-    assert (problem.cell, problem.column) == ("C3", "Group ID")
+    found = [(p.cell, p.column) for p in report.problems if p.code == "formula-without-value"]
+    assert found == [("C3", "Group ID"), ("A4", "Action")]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

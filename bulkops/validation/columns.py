@@ -19,6 +19,7 @@ from bulkops.validation.cells import CellError
 from bulkops.validation.problems import Problem, column_letter, shown
 
 __all__ = [
+    "ACTION_COLUMN",
     "ACTION_LABEL",
     "HEADER_SEARCH_ROWS",
     "OUTCOME_LABELS",
@@ -33,6 +34,8 @@ __all__ = [
 HEADER_SEARCH_ROWS = 10
 
 ACTION_LABEL = "Action"
+#: The Action column, bound like any other column so its cells can be located.
+ACTION_COLUMN = Column(ACTION_LABEL, "action", Kind.TEXT, "What to do with the row.")
 
 #: Columns bulkops itself adds to results workbooks; a results file read back in keeps them
 #: without a warning.
@@ -175,7 +178,7 @@ def match_header(
             )  # fmt: skip
             continue
         if key == action_key:
-            action = Bound(index, letter, resource.id_column, cells.to_text)
+            action = Bound(index, letter, ACTION_COLUMN, cells.to_text)
             seen[key] = f"{ref} ('{text}')"
             continue
         column = resource.by_header.get(key)

@@ -38,6 +38,8 @@ class RowValidator:
         self.header = header
         self.sheet = header.sheet
         self.letters = {b.column: b.letter for b in header.bound}
+        if header.action is not None:
+            self.letters[header.action.column] = header.action.letter
         self.bound = [b for b in header.bound if b.column is not resource.id_column]
         self.id_bound = next((b for b in header.bound if b.column is resource.id_column), None)
         self.formulas = unvalued_formulas
@@ -80,13 +82,15 @@ class RowValidator:
             assert bound is not None
             allowed = ", ".join(self.resource.actions)
             problems.append(
-                Problem(
+                self._problem(
                     "invalid-action",
                     f"'{shown(raw)}' is not an action for {self.resource.name}; use one of "
                     f"{allowed} (blank means {self.resource.default_action})",
-                    self.sheet, row, "Action", f"{bound.letter}{row}", shown(raw),
+                    row,
+                    bound.column,
+                    raw,
                 )
-            )  # fmt: skip
+            )
             return ""
         return action
 
@@ -115,7 +119,8 @@ class RowValidator:
         return record
 
     def _formulas(self, record: RowRecord, raw_values: list[Any]) -> None:
-        for bound in self.header.bound:
+        action = [self.header.action] if self.header.action is not None else []
+        for bound in [*action, *self.header.bound]:
             if (record.row, self.first_column + bound.index) in self.formulas:
                 record.problems.append(
                     self._problem(
