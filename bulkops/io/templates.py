@@ -199,7 +199,8 @@ def write_template(resource: Resource, out: Path) -> Path:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top")
         cell.fill = _REQUIRED_FILL if label.endswith(REQUIRED_MARK) else _HEADER_FILL
-        sheet.column_dimensions[letter].width = max(12, min(40, len(label) + 4))
+        example_width = len(str(column.example or "")) if column is not None else 0
+        sheet.column_dimensions[letter].width = max(12, min(40, max(len(label), example_width) + 3))
         if column is None:
             cell.comment = Comment(
                 "What to do with the row: " + ", ".join(resource.actions)
