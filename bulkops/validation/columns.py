@@ -54,31 +54,29 @@ OUTCOME_LABELS = (
 #: kinds whose typed values are immutable and whose cells repeat: worth a memo per column
 _MEMO_KINDS = frozenset({Kind.BOOLEAN, Kind.CHOICE, Kind.INTEGER, Kind.NUMBER, Kind.DIGITS})
 _MEMO_SIZE = 4096
+_BY_KIND: dict[Kind, Callable[[Any], Any]] = {
+    Kind.TEXT: cells.to_text,
+    Kind.INTEGER: cells.to_int,
+    Kind.NUMBER: cells.to_number,
+    Kind.BOOLEAN: cells.to_bool,
+    Kind.PHONE: cells.to_phone,
+    Kind.ID_LIST: cells.to_id_list,
+    Kind.DIGITS: cells.to_digits,
+}
 
 
 def coercer(column: Column) -> Callable[[Any], Any]:
     """The function turning one non-blank raw cell into the column's typed value."""
     kind = column.kind
     base: Callable[[Any], Any]
-    if kind is Kind.TEXT:
-        base = cells.to_text
-    elif kind is Kind.INTEGER:
-        base = cells.to_int
-    elif kind is Kind.NUMBER:
-        base = cells.to_number
-    elif kind is Kind.BOOLEAN:
-        base = cells.to_bool
-    elif kind is Kind.PHONE:
-        base = cells.to_phone
-    elif kind is Kind.ID_LIST:
-        base = cells.to_id_list
-    elif kind is Kind.DIGITS:
-        base = cells.to_digits
-    else:
+    if kind is Kind.CHOICE:
         choices, aliases = column.choices, dict(column.choice_aliases)
 
         def base(raw: Any) -> Any:
             return cells.to_choice(raw, choices, aliases)
+
+    else:
+        base = _BY_KIND[kind]
 
     low, high, longest = column.minimum, column.maximum, column.max_length
 
