@@ -1,0 +1,433 @@
+"""The sandbox core: one synchronous `Sandbox.handle(request)` shared by the in-process
+httpx transport and the ASGI server. It authenticates, rate-limits, draws faults, routes to
+the resource handlers, wraps answers in the API's envelope and logs every request.
+
+Latency and transport faults (refused connection, dropped connection, a response slower
+than the client's timeout) are returned as instructions in the `Reply`; the transport or
+server carries them out, so this core never sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bulkops.sandbox.clock import Clock, iso
+from bulkops.sandbox.faults import FaultPlan
+from bulkops.sandbox.log import LogEntry, RequestLog
+from bulkops.sandbox.ratelimit import TokenBucket
+from bulkops.sandbox.store import Store
+
+__all__ = [
+    "ApiError",
+    "Context",
+    "Handler",
+    "Reply",
+    "Request",
+    "Route",
+    "Sandbox",
+    "Session",
+    "route",
+]
+
+ROLE_NAMES = {1: "Admin", 2: "Standard", 3: "ReadOnly"}
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_HTML_502 = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
+    b"</h1></center><hr><center>nginx</center></body></html>"
+)
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error answer: status, message, and for 400s the fields at fault."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass
+class Reply:
+    """What to answer, and how: `fault` is 'refuse', 'drop' or 'slow' for the transport."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    committed: bool = False
+    fault: str | None = None
+    delay: float = 0.0
+    commit_slow: bool = True
+
+
+@dataclass
+class Context:
+    """One request as a handler sees it."""
+
+    sandbox: Sandbox
+    request: Request
+    params: dict[str, str]
+    user: dict[str, Any] | None = None
+    committed: bool = False
+    _json: Any = None
+
+    @property
+    def store(self) -> Store:
+        return self.sandbox.store
+
+    @property
+    def now(self) -> str:
+        return iso(self.sandbox.clock.now())
+
+    def json(self) -> Any:
+        if self._json is None:
+            if not self.request.body:
+                raise ApiError(400, "a JSON body is required")
+            try:
+                self._json = json.loads(self.request.body)
+            except ValueError as exc:
+                raise ApiError(400, f"the body is not valid JSON ({exc})") from None
+        return self._json
+
+    def query_int(self, name: str, default: int, low: int, high: int | None = None) -> int:
+        raw = self.request.query.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ApiError(400, f"{name} must be an integer", [
+                {"field": name, "message": "must be an integer"}]) from None  # fmt: skip
+        if value < low or (high is not None and value > high):
+            limit = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ApiError(400, f"{name} must be {limit}", [
+                {"field": name, "message": f"must be {limit}"}])  # fmt: skip
+        return value
+
+    # -- who may do what ---------------------------------------------------------------
+
+    @property
+    def role_id(self) -> int:
+        return int(self.user["role_id"]) if self.user else 0
+
+    def scope(self) -> set[int]:
+        """The org units the caller may see: its own and every one below it."""
+        assert self.user is not None
+        return self.sandbox.subtree(int(self.user["ct_user_ou_id"]))
+
+    def require_write(self, admin_only: bool = False) -> None:
+        if self.role_id == 3:
+            raise ApiError(403, "ReadOnly users cannot make changes")
+        if admin_only and self.role_id != 1:
+            raise ApiError(403, "only Admin users can manage users and groups")
+
+    def require_scope(self, org_unit_id: Any, field_name: str = "org_unit_id") -> None:
+        if isinstance(org_unit_id, int) and not isinstance(org_unit_id, bool):
+            group = self.store.get("groups", org_unit_id)
+            if group is not None and org_unit_id not in self.scope():
+                raise ApiError(
+                    403,
+                    f"org unit {org_unit_id} is outside your hierarchy",
+                    [{"field": field_name, "message": "is outside your hierarchy"}],
+                )
+
+
+Handler = Callable[[Context], tuple[int, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    auth: bool = True
+    envelope: bool = True
+
+
+def route(method: str, path: str, handler: Handler, *, auth: bool = True,
+          envelope: bool = True) -> Route:  # fmt: skip
+    """'/v3/users/{id}' -> a route whose handler gets params['id']."""
+    regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path.rstrip("/")) + "/?$"
+    return Route(method, re.compile(regex), handler, auth, envelope)
+
+
+@dataclass
+class Session:
+    user_id: int
+    expires: float
+    kind: str  # "access" or "refresh"
+    requests: int = 0
+
+
+class Sandbox:
+    """A faithful local V3 API. `handle` answers one request; `log` records them all."""
+
+    def __init__(
+        self,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        faults: FaultPlan | None = None,
+        rate: float | None = None,
+        burst: int | None = None,
+        demo: bool = True,
+        unique_route_names: bool = True,
+    ) -> None:
+        from bulkops.sandbox.handlers import ROUTES
+
+        self.store = store or Store()
+        self.clock = clock or Clock()
+        self.faults = faults or FaultPlan()
+        self.limiter = TokenBucket(rate, burst or max(1, int(rate)), self.clock) if rate else None
+        self.log = RequestLog()
+        self.unique_route_names = unique_route_names
+        self.sessions: dict[str, Session] = {}
+        self.routes = ROUTES
+        self._subtrees: tuple[int, dict[int, set[int]]] = (-1, {})
+        if demo and self.store.empty:
+            from bulkops.sandbox.demo import seed_demo
+
+            seed_demo(self.store, self.clock.now())
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def issue_tokens(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A fresh access + refresh pair for `user`, as /oauth/token answers it."""
+        import secrets
+
+        now = self.clock.now()
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        user_id = int(user["ct_user_id"])
+        self.sessions[access] = Session(user_id, now + 7 * 86400, "access")
+        self.sessions[refresh] = Session(user_id, now + 180 * 86400, "refresh")
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "frontend_token": secrets.token_hex(16),
+            "token_type": "Bearer",
+            "expires_in": iso(now + 7 * 86400),
+            "refresh_expires_in": iso(now + 180 * 86400),
+            "user": {
+                "user_id": user_id,
+                "email": user["username"],
+                "role_id": user["role_id"],
+                "org_unit_id": user["ct_user_ou_id"],
+            },
+        }
+
+    def grant(self, token: str, user_id: int, lifetime: float = 7 * 86400) -> None:
+        """Make `token` a valid access token of `user_id` (for `--token` and tests)."""
+        self.sessions[token] = Session(user_id, self.clock.now() + lifetime, "access")
+
+    def _authenticate(self, request: Request) -> tuple[str, dict[str, Any]]:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>'")
+        session = self.sessions.get(token.strip())
+        if session is None or session.kind != "access":
+            raise ApiError(401, "invalid or revoked access token")
+        if session.expires <= self.clock.now():
+            raise ApiError(401, "the access token has expired; refresh it")
+        budget = self.faults.token_budget()
+        session.requests += 1
+        if budget is not None and session.requests > budget:
+            session.expires = self.clock.now()
+            raise ApiError(401, "the access token has expired; refresh it")
+        user = self.store.get("users", session.user_id)
+        if user is None or user.get("user_status") == "deleted":
+            raise ApiError(401, "the token's user no longer exists")
+        return token.strip(), user
+
+    # -- the group tree ------------------------------------------------------------------
+
+    def subtree(self, root: int) -> set[int]:
+        """`root` and every group below it (cached per store version)."""
+        version, cache = self._subtrees
+        if version != self.store.version:
+            cache = {}
+            self._subtrees = (self.store.version, cache)
+        if root not in cache:
+            children: dict[int, list[int]] = {}
+            for group in self.store.table("groups").values():
+                parent = group.get("org_unit_parent_id")
+                if parent is not None:
+                    children.setdefault(int(parent), []).append(int(group["org_unit_id"]))
+            found, todo = set(), [root]
+            while todo:
+                node = todo.pop()
+                if node not in found:
+                    found.add(node)
+                    todo.extend(children.get(node, []))
+            cache[root] = found
+        return cache[root]
+
+    # -- one request ---------------------------------------------------------------------
+
+    def _envelope(self, status: int, data: Any, request_id: str) -> bytes:
+        document: dict[str, Any] = {
+            "code": status,
+            "message": "Success",
+            "data": data,
+            "request_id": request_id,
+            "timestamp": iso(self.clock.now()),
+        }
+        return json.dumps(document).encode()
+
+    def _error(self, error: ApiError, request_id: str) -> Reply:
+        document: dict[str, Any] = {
+            "code": error.status,
+            "message": error.message,
+            "request_id": request_id,
+            "timestamp": iso(self.clock.now()),
+        }
+        if error.errors:
+            document["errors"] = error.errors
+        headers = {"content-type": "application/json", "x-request-id": request_id}
+        headers.update(error.headers)
+        return Reply(error.status, json.dumps(document).encode(), headers)
+
+    def handle(self, request: Request) -> Reply:
+        """Answer one request (faults, auth, rate limit, handler, envelope) and log it."""
+        method = request.method.upper()
+        relative = request.path[3:] if request.path.startswith("/v3/") else request.path
+        entry = self.log.add(
+            LogEntry(
+                self.clock.monotonic(),
+                method,
+                request.path,
+                "&".join(f"{k}={v}" for k, v in request.query.items()),
+                _loggable(request),
+            )
+        )
+        request_id = str(uuid.uuid4())
+        reply = self._answer(request, method, relative, request_id)
+        if reply.fault != "refuse":
+            after = self.faults.after(method, relative)
+            if after is not None:
+                reply = self._spoil(reply, after.kind, after.commit, request_id)
+            reply.delay += self.faults.latency(method, relative)
+        entry.status = reply.status if reply.fault not in ("refuse", "drop", "slow") else 0
+        entry.request_id = request_id if reply.fault != "refuse" else ""
+        entry.committed = reply.committed
+        entry.fault = reply.fault
+        return reply
+
+    def _answer(self, request: Request, method: str, relative: str, request_id: str) -> Reply:
+        before = self.faults.before(method, relative)
+        if before is not None:
+            if before.kind == "refuse":
+                return Reply(0, b"", fault="refuse")
+            if before.kind == "slow":  # never processed: the client times out waiting
+                return Reply(0, b"", fault="slow", commit_slow=False)
+            if before.kind == "html":
+                return Reply(502, _HTML_502, {"content-type": "text/html"}, fault="html")
+            status = int(before.kind)
+            headers = {"retry-after": str(before.retry_after)} if status == 429 else {}
+            message = "rate limit exceeded" if status == 429 else _REASONS[status].lower()
+            reply = self._error(ApiError(status, message, headers=headers), request_id)
+            reply.fault = before.kind
+            return reply
+        matched = None
+        allowed = []
+        for candidate in self.routes:
+            found = candidate.pattern.match(request.path)
+            if found:
+                if candidate.method == method:
+                    matched = (candidate, found.groupdict())
+                    break
+                allowed.append(candidate.method)
+        if matched is None:
+            status = 405 if allowed else 404
+            text = f"{method} is not allowed here" if allowed else f"no such path {request.path}"
+            return self._error(ApiError(status, text), request_id)
+        candidate, params = matched
+        context = Context(self, request, params)
+        try:
+            if candidate.auth:
+                token, context.user = self._authenticate(request)
+                if self.limiter is not None:
+                    wait = self.limiter.take(token)
+                    if wait > 0:
+                        raise ApiError(
+                            429,
+                            "rate limit exceeded: slow down",
+                            headers={"retry-after": TokenBucket.retry_after(wait)},
+                        )
+            status, data = candidate.handler(context)
+        except ApiError as error:
+            reply = self._error(error, request_id)
+            reply.committed = context.committed
+            return reply
+        headers = {"content-type": "application/json", "x-request-id": request_id}
+        body = (
+            self._envelope(status, data, request_id)
+            if candidate.envelope
+            else json.dumps(data).encode()
+        )
+        return Reply(status, body, headers, committed=context.committed)
+
+    def _spoil(self, reply: Reply, kind: str, commit: bool, request_id: str) -> Reply:
+        if kind == "drop":
+            reply.fault = "drop"
+        elif kind == "slow":
+            reply.fault = "slow"
+            reply.commit_slow = commit
+        elif kind == "lost-500":
+            committed = reply.committed
+            reply = self._error(ApiError(500, "internal server error"), request_id)
+            reply.committed = committed
+            reply.fault = kind
+        elif kind == "truncated":
+            reply.body = reply.body[: max(1, len(reply.body) // 2)]
+            reply.fault = kind
+        elif kind == "empty":
+            reply.body = b""
+            reply.fault = kind
+        return reply
+
+
+def _loggable(request: Request) -> Any:
+    if not request.body:
+        return None
+    if "multipart/" in request.headers.get("content-type", ""):
+        return {"multipart": len(request.body)}
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return request.body[:200].decode("utf-8", "replace")

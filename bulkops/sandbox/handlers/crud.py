@@ -1,0 +1,231 @@
+"""Generic collection handlers: list (filters, paging), get, create, PUT, PATCH, delete,
+with the contract checks every resource shares (types, references, scope, roles, unique
+natural keys). Resources with more to them add hooks."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bulkops.sandbox.app import ApiError, Context, Route, route
+from bulkops.sandbox.contract import F, check
+
+__all__ = ["MAX_LIMIT", "Collection", "exists", "merge", "page", "parse_id"]
+
+MAX_LIMIT = 200
+
+
+def parse_id(context: Context, name: str = "id") -> int:
+    raw = context.params[name]
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(404, f"no such id '{raw}'") from None
+
+
+def exists(context: Context) -> Callable[[str, Any], bool]:
+    """The reference checker `check` calls: does `value` exist in `table` of the account?"""
+
+    def found(table: str, value: Any) -> bool:
+        if table == "group":
+            group = context.store.get("groups", value)
+            return group is not None and group.get("org_unit_status") != "deleted"
+        if table == "user":
+            user = context.store.get("users", value)
+            return user is not None and user.get("user_status") != "deleted"
+        tables = {"webhook": "webhooks", "voice_agent": "voice_agents", "industry": "industries",
+                  "ad_source": "ad_sources", "media_prompt": "media_prompts"}  # fmt: skip
+        return context.store.get(tables[table], value) is not None
+
+    return found
+
+
+def merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """PATCH semantics: objects merge key by key, everything else (lists too) is replaced."""
+    result = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def page(context: Context, items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """`limit`/`offset` paging (limit 1-200, default 100) into `{key: [...], total}`."""
+    limit = context.query_int("limit", 100, 1, MAX_LIMIT)
+    offset = context.query_int("offset", 0, 0)
+    return {key: items[offset : offset + limit], "total": len(items)}
+
+
+@dataclass
+class Collection:
+    """A resource stored as records in `table`, served under `base`.
+
+    `natural_key` makes a 409 of a second object with the same key; `defaults` are what PUT
+    resets omitted fields to (and what a create starts from); `answer_key` names the new
+    id in a create's `data`; hooks check or complete what the generic part cannot.
+    """
+
+    table: str
+    base: str
+    id_key: str
+    list_key: str
+    spec: Mapping[str, F]
+    answer_key: str
+    noun: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    natural_key: Callable[[dict[str, Any]], tuple[Any, ...] | None] | None = None
+    key_text: str = "name"
+    id_start: int = 1
+    admin_only: bool = False
+    search: Mapping[str, str] = field(default_factory=dict)
+    scope_field: str = "org_unit_id"
+    kept: tuple[str, ...] = ()
+    enforce_unique: Callable[[Context], bool] = lambda context: True
+    check_more: Callable[[Context, dict[str, Any], str], list[dict[str, str]]] | None = None
+    before_store: Callable[[Context, dict[str, Any], dict[str, Any] | None], None] | None = None
+    after_delete: Callable[[Context, dict[str, Any]], None] | None = None
+    shown: Callable[[Context, dict[str, Any]], dict[str, Any]] | None = None
+
+    def routes(self) -> list[Route]:
+        item = f"/v3{self.base}/{{id}}"
+        return [
+            route("GET", f"/v3{self.base}", self.list),
+            route("POST", f"/v3{self.base}", self.create),
+            route("GET", item, self.get),
+            route("PUT", item, self.replace),
+            route("PATCH", item, self.update),
+            route("DELETE", item, self.delete),
+        ]
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _show(self, context: Context, record: dict[str, Any]) -> dict[str, Any]:
+        return self.shown(context, record) if self.shown else record
+
+    def visible(self, context: Context) -> list[dict[str, Any]]:
+        scope = context.scope()
+        return [
+            r
+            for r in context.store.all(self.table)
+            if r.get(self.scope_field) is None or r[self.scope_field] in scope
+        ]
+
+    def list(self, context: Context) -> tuple[int, Any]:
+        items = self.visible(context)
+        for parameter, field_name in self.search.items():
+            wanted = context.request.query.get(parameter)
+            if wanted:
+                items = [r for r in items if wanted.lower() in str(r.get(field_name, "")).lower()]
+        wanted_ou = context.request.query.get("org_unit_id")
+        if wanted_ou:
+            ou = _int(wanted_ou, "org_unit_id")
+            context.require_scope(ou)
+            items = [r for r in items if r.get(self.scope_field) == ou]
+        items.sort(key=lambda r: r[self.id_key])
+        return 200, page(context, [self._show(context, r) for r in items], self.list_key)
+
+    def find(self, context: Context) -> dict[str, Any]:
+        key = parse_id(context)
+        record = context.store.get(self.table, key)
+        if record is None or record.get(self.scope_field) not in (None, *context.scope()):
+            raise ApiError(404, f"no {self.noun} with id {key}")
+        return record
+
+    def get(self, context: Context) -> tuple[int, Any]:
+        return 200, self._show(context, self.find(context))
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _validate(self, context: Context, body: Any, method: str) -> dict[str, Any]:
+        errors = check(body, self.spec, partial=method == "PATCH", exists=exists(context))
+        if not errors and self.check_more is not None:
+            errors = self.check_more(context, body, method)
+        if errors:
+            raise ApiError(400, f"the {self.noun} is not valid", errors)
+        assert isinstance(body, dict)
+        if self.scope_field in body:
+            context.require_scope(body[self.scope_field], self.scope_field)
+        return body
+
+    def _unique(self, context: Context, record: dict[str, Any], own: Any = None) -> None:
+        if self.natural_key is None or not self.enforce_unique(context):
+            return
+        key = self.natural_key(record)
+        if key is None:
+            return
+        for other in context.store.table(self.table).values():
+            if other[self.id_key] != own and self.natural_key(other) == key:
+                raise ApiError(
+                    409,
+                    f"a {self.noun} with this {self.key_text} already exists "
+                    f"({self.id_key} {other[self.id_key]})",
+                )
+
+    def create(self, context: Context) -> tuple[int, Any]:
+        context.require_write(self.admin_only)
+        body = self._validate(context, context.json(), "POST")
+        record = merge(dict(self.defaults), body)
+        self._unique(context, record)
+        if self.before_store is not None:
+            self.before_store(context, record, None)
+        key = context.store.next_id(self.table, self.id_start)
+        record[self.id_key] = key
+        record["created_on"] = record["updated_on"] = context.now
+        context.store.put(self.table, key, record)
+        context.committed = True
+        return 200, {self.answer_key: key, "message": f"{self.noun.capitalize()} created"}
+
+    def replace(self, context: Context) -> tuple[int, Any]:
+        context.require_write(self.admin_only)
+        old = self.find(context)
+        body = self._validate(context, context.json(), "PUT")
+        # PUT is a full replacement: every omitted field goes back to its default
+        record = merge(dict(self.defaults), body)
+        return self._save(context, old, record)
+
+    def update(self, context: Context) -> tuple[int, Any]:
+        context.require_write(self.admin_only)
+        old = self.find(context)
+        body = self._validate(context, context.json(), "PATCH")
+        return self._save(context, old, merge(old, body))
+
+    def _save(
+        self, context: Context, old: dict[str, Any], record: dict[str, Any]
+    ) -> tuple[int, Any]:
+        for kept in (self.id_key, "created_on", *self.kept):
+            if kept in old and kept not in record:
+                record[kept] = old[kept]
+        self._unique(context, record, old[self.id_key])
+        if self.before_store is not None:
+            self.before_store(context, record, old)
+        record["updated_on"] = context.now
+        context.store.put(self.table, old[self.id_key], record)
+        context.committed = True
+        return 200, {
+            self.answer_key: old[self.id_key],
+            "message": f"{self.noun.capitalize()} updated",
+        }
+
+    def delete(self, context: Context) -> tuple[int, Any]:
+        context.require_write(self.admin_only)
+        record = self.find(context)
+        context.store.remove(self.table, record[self.id_key])
+        context.committed = True
+        if self.after_delete is not None:
+            self.after_delete(context, record)
+        return 200, {
+            self.answer_key: record[self.id_key],
+            "message": f"{self.noun.capitalize()} deleted",
+        }
+
+
+def _int(raw: str, name: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be an integer", [
+            {"field": name, "message": "must be an integer"}]) from None  # fmt: skip

@@ -1,0 +1,77 @@
+"""The sandbox over HTTP: an ASGI app around the same core, served by uvicorn on loopback.
+
+Latency and slow answers really wait here (asyncio); a dropped connection is a response
+cut off after its headers; a refused connection cannot be faked once accepted, so it is
+served as a dropped one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from bulkops.sandbox.app import Request, Sandbox
+
+__all__ = ["SLOW_SECONDS", "asgi_app", "serve"]
+
+#: How long a `slow` fault holds an answer over HTTP (longer than any sane client timeout).
+SLOW_SECONDS = 120.0
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class _Dropped(Exception):
+    """Raised after the response headers to make the server cut the connection."""
+
+
+def asgi_app(sandbox: Sandbox) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    import anyio
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        request = Request(scope["method"], scope["path"], query, headers, b"".join(chunks))
+        reply = sandbox.handle(request)
+        if reply.delay:
+            await anyio.sleep(reply.delay)
+        if reply.fault == "slow":
+            await anyio.sleep(SLOW_SECONDS)
+        status = reply.status or 502
+        raw_headers = [(k.encode(), v.encode()) for k, v in reply.headers.items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        if reply.fault in ("drop", "refuse"):
+            raise _Dropped("sandbox fault: connection dropped")
+        await send({"type": "http.response.body", "body": reply.body})
+
+    return app
+
+
+def serve(sandbox: Sandbox, host: str, port: int) -> None:
+    """Run until interrupted (Ctrl-C)."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        asgi_app(sandbox), host=host, port=port, log_level="warning", lifespan="on",
+        access_log=False,
+    )  # fmt: skip
+    uvicorn.Server(config).run()
