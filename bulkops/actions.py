@@ -20,7 +20,9 @@ from bulkops.validation.columns import ACTION_LABEL
 
 __all__ = [
     "catalogue",
+    "sandbox",
     "select_sheets",
+    "serve_sandbox",
     "template",
     "validate",
 ]
@@ -176,3 +178,40 @@ def validate(
         except OSError as exc:
             raise OutputError(f"{target}: cannot write the report ({exc.strerror})") from None
     return result
+
+
+def sandbox(
+    *,
+    rate_limit: float | None = None,
+    burst: int | None = None,
+    latency_ms: float = 0.0,
+    faults: str = "",
+    seed: int = 0,
+    db: Path | None = None,
+    token: str | None = None,
+) -> Any:
+    """A sandbox configured as `bulkops sandbox serve` asks (faults, rate limit, storage)."""
+    from bulkops.sandbox import DEMO_USERS, Sandbox, Store, parse_faults
+    from bulkops.sandbox.faults import FaultRule
+
+    try:
+        plan = parse_faults(faults, seed)
+    except ValueError as exc:
+        raise UsageError(f"--faults: {exc}") from None
+    if latency_ms:
+        plan.rules.insert(0, FaultRule("latency", ms=latency_ms))
+    try:
+        store = Store(db) if db else Store()
+    except Exception as exc:  # sqlite3 errors: a folder, a locked or corrupt file
+        raise OutputError(f"{db}: cannot be used as the sandbox database ({exc})") from None
+    box = Sandbox(store=store, faults=plan, rate=rate_limit, burst=burst)
+    if token:
+        box.grant(token, DEMO_USERS[0][0], lifetime=365 * 86400)
+    return box
+
+
+def serve_sandbox(box: Any, host: str, port: int) -> None:
+    """Serve `box` over HTTP until interrupted."""
+    from bulkops.sandbox.server import serve
+
+    serve(box, host, port)

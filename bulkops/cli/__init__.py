@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from bulkops.cli import resources, template, validate
+from bulkops.cli import resources, sandbox, template, validate
 from bulkops.errors import BulkopsError
 
 __all__ = ["app", "main", "run"]
@@ -30,6 +30,7 @@ app = typer.Typer(
 app.command("resources")(resources.command)
 app.command("template")(template.command)
 app.command("validate")(validate.command)
+app.add_typer(sandbox.app, name="sandbox")
 
 
 def main(argv: list[str] | None = None) -> int:

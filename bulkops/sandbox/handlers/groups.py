@@ -20,7 +20,7 @@ def _checks(context: Context, body: dict[str, Any], method: str) -> list[dict[st
         return [{"field": "org_unit_parent_id", "message": "disagrees with parent_org_unit_id"}]
     if method == "POST" and parent is None:
         return [{"field": "org_unit_parent_id", "message": "is required"}]
-    if parent is not None:
+    if isinstance(parent, int):
         group = context.store.get("groups", parent)
         if group is None or group.get("org_unit_status") != "active":
             return [{"field": "org_unit_parent_id", "message": "must be an active group"}]

@@ -17,14 +17,19 @@ def _name_key(record: dict[str, Any]) -> tuple[Any, ...]:
 
 def _checks(context: Context, body: dict[str, Any], method: str) -> list[dict[str, str]]:
     errors = []
-    config = body.get("routing_configuration", {}).get("config", {})
+    routing = body.get("routing_configuration")
+    config = routing.get("config") if isinstance(routing, dict) else None
+    config = config if isinstance(config, dict) else {}
     if method == "POST" and "phone_number" not in body:
         errors.append({"field": "phone_number", "message": "is required to create a route"})
     if method in ("POST", "PUT") and "ringto" not in config:
         errors.append({"field": "routing_configuration.config.ringto", "message": "is required"})
-    for index, item in enumerate(config.get("overflowNumbers", [])):
+    overflow = config.get("overflowNumbers")
+    for index, item in enumerate(overflow if isinstance(overflow, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("number"), str):
+            continue
         digits = "".join(ch for ch in item["number"] if ch.isdigit())
-        if not digits == item["unmaskNumber"] == item["overflowNumber"]:
+        if not digits == item.get("unmaskNumber") == item.get("overflowNumber"):
             errors.append({
                 "field": f"routing_configuration.config.overflowNumbers[{index}]",
                 "message": "number, unmaskNumber and overflowNumber must be the same number",

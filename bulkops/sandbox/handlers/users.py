@@ -16,7 +16,7 @@ _ROLE_TEXT = {1: "Admin User", 2: "Standard User", 3: "Read Only User"}
 
 def _role(context: Context, body: dict[str, Any], method: str) -> list[dict[str, str]]:
     role, role_id = body.get("role"), body.get("role_id")
-    if role is not None and role_id is not None and _ROLE_IDS[role] != role_id:
+    if role in _ROLE_IDS and role_id is not None and _ROLE_IDS[role] != role_id:
         return [{"field": "role", "message": "role and role_id disagree"}]
     if method == "POST" and role is None and role_id is None:
         return [{"field": "role", "message": "is required (Admin, Standard or ReadOnly)"}]
