@@ -20,7 +20,8 @@ def test_token_pair_with_absolute_expiry(box: Sandbox) -> None:
     assert answer.status_code == 200
     pair = answer.json()
     assert pair["token_type"] == "Bearer"
-    assert pair["expires_in"].endswith("Z") and "T" in pair["expires_in"]
+    assert pair["expires_in"].endswith("Z")
+    assert "T" in pair["expires_in"]
     assert pair["user"] == {"user_id": 84784, "email": DEMO_ADMIN, "role_id": 1,
                             "org_unit_id": 70000}  # fmt: skip
 
