@@ -8,8 +8,9 @@ through `SandboxTransport` (tests, `bulkops run --sandbox`) or over HTTP with
 
 from __future__ import annotations
 
-from bulkops.sandbox.app import ApiError, Reply, Request, Sandbox
+from bulkops.sandbox.app import Sandbox
 from bulkops.sandbox.clock import Clock, ManualClock
+from bulkops.sandbox.context import ApiError, Reply, Request
 from bulkops.sandbox.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS
 from bulkops.sandbox.faults import FaultPlan, FaultRule, parse_faults
 from bulkops.sandbox.log import LogEntry, RequestLog

@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bulkops.sandbox.app import Request, Sandbox
+from bulkops.sandbox.app import Sandbox
+from bulkops.sandbox.context import Request
 
 __all__ = ["SLOW_SECONDS", "asgi_app", "serve"]
 

@@ -14,7 +14,8 @@ from urllib.parse import unquote
 
 import httpx
 
-from bulkops.sandbox.app import Reply, Request, Sandbox
+from bulkops.sandbox.app import Sandbox
+from bulkops.sandbox.context import Reply, Request
 
 __all__ = ["SANDBOX_URL", "SandboxTransport"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulkops.sandbox.app import Route
+from bulkops.sandbox.context import Route
 from bulkops.sandbox.handlers.auth import AUTH_ROUTES
 from bulkops.sandbox.handlers.groups import GROUP_ROUTES
 from bulkops.sandbox.handlers.misc import MISC_ROUTES

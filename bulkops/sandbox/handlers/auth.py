@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from bulkops.sandbox.app import ApiError, Context, Route, route
+from bulkops.sandbox.context import ApiError, Context, Route, route
 
 __all__ = ["AUTH_ROUTES", "hash_password"]
 

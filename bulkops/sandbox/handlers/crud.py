@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bulkops.sandbox.app import ApiError, Context, Route, route
+from bulkops.sandbox.context import ApiError, Context, Route, route
 from bulkops.sandbox.contract import F, check
 
 __all__ = ["MAX_LIMIT", "Collection", "exists", "merge", "page", "parse_id"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bulkops.sandbox.app import ApiError, Context, Route, route
+from bulkops.sandbox.context import ApiError, Context, Route, route
 from bulkops.sandbox.handlers.crud import Collection, page
 from bulkops.sandbox.specs import GROUP
 

@@ -9,7 +9,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from bulkops.sandbox.app import ApiError, Context, Route, route
+from bulkops.sandbox.context import ApiError, Context, Route, route
 from bulkops.sandbox.handlers.crud import Collection, page
 from bulkops.sandbox.specs import AGENT, BROADCAST, TAG, WEBHOOK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bulkops.sandbox.app import ApiError, Context
+from bulkops.sandbox.context import ApiError, Context
 from bulkops.sandbox.handlers.crud import Collection
 from bulkops.sandbox.specs import ROUTE, ROUTE_DEFAULTS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bulkops.sandbox.app import ROLE_NAMES, ApiError, Context, Route, route
+from bulkops.sandbox.context import ROLE_NAMES, ApiError, Context, Route, route
 from bulkops.sandbox.handlers.crud import Collection, page
 from bulkops.sandbox.specs import USER
 
