@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,10 +18,26 @@ from pydantic_settings import (
 )
 
 __all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "CALM_REQUESTS",
+    "CONCURRENCY",
+    "CONNECT_TIMEOUT",
     "DEFAULT_BASE_URL",
     "DEFAULT_OAUTH_URL",
+    "FAILED_SUFFIX",
+    "MAX_ATTEMPTS",
     "PROBLEMS_SHOWN",
+    "RATE",
+    "READ_TIMEOUT",
     "REPORT_SUFFIX",
+    "REQUEST_DEADLINE",
+    "RESULTS_SUFFIX",
+    "RETRY_AFTER_CAP",
+    "RETRY_BUDGET",
+    "RETRY_COST",
+    "RETRY_REFUND",
+    "SLOWEST_SHARE",
     "TEMPLATE_ROWS",
     "Settings",
     "report_path_for",
@@ -36,6 +52,33 @@ PROBLEMS_SHOWN: Final = 10
 REPORT_SUFFIX: Final = ".report.xlsx"
 #: How many rows of a template carry dropdowns and text formats.
 TEMPLATE_ROWS: Final = 5000
+
+# -- running ---------------------------------------------------------------------------
+#: Requests started per second, across all workers (no published limit: be conservative).
+RATE: Final = 10.0
+#: Requests in flight at once.
+CONCURRENCY: Final = 8
+#: Seconds to open a connection, to wait for an answer, and for a whole request.
+CONNECT_TIMEOUT: Final = 5.0
+READ_TIMEOUT: Final = 30.0
+REQUEST_DEADLINE: Final = 60.0
+#: Attempts per request for retryable failures (the first included).
+MAX_ATTEMPTS: Final = 4
+#: Exponential backoff with full jitter: base and cap, in seconds.
+BACKOFF_BASE: Final = 0.5
+BACKOFF_CAP: Final = 20.0
+#: A Retry-After longer than this stops the run (resumable) instead of sleeping for hours.
+RETRY_AFTER_CAP: Final = 120.0
+#: Retry budget per run (AWS-style): tokens, cost per retry, refund per success.
+RETRY_BUDGET: Final = 500
+RETRY_COST: Final = 5
+RETRY_REFUND: Final = 1
+#: Adaptive pacing: a 429 halves the rate (not below this share of --rate); calm restores it.
+SLOWEST_SHARE: Final = 0.1
+CALM_REQUESTS: Final = 20
+#: The results workbook beside the input, and the rows left to fix.
+RESULTS_SUFFIX: Final = ".results.xlsx"
+FAILED_SUFFIX: Final = ".failed.xlsx"
 
 
 class Settings(BaseSettings):
@@ -52,6 +95,12 @@ class Settings(BaseSettings):
         DEFAULT_OAUTH_URL, validation_alias="CONVIRZA_OAUTH_URL", description="OAuth host"
     )
     problems_shown: int = Field(PROBLEMS_SHOWN, ge=0)
+    token: SecretStr | None = Field(None, validation_alias="CONVIRZA_TOKEN")
+    rate: float = Field(RATE, gt=0, description="requests started per second")
+    concurrency: int = Field(CONCURRENCY, ge=1, le=512)
+    connect_timeout: float = Field(CONNECT_TIMEOUT, gt=0)
+    read_timeout: float = Field(READ_TIMEOUT, gt=0)
+    max_attempts: int = Field(MAX_ATTEMPTS, ge=1, le=20)
 
     @classmethod
     def settings_customise_sources(

@@ -119,6 +119,8 @@ class Column:
     clear_value: Any = MISSING  # what #CLEAR sends; MISSING: this field cannot be cleared
     create_only: bool = False
     emit: Callable[[str, Any], dict[str, Any]] | None = None
+    #: for a reference to another object: the item path a dry run GETs to check it exists
+    ref: str | None = None
 
     @cached_property
     def parts(self) -> tuple[tuple[str, int | None], ...]:
@@ -162,6 +164,7 @@ class ListGroup:
     needs: tuple[str, ...]
     order_field: str | None = None
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,3 +240,28 @@ class Resource:
 
     def required_for(self, action: str) -> tuple[Column, ...]:
         return tuple(c for c in self.all_columns if action in c.required)
+
+    @property
+    def id_key(self) -> str:
+        """The id's name in the API's answers (the id column's path)."""
+        return self.id_column.path
+
+    def column_for_field(self, field: str) -> Column | None:
+        """The column behind an API error's field path ('a.b[0].c', 0-based positions), so
+        the results can point at the cell the API refused."""
+        path = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", field.strip())
+        whole = re.sub(r"\[\d+\]$", "", path)  # one item of a ';' list cell
+        for candidate in (path, whole):
+            if candidate in self.by_path:
+                return self.by_path[candidate]
+        parent, _, leaf = path.rpartition(".")
+        # a key one column emits under another name (overflow 'unmaskNumber' -> 'number')
+        for column in self.columns:
+            sibling = column.emit is not None and column.path.rpartition(".")[0] == parent
+            if sibling and column.emit and leaf in column.emit(column.leaf, "0000000000"):
+                return column
+        # a whole list item or list ('overflowNumbers[1]'): its first column
+        for column in self.columns:
+            if column.path.startswith(path + ".") or column.path.startswith(path + "["):
+                return column
+        return None

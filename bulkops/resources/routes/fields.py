@@ -65,6 +65,7 @@ FIELDS: tuple[Column, ...] = (
         example=70035,
         required=_CREATE_REPLACE,
         minimum=1,
+        ref="/groups/{}",
     ),
     Column(
         "Tracking Number",
@@ -257,6 +258,7 @@ FIELDS: tuple[Column, ...] = (
         minimum=1,
         default=None,
         clear_value=None,
+        ref="/ai-voice-agents/{}",
     ),
     Column(
         "Voice Agent Rings",
@@ -277,6 +279,7 @@ FIELDS: tuple[Column, ...] = (
         minimum=1,
         default=None,
         clear_value=None,
+        ref="/users/{}",
     ),
     _yes_no(
         "Click To Call Enabled",
@@ -323,6 +326,7 @@ FIELDS: tuple[Column, ...] = (
         minimum=1,
         default=None,
         clear_value=None,
+        ref="/webhooks/{}",
     ),
     Column(
         "Ad Source ID",
@@ -344,6 +348,7 @@ FIELDS: tuple[Column, ...] = (
         example="84784; 7849",
         default=[],
         clear_value=[],
+        ref="/users/{}",
     ),
     _yes_no(
         "SMS Notifications",

@@ -104,13 +104,21 @@ HUNT_COLUMNS: Final = (
 LIST_COLUMNS: Final = (*SOURCE_COLUMNS, *OVERFLOW_COLUMNS, *HUNT_COLUMNS)
 
 GROUPS: Final = (
-    ListGroup(_SOURCES, SOURCE_MAX, needs=("custom_source_id", "custom_source_type")),
+    ListGroup(
+        _SOURCES,
+        SOURCE_MAX,
+        needs=("custom_source_id", "custom_source_type"),
+        label="Custom sources",
+    ),
     ListGroup(
         _OVERFLOW,
         OVERFLOW_MAX,
         needs=("number",),
         order_field="overflow_order",
         defaults={"rings": "3"},
+        label="Overflow numbers",
     ),
-    ListGroup(_HUNT, HUNT_MAX, needs=("destination",), order_field="order"),
+    ListGroup(
+        _HUNT, HUNT_MAX, needs=("destination",), order_field="order", label="Hunt destinations"
+    ),
 )

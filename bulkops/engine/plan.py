@@ -1,0 +1,116 @@
+"""Rows -> operations: the request each valid row sends (method, path, body), how it finds
+its object (id, or a look-up by natural key), and whether it can be undone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bulkops.errors import ApiError, NotFound
+from bulkops.resources.payload import build_body
+from bulkops.resources.schema import Resource
+from bulkops.validation.record import RowRecord
+
+__all__ = ["METHODS", "Lookup", "Operation", "plan_row"]
+
+METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "delete": "DELETE"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One row's request. `path` is None until a natural-key look-up gives the id."""
+
+    action: str
+    method: str
+    path: str | None
+    body: dict[str, Any] | None
+    key: tuple[Any, ...] | None
+    irreversible: bool = False
+
+    def with_id(self, resource: Resource, resource_id: Any) -> Operation:
+        return Operation(self.action, self.method, f"{resource.base_path}/{resource_id}",
+                         self.body, self.key, self.irreversible)  # fmt: skip
+
+
+def plan_row(resource: Resource, record: RowRecord) -> Operation:
+    """The operation of a valid, non-skipped row."""
+    method = METHODS[record.action]
+    body = None if record.action == "delete" else build_body(resource, record.action,
+                                                             record.values)  # fmt: skip
+    if record.action == "create":
+        path: str | None = resource.base_path
+    elif record.resource_id is not None:
+        path = f"{resource.base_path}/{record.resource_id}"
+    else:
+        path = None  # found by its natural key first
+    return Operation(record.action, method, path, body, record.key)
+
+
+class Lookup:
+    """Natural key -> id, by listing with the name filter and matching exactly (case aside,
+    and the group when the row gives one). Cached per run; failures are cached too."""
+
+    def __init__(self, resource: Resource) -> None:
+        self.resource = resource
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def cached(self, key: tuple[Any, ...]) -> Any:
+        found = self._cache.get(key)
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
+        self._cache[key] = value
+
+    def query(self, key: tuple[Any, ...], offset: int = 0) -> dict[str, Any]:
+        return {self.resource.key_paths[0]: key[0], "limit": 200, "offset": offset}
+
+    def match(self, key: tuple[Any, ...], data: Any) -> tuple[list[Any], int]:
+        """Ids in one page of the list answer that match the key, and the list's total."""
+        items = _items(data)
+        name_path, *rest = self.resource.key_paths
+        found = []
+        for item in items:
+            if str(item.get(name_path, "")).casefold() != key[0]:
+                continue
+            if rest and key[1] is not None and item.get(rest[0]) != key[1]:
+                continue
+            found.append(item.get(self.resource.id_key))
+        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
+        return found, int(total)
+
+    def outcome(self, key: tuple[Any, ...], ids: list[Any]) -> Any:
+        label = self.resource.by_path[self.resource.key_paths[0]].label
+        where = ""
+        if len(self.resource.key_paths) > 1 and key[1] is not None:
+            where = f" in {self.resource.by_path[self.resource.key_paths[1]].label} {key[1]}"
+        if not ids:
+            error: ApiError = NotFound(
+                404,
+                f"no {self.resource.name[:-1]} with {label} "
+                f"'{key[0]}'{where}: check the name, or give its id",
+            )
+            self.remember(key, error)
+            raise error
+        if len(ids) > 1:
+            error = ApiError(
+                409,
+                f"{len(ids)} objects have {label} '{key[0]}'{where} "
+                f"(ids {', '.join(map(str, ids[:5]))}): give the id to choose one",
+            )
+            self.remember(key, error)
+            raise error
+        self.remember(key, ids[0])
+        return ids[0]
+
+
+def _items(data: Any) -> list[dict[str, Any]]:
+    """The one list in a list answer's data (its key differs per resource)."""
+    if isinstance(data, list):
+        return [i for i in data if isinstance(i, dict)]
+    if isinstance(data, dict):
+        for value in data.values():
+            if isinstance(value, list):
+                return [i for i in value if isinstance(i, dict)]
+    return []

@@ -1,0 +1,120 @@
+"""The dry run of one row: GETs only. It finds the object the row acts on, checks that the
+objects the row refers to exist, says which fields a PUT would reset, and answers
+`planned` with the request it would send, or `failed` with why applying it would fail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.engine.plan import Operation
+from bulkops.errors import Forbidden, NotFound
+from bulkops.resources.payload import CLEARED
+from bulkops.resources.schema import MISSING, Column, Resource
+from bulkops.validation.problems import shown
+from bulkops.validation.record import RowRecord
+
+if TYPE_CHECKING:
+    from bulkops.engine.runner import Runner
+
+__all__ = ["preview", "resets"]
+
+_RESETS_SHOWN = 8
+
+
+async def preview(
+    runner: Runner, record: RowRecord, operation: Operation
+) -> tuple[RowOutcome, int]:
+    from bulkops.engine.runner import Failed
+
+    assert operation.path is not None
+    attempts = 0
+    current: Any = None
+    if operation.action != "create":
+        answer, attempts = await runner.call("GET", operation.path)
+        current = answer.data
+    problems: list[str] = []
+    for column, value in record.values.items():
+        if column.ref is None or value is None or value is CLEARED:
+            continue
+        for ident in value if isinstance(value, list) else [value]:
+            path = column.ref.format(ident)
+            found = runner.exists.get(path)
+            if found is None:
+                try:
+                    _, used = await runner.call("GET", path)
+                    found = True
+                except Failed as failed:
+                    if not isinstance(failed.error, NotFound | Forbidden):
+                        raise
+                    used, found = failed.attempts, False
+                attempts += used
+                runner.exists[path] = found
+            if not found:
+                problems.append(f"{column.label} {ident} does not exist in the account")
+    if operation.action == "create" and operation.key is not None:
+        try:
+            existing, used = await runner.resolve(operation.key)
+        except Failed as failed:
+            if not isinstance(failed.error, NotFound):
+                raise
+            attempts += failed.attempts
+        else:
+            attempts += used
+            problems.append(f"it already exists (id {existing}): the create would be refused")
+    request = (operation.method, operation.path, operation.body)
+    outcome = RowOutcome(record.sheet, record.row, operation.action, Status.PLANNED,
+                         resource_id=record.resource_id, request=request)  # fmt: skip
+    if operation.action != "create" and isinstance(current, dict):
+        outcome.resource_id = current.get(runner.resource.id_key, outcome.resource_id)
+    if problems:
+        outcome.status = Status.FAILED
+        outcome.message = "would fail: " + "; ".join(problems)
+        return outcome, attempts
+    message = f"would {operation.method} {operation.path}"
+    if operation.action == "replace" and isinstance(current, dict):
+        reset = resets(runner.resource, record.values, current)
+        if reset:
+            listed = ", ".join(reset[:_RESETS_SHOWN])
+            more = f" and {len(reset) - _RESETS_SHOWN} more" if len(reset) > _RESETS_SHOWN else ""
+            message += f"; resets to defaults: {listed}{more}"
+    outcome.message = message
+    return outcome, attempts
+
+
+def _at(document: Any, column: Column) -> Any:
+    node = document
+    for name, _ in column.parts:
+        if not isinstance(node, dict) or name not in node:
+            return MISSING
+        node = node[name]
+    return node
+
+
+def resets(resource: Resource, values: dict[Column, Any], current: dict[str, Any]) -> list[str]:
+    """Fields a PUT of `values` would put back to their default though they now differ."""
+    changed = []
+    for column in resource.columns:
+        if column in values or column.create_only or column.default is MISSING:
+            continue
+        if resource.group_of(column) is not None:
+            continue
+        now = _at(current, column)
+        if now is not MISSING and now != column.default:
+            default = "empty" if column.default in ("", [], None) else shown(column.default)
+            changed.append(f"{column.label} ({_short(now)} → {default})")
+    for group in resource.groups:
+        columns = [c for c in resource.columns if (resource.group_of(c) or (None,))[0] is group]
+        if any(c in values for c in columns):
+            continue
+        node: Any = current
+        for name in group.path.split("."):
+            node = node.get(name) if isinstance(node, dict) else None
+        if isinstance(node, list) and node:
+            changed.append(f"{group.label or group.path} ({len(node)} → none)")
+    return changed
+
+
+def _short(value: Any) -> str:
+    text = shown(value) if not isinstance(value, list) else "; ".join(map(str, value))
+    return text if len(text) <= 30 else text[:29] + "…"

@@ -1,0 +1,256 @@
+"""Executes rows concurrently under one shared rate limiter, with retries, and turns each
+row into a `RowOutcome`. The dry run takes the same path but sends only GETs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from bulkops.client import Answer, ApiClient
+from bulkops.engine.clock import Clock
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.engine.plan import Lookup, Operation, plan_row
+from bulkops.engine.preview import preview
+from bulkops.engine.ratelimit import RateLimiter
+from bulkops.engine.retry import RetryPolicy
+from bulkops.errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+)
+from bulkops.resources.schema import Resource
+from bulkops.validation.record import RowRecord
+
+__all__ = ["Failed", "Runner"]
+
+
+@dataclass
+class Failed(Exception):
+    """A request that will not be tried again: its last error and how many attempts."""
+
+    error: ApiError | TransportError
+    attempts: int
+
+
+class Runner:
+    """`await runner.run(records)` -> one outcome per record, in the order they finish."""
+
+    def __init__(
+        self,
+        client: ApiClient,
+        resource: Resource,
+        *,
+        limiter: RateLimiter,
+        policy: RetryPolicy,
+        concurrency: int,
+        clock: Clock,
+        dry_run: bool = False,
+        blocked: Callable[[RowRecord], bool] = lambda record: False,
+        on_outcome: Callable[[RowOutcome], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.resource = resource
+        self.limiter = limiter
+        self.policy = policy
+        self.concurrency = concurrency
+        self.clock = clock
+        self.dry_run = dry_run
+        self.blocked = blocked
+        self.on_outcome = on_outcome
+        self.lookup = Lookup(resource)
+        self.exists: dict[str, bool] = {}
+        self.stopped: str | None = None
+        self.requests = 0
+        self.throttled = 0
+        self.outcomes: list[RowOutcome] = []
+
+    # -- requests --------------------------------------------------------------------------
+
+    async def call(
+        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> tuple[Answer, int]:
+        """One request through the limiter, retried as the policy says."""
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.limiter.acquire()
+            self.requests += 1
+            try:
+                answer = await self.client.request(method, path, json_body=body, params=params)
+            except (ApiError, TransportError) as error:
+                if isinstance(error, RateLimited):
+                    self.throttled += 1
+                    self.limiter.throttled(error.retry_after)
+                if isinstance(error, NotFound) and method == "DELETE" and attempt > 1:
+                    # an earlier attempt deleted it and its answer was lost
+                    return Answer(200, None, error.request_id), attempt
+                decision = self.policy.decide(method, error, attempt)
+                if not decision.retry:
+                    raise Failed(error, attempt) from None
+                await self.clock.sleep(decision.delay)
+                continue
+            self.limiter.succeeded()
+            self.policy.budget.earn()
+            return answer, attempt
+
+    async def resolve(self, key: tuple[Any, ...]) -> tuple[Any, int]:
+        """The id of the object with natural key `key` (a cached look-up)."""
+        found = self.lookup.cached(key)
+        if found is not None:
+            return found, 0
+        ids: list[Any] = []
+        attempts = offset = 0
+        while True:
+            answer, used = await self.call(
+                "GET", self.resource.base_path, params=self.lookup.query(key, offset)
+            )
+            attempts += used
+            page, total = self.lookup.match(key, answer.data)
+            ids += page
+            offset += 200
+            if offset >= total:
+                break
+        try:
+            return self.lookup.outcome(key, ids), attempts
+        except ApiError as error:
+            raise Failed(error, attempts) from None
+
+    # -- rows ----------------------------------------------------------------------------
+
+    def _done(self, outcome: RowOutcome) -> RowOutcome:
+        self.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
+
+    async def row(self, record: RowRecord) -> RowOutcome:
+        base = RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID)
+        if record.action == "skip":
+            base.status, base.message = Status.SKIPPED, "skipped as the Action column says"
+            return self._done(base)
+        errors = [p for p in record.problems if p.is_error]
+        if errors or not record.action or self.blocked(record):
+            first = errors[0].message if errors else "a column its action needs is missing"
+            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+            base.message = f"not sent: {first}{more}"
+            return self._done(base)
+        if self.stopped is not None:
+            base.status, base.message = Status.NOT_ATTEMPTED, self.stopped
+            return self._done(base)
+        started = self.clock.monotonic()
+        operation = plan_row(self.resource, record)
+        attempts = 0
+        try:
+            if operation.path is None:
+                assert operation.key is not None
+                resource_id, attempts = await self.resolve(operation.key)
+                operation = operation.with_id(self.resource, resource_id)
+            if self.dry_run:
+                outcome, used = await preview(self, record, operation)
+                attempts += used
+            else:
+                outcome, used = await self._send(record, operation)
+                attempts += used
+        except Failed as failed:
+            attempts += failed.attempts
+            outcome = self._failure(record, operation, failed.error)
+        outcome.attempts = attempts
+        outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
+        return self._done(outcome)
+
+    async def _send(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+        assert operation.path is not None
+        answer, attempts = await self.call(operation.method, operation.path, operation.body)
+        data = answer.data if isinstance(answer.data, dict) else {}
+        resource_id = data.get(self.resource.id_key, record.resource_id)
+        if resource_id is None and operation.path != self.resource.base_path:
+            resource_id = operation.path.rsplit("/", 1)[-1]
+        verb = {"create": "created", "update": "updated", "replace": "replaced",
+                "delete": "deleted"}[operation.action]  # fmt: skip
+        outcome = RowOutcome(
+            record.sheet,
+            record.row,
+            operation.action,
+            Status.SUCCEEDED,
+            message=verb,
+            http_status=answer.status,
+            request_id=answer.request_id,
+            resource_id=resource_id,
+            request=(operation.method, operation.path, operation.body),
+        )
+        return outcome, attempts
+
+    def _failure(self, record: RowRecord, operation: Operation, error: Exception) -> RowOutcome:
+        outcome = RowOutcome(
+            record.sheet,
+            record.row,
+            operation.action,
+            Status.FAILED,
+            resource_id=record.resource_id,
+            request=(operation.method, operation.path or "", operation.body),
+        )
+        if isinstance(error, ApiError):
+            outcome.http_status = error.status if error.status else None
+            outcome.request_id = error.request_id
+            outcome.fields = dict(error.fields)
+        ambiguous = isinstance(error, OutcomeUnknown | ServerError)
+        if operation.method == "POST" and ambiguous and not self.dry_run:
+            outcome.status = Status.UNKNOWN
+            name = operation.key[0] if operation.key else "it"
+            outcome.message = (f"the API may have created it ({_text(error)}); look for "
+                               f"'{name}' before sending this row again")  # fmt: skip
+            return outcome
+        if isinstance(error, Unauthorized):
+            self.stopped = ("not attempted: the API refused the credentials "
+                            f"({_text(error)}); log in again and re-run")  # fmt: skip
+        outcome.message = _explain(self.resource, error)
+        return outcome
+
+    async def run(self, records: Iterable[RowRecord]) -> list[RowOutcome]:
+        """Every record, `concurrency` at a time; outcomes in the order they finish."""
+        send, receive = anyio.create_memory_object_stream[RowRecord](self.concurrency)
+
+        async def worker() -> None:
+            async with receive.clone() as mine:
+                async for record in mine:
+                    await self.row(record)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(self.concurrency):
+                group.start_soon(worker)
+            receive.close()
+            async with send:
+                for record in records:
+                    await send.send(record)
+        return self.outcomes
+
+
+def _text(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def _explain(resource: Resource, error: Exception) -> str:
+    """What went wrong and what to do, for the Message column."""
+    text = _text(error)
+    if isinstance(error, BadRequest) and error.fields:
+        parts = []
+        for field, message in list(error.fields.items())[:5]:
+            column = resource.column_for_field(field)
+            parts.append(f"{column.label if column else field}: {message}")
+        return f"the API refused the row: {'; '.join(parts)}"
+    if isinstance(error, Conflict):
+        return f"already exists: {text}"
+    if isinstance(error, NotFound):
+        return text if "no " in text else f"not found: {text}"
+    if isinstance(error, ApiError):
+        return f"HTTP {error.status}: {text}"
+    return f"no answer from the API: {text}"
