@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bulkops.config import report_path_for
+from bulkops.config import Settings, report_path_for
 from bulkops.errors import OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
 from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
@@ -20,6 +20,7 @@ from bulkops.validation.columns import ACTION_LABEL
 
 __all__ = [
     "catalogue",
+    "run",
     "sandbox",
     "select_sheets",
     "serve_sandbox",
@@ -215,3 +216,43 @@ def serve_sandbox(box: Any, host: str, port: int) -> None:
     from bulkops.sandbox.server import serve
 
     serve(box, host, port)
+
+
+def run(
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    sandbox: bool = False,
+    out: Path | None = None,
+    rate: float | None = None,
+    concurrency: int | None = None,
+    resource: str | None = None,
+    encoding: str | None = None,
+    progress: Any = None,
+    on_total: Any = None,
+) -> Any:
+    """Run a workbook (see `bulkops.run.execute`); flags override the settings."""
+    from bulkops.run import execute
+
+    settings = Settings()
+    updates: dict[str, Any] = {}
+    if rate is not None:
+        if rate <= 0:
+            raise UsageError("--rate must be more than 0 requests per second")
+        updates["rate"] = rate
+    if concurrency is not None:
+        if concurrency < 1:
+            raise UsageError("--concurrency must be at least 1")
+        updates["concurrency"] = concurrency
+    settings = settings.model_copy(update=updates)
+    return execute(
+        path,
+        settings=settings,
+        dry_run=dry_run,
+        sandbox=sandbox,
+        out=out,
+        resource=resource,
+        encoding=encoding,
+        progress=progress,
+        on_total=on_total,
+    )

@@ -11,6 +11,7 @@ import sys
 import typer
 
 from bulkops.cli import resources, sandbox, template, validate
+from bulkops.cli import run as run_command
 from bulkops.errors import BulkopsError
 
 __all__ = ["app", "main", "run"]
@@ -30,6 +31,7 @@ app = typer.Typer(
 app.command("resources")(resources.command)
 app.command("template")(template.command)
 app.command("validate")(validate.command)
+app.command("run")(run_command.command)
 app.add_typer(sandbox.app, name="sandbox")
 
 

@@ -219,14 +219,14 @@ class Runner:
         """Every record, `concurrency` at a time; outcomes in the order they finish."""
         send, receive = anyio.create_memory_object_stream[RowRecord](self.concurrency)
 
-        async def worker() -> None:
-            async with receive.clone() as mine:
+        async def worker(mine: Any) -> None:
+            async with mine:
                 async for record in mine:
                     await self.row(record)
 
         async with anyio.create_task_group() as group:
             for _ in range(self.concurrency):
-                group.start_soon(worker)
+                group.start_soon(worker, receive.clone())
             receive.close()
             async with send:
                 for record in records:

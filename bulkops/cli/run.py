@@ -1,0 +1,127 @@
+"""`bulkops run FILE`: execute a workbook under the rate limit and write its results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bulkops import actions
+from bulkops.run import RunResult
+
+__all__ = ["command", "render_summary"]
+
+_ORDER = (
+    "succeeded",
+    "unchanged",
+    "planned",
+    "skipped",
+    "invalid",
+    "failed",
+    "unknown",
+    "not_attempted",
+)
+_SHOWN = 8
+
+
+def render_summary(result: RunResult) -> str:
+    """The table printed on stderr at the end of a run."""
+    counts = result.counts()
+    rate = result.requests / result.seconds if result.seconds > 0 else 0.0
+    what = "dry run" if result.dry_run else "run"
+    lines = [
+        f"{what} of {len(result.outcomes)} rows against {result.target}: "
+        f"{result.requests} requests in {result.seconds:.1f} s ({rate:.1f}/s)"
+        + (f", {result.throttled} rate-limited" if result.throttled else ""),
+    ]
+    for status in _ORDER:
+        if counts.get(status):
+            lines.append(f"  {status:<14}{counts[status]:>7}")
+    trouble = [o for o in result.outcomes if not o.status.ok]
+    for outcome in trouble[:_SHOWN]:
+        lines.append(
+            f"  {outcome.sheet} row {outcome.row}: {outcome.status.value}: {outcome.message}"
+        )
+    if len(trouble) > _SHOWN:
+        lines.append(f"  … and {len(trouble) - _SHOWN} more (see the results workbook)")
+    return "\n".join(lines)
+
+
+def command(
+    file: Annotated[Path, typer.Argument(help="The .xlsx or .csv workbook to run.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read only: say what would be sent, send no write.")
+    ] = False,
+    sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Run against the in-process demo sandbox.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write the results workbook.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    rate: Annotated[
+        float | None, typer.Option("--rate", help="Requests started per second, at most.")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", help="Requests in flight at once.")
+    ] = None,
+    resource: Annotated[
+        str | None, typer.Option("--resource", help="The resource, if the sheet name does not say.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")
+    ] = None,
+) -> None:
+    """Validate FILE, then send its rows. Exit 0: every row ok; 1: some row not; 2: no run."""
+    quiet = as_json or not sys.stderr.isatty()
+    if sandbox and not as_json:
+        typer.echo(
+            "SANDBOX: running against an in-process demo account; nothing real is touched.",
+            err=True,
+        )
+    bar: Any = None
+    failures = {"count": 0}
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="row", file=sys.stderr, delay=2.0, dynamic_ncols=True)
+
+    def on_outcome(outcome: Any) -> None:
+        if bar is None:
+            return
+        if not outcome.status.ok:
+            failures["count"] += 1
+            bar.set_postfix(failed=failures["count"], refresh=False)
+        bar.update(1)
+
+    try:
+        result = actions.run(
+            file,
+            dry_run=dry_run,
+            sandbox=sandbox,
+            out=out,
+            rate=rate,
+            concurrency=concurrency,
+            resource=resource,
+            encoding=encoding,
+            progress=on_outcome,
+            on_total=on_total,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        typer.echo(render_summary(result), err=True)
+        typer.echo(f"results: {result.results_path}")
+        if result.failed_path:
+            typer.echo(f"to fix and run again: {result.failed_path}")
+    raise typer.Exit(0 if result.ok else 1)

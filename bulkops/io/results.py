@@ -1,0 +1,213 @@
+"""The results workbook of a run, and the `.failed.xlsx` of rows left to fix.
+
+Results: a `Summary` sheet first, each input sheet at the same cell addresses with the
+outcome columns after it (Status coloured; cells the validator or the API refused filled
+with a note), then a `Problems` sheet. Failed: only the rows to fix and re-run, under the
+input's own header, with a `Problems` column bulkops ignores when it reads the file back.
+Both stream rows (constant memory) and are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.io.tables import open_workbook
+from bulkops.io.xlsxout import (
+    COMMENT_LIMIT,
+    Formats,
+    Mark,
+    atomic,
+    marks_from,
+    mirror,
+    new_book,
+    problems_sheet,
+    write_cell,
+)
+from bulkops.resources import resource_for_sheet
+from bulkops.validation.columns import match_header
+from bulkops.validation.problems import Problem
+from bulkops.validation.report import Report
+
+__all__ = ["OUTCOME_COLUMNS", "RunSummary", "write_failed", "write_results"]
+
+OUTCOME_COLUMNS = ["Status", "Action", "HTTP Status", "Request ID", "Resource ID", "Message",
+                   "Attempts", "Duration (ms)"]  # fmt: skip
+_RETRY = (Status.INVALID, Status.FAILED, Status.UNKNOWN, Status.NOT_ATTEMPTED)
+
+
+@dataclass
+class RunSummary:
+    """What the Summary sheet says about the run as a whole."""
+
+    input_path: Path
+    input_sha256: str
+    target: str
+    started: str
+    finished: str
+    seconds: float
+    requests: int
+    throttled: int
+    settings: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+
+    def lines(self, outcomes: list[RowOutcome]) -> list[tuple[str, Any]]:
+        statuses: dict[str, int] = {}
+        actions: dict[str, int] = {}
+        for outcome in outcomes:
+            statuses[outcome.status.value] = statuses.get(outcome.status.value, 0) + 1
+            actions[outcome.action or "(none)"] = actions.get(outcome.action or "(none)", 0) + 1
+        rate = self.requests / self.seconds if self.seconds > 0 else 0.0
+        lines: list[tuple[str, Any]] = [
+            ("Input", str(self.input_path)),
+            ("Input SHA-256", self.input_sha256),
+            ("Target", self.target),
+            ("Started", self.started),
+            ("Finished", self.finished),
+            ("Duration (s)", round(self.seconds, 2)),
+            ("Rows", len(outcomes)),
+            ("Requests", self.requests),
+            ("Requests per second", round(rate, 1)),
+            ("Rate limited (429)", self.throttled),
+            ("bulkops version", self.version),
+            ("", ""),
+        ]
+        lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
+        lines += [("", "")] + [(f"Action: {k}", v) for k, v in sorted(actions.items())]
+        lines += [("", "")] + [(f"Setting: {k}", v) for k, v in self.settings.items()]
+        return lines
+
+
+def _api_marks(outcomes: Iterable[RowOutcome], sheet_name: str, header: list[Any],
+               header_row: int, first_column: int) -> dict[tuple[int, int], Mark]:  # fmt: skip
+    """Cells of fields the API refused, found from the 400's `errors[].field` paths."""
+    resource = resource_for_sheet(sheet_name)
+    marks: dict[tuple[int, int], Mark] = {}
+    if resource is None:
+        return marks
+    letters = {
+        b.column: first_column + b.index
+        for b in match_header(resource, sheet_name, header, header_row, first_column).bound
+    }
+    for outcome in outcomes:
+        for field_path, message in outcome.fields.items():
+            column = resource.column_for_field(field_path)
+            if column is not None and column in letters:
+                marks[(outcome.row, letters[column])] = (True, f"the API refused it: {message}")
+    return marks
+
+
+def write_results(
+    out: Path,
+    report: Report,
+    outcomes: list[RowOutcome],
+    summary: RunSummary,
+    *,
+    encoding: str | None = None,
+    resource_override: str | None = None,
+) -> Path:
+    """The results workbook at `out` (atomically)."""
+    by_row = {(o.sheet, o.row): o for o in outcomes}
+    problems: list[Problem] = list(report.problems)
+    planned = any(o.status is Status.PLANNED for o in outcomes)
+
+    def write(target: Path) -> None:
+        book = new_book(target)
+        formats = Formats.of(book)
+        overview = book.add_worksheet("Summary")
+        overview.set_column(0, 0, 26)
+        overview.set_column(1, 1, 70)
+        for line, (key, value) in enumerate(summary.lines(outcomes)):
+            write_cell(overview, line, 0, key, formats.header if key else None)
+            write_cell(overview, line, 1, value)
+        workbook = open_workbook(report.path, encoding=encoding)
+        try:
+            for sheet_report in report.sheets:
+                sheet = workbook.sheet(sheet_report.sheet)
+                mine = [o for o in outcomes if o.sheet == sheet_report.sheet]
+                marks = marks_from(sheet_report.problems)
+                name = resource_override or sheet_report.sheet
+                marks.update(
+                    _api_marks(mine, name, sheet.header, sheet.header_row, sheet.first_column)
+                )
+
+                def cells(row: int, sheet_name: str = sheet_report.sheet) -> list[tuple[Any, Any]]:
+                    outcome = by_row.get((sheet_name, row))
+                    if outcome is None:
+                        return []
+                    request: list[tuple[Any, Any]] = []
+                    if planned:
+                        request = [(_request_text(outcome), None)]
+                    return [
+                        (outcome.status.value, formats.status[outcome.status.value]),
+                        (outcome.action, None),
+                        (outcome.http_status or "", None),
+                        (outcome.request_id or "", None),
+                        ("" if outcome.resource_id is None else str(outcome.resource_id), None),
+                        (outcome.message[:COMMENT_LIMIT], None),
+                        (outcome.attempts, None),
+                        (outcome.duration_ms, None),
+                        *request,
+                    ]
+
+                header = OUTCOME_COLUMNS + (["Request"] if planned else [])
+                mirror(book, formats, sheet, marks, header, cells)
+        finally:
+            workbook.close()
+        problems_sheet(book, formats, problems)
+        book.close()
+
+    return atomic(out, write)
+
+
+def _request_text(outcome: RowOutcome) -> str:
+    """A dry run's request as the Request column shows it: method, path and JSON body."""
+    if outcome.request is None or outcome.status is not Status.PLANNED:
+        return ""
+    method, path, body = outcome.request
+    text = f"{method} {path}"
+    if body is not None:
+        text += " " + json.dumps(body, ensure_ascii=False)
+    return text[:32000]
+
+
+def write_failed(
+    out: Path, report: Report, outcomes: list[RowOutcome], *, encoding: str | None = None
+) -> Path | None:
+    """The rows to fix and re-run, under their own header; None when there are none."""
+    retry = {(o.sheet, o.row): o for o in outcomes if o.status in _RETRY}
+    if not retry:
+        return None
+
+    def write(target: Path) -> None:
+        book = new_book(target)
+        formats = Formats.of(book)
+        workbook = open_workbook(report.path, encoding=encoding)
+        try:
+            for sheet_report in report.sheets:
+                sheet = workbook.sheet(sheet_report.sheet)
+                out_sheet = book.add_worksheet(sheet_report.sheet[:31])
+                out_sheet.freeze_panes(1, 0)
+                for index, title in enumerate([*sheet.header, "Problems"]):
+                    write_cell(out_sheet, 0, index, title, formats.header)
+                line = 0
+                for number, values in sheet.rows:
+                    outcome = retry.get((sheet_report.sheet, number))
+                    if outcome is None:
+                        continue
+                    line += 1
+                    for index, value in enumerate(values):
+                        write_cell(out_sheet, line, index, value)
+                    note = f"row {number}: {outcome.status.value}: {outcome.message}"
+                    write_cell(out_sheet, line, len(sheet.header), note[:COMMENT_LIMIT])
+                out_sheet.set_column(0, len(sheet.header) - 1, 18)
+                out_sheet.set_column(len(sheet.header), len(sheet.header), 80)
+        finally:
+            workbook.close()
+        book.close()
+
+    return atomic(out, write)

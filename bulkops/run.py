@@ -1,0 +1,265 @@
+"""`bulkops run`: validate a workbook, execute its rows against the API (or the in-process
+sandbox) under the rate limit, and write the results workbook. Library code: no printing;
+`progress` is called with each row's outcome as it finishes."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import ipaddress
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import httpx
+
+from bulkops.client import ApiClient, StaticToken, TokenSource
+from bulkops.config import FAILED_SUFFIX, RESULTS_SUFFIX, Settings
+from bulkops.engine.clock import Clock, RealClock
+from bulkops.engine.outcome import RowOutcome
+from bulkops.engine.ratelimit import RateLimiter
+from bulkops.engine.retry import RetryPolicy
+from bulkops.engine.runner import Runner
+from bulkops.errors import ConfigError, NotFound, NotSent, OutputError, Unauthorized, UsageError
+from bulkops.io.tables import open_workbook
+from bulkops.validation import Report, validate_sheet
+
+__all__ = ["RunResult", "execute", "results_path_for"]
+
+_SANDBOX_TOKEN = "bulkops-sandbox-run"
+
+
+def results_path_for(source: Path) -> Path:
+    return source.with_name(source.stem + RESULTS_SUFFIX)
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced: the validation report, one outcome per data row (in
+    sheet order), where the results went, and its figures."""
+
+    report: Report
+    outcomes: list[RowOutcome]
+    results_path: Path | None
+    failed_path: Path | None
+    target: str
+    dry_run: bool
+    seconds: float
+    requests: int
+    throttled: int
+    sandbox: Any = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for outcome in self.outcomes:
+            found[outcome.status.value] = found.get(outcome.status.value, 0) + 1
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status.ok for o in self.outcomes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `--json` document of DESIGN.md."""
+        return {
+            "summary": self.counts(),
+            "rows": [o.as_dict() for o in self.outcomes],
+            "results_path": str(self.results_path) if self.results_path else None,
+        }
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme != "http" or not loopback:
+        raise ConfigError(f"base URL {url!r}: use https:// (plain http only to 127.0.0.1)")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def execute(
+    path: str | Path,
+    *,
+    settings: Settings,
+    dry_run: bool = False,
+    sandbox: bool = False,
+    out: Path | None = None,
+    resource: str | None = None,
+    encoding: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    auth: TokenSource | None = None,
+    clock: Clock | None = None,
+    progress: Callable[[RowOutcome], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own."""
+    from bulkops.actions import select_sheets
+
+    path = Path(path)
+    workbook = open_workbook(path, encoding=encoding)
+    sheets = select_sheets(workbook, resource)
+    results = out or results_path_for(path)
+    if results.resolve() == path.resolve():
+        raise UsageError(f"{results}: the results would overwrite the input; choose another -o")
+    box = None
+    if sandbox:
+        from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
+
+        box = Sandbox()
+        box.grant(_SANDBOX_TOKEN, 84784, lifetime=86400)
+        base_url, target = f"{SANDBOX_URL}/v3", "the in-process sandbox (no real account)"
+        transport = transport or SandboxTransport(box)
+        auth = auth or StaticToken(_SANDBOX_TOKEN)
+    else:
+        base_url, target = settings.base_url, settings.base_url
+        if transport is None:
+            _check_url(base_url)
+        if auth is None:
+            if settings.token is None:
+                raise ConfigError(
+                    "no credentials: set CONVIRZA_TOKEN, or rehearse with "
+                    "--sandbox (nothing real is touched)"
+                )
+            auth = StaticToken(settings.token.get_secret_value())
+    clock = clock or RealClock()
+    report = Report(path=path, sheets=[])
+    sha = _sha256(path)
+    started_wall = time.time()
+    started = clock.monotonic()
+    limiter = RateLimiter(settings.rate, clock)
+    policy = RetryPolicy(max_attempts=settings.max_attempts)
+    outcomes: list[RowOutcome] = []
+    counters = {"requests": 0, "throttled": 0}
+
+    async def main() -> None:
+        async with ApiClient(
+            base_url,
+            auth=auth,
+            transport=transport,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+        ) as client:
+            await _preflight(client, base_url)
+            for name, chosen in sheets:
+                validation = validate_sheet(chosen, workbook.sheet(name))
+                runner = Runner(
+                    client,
+                    chosen,
+                    limiter=limiter,
+                    policy=policy,
+                    concurrency=settings.concurrency,
+                    clock=clock,
+                    dry_run=dry_run,
+                    blocked=validation.validator.blocked,
+                    on_outcome=progress,
+                )
+                done = await runner.run(validation.records())
+                report.sheets.append(validation.report)
+                done.sort(key=lambda o: o.row)
+                outcomes.extend(done)
+                counters["requests"] += runner.requests
+                counters["throttled"] += runner.throttled
+
+    if on_total is not None:
+        on_total(_count_rows(path, sheets, encoding))
+    try:
+        gc.disable()  # rows make many short-lived objects: the cyclic GC costs 2-3x here
+        anyio.run(main)
+    finally:
+        gc.enable()
+        workbook.close()
+    seconds = clock.monotonic() - started
+    used = {
+        "rate": settings.rate,
+        "concurrency": settings.concurrency,
+        "dry_run": dry_run,
+        "max_attempts": settings.max_attempts,
+    }
+    from bulkops import __version__
+    from bulkops.io.results import RunSummary, write_failed, write_results
+
+    summary = RunSummary(
+        input_path=path,
+        input_sha256=sha,
+        target=target,
+        started=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started_wall)),
+        finished=time.strftime("%Y-%m-%d %H:%M:%S"),
+        seconds=seconds,
+        requests=counters["requests"],
+        throttled=counters["throttled"],
+        settings=used,
+        version=__version__,
+    )
+    override = resource if resource else None
+    try:
+        results_path = write_results(
+            results, report, outcomes, summary, encoding=encoding, resource_override=override
+        )
+        failed = None
+        if not dry_run:
+            failed = write_failed(
+                path.with_name(path.stem + FAILED_SUFFIX), report, outcomes, encoding=encoding
+            )
+    except OSError as exc:
+        raise OutputError(f"{results}: cannot write the results ({exc.strerror})") from None
+    return RunResult(
+        report,
+        outcomes,
+        results_path,
+        failed,
+        target,
+        dry_run,
+        seconds,
+        counters["requests"],
+        counters["throttled"],
+        box,
+        used,
+    )
+
+
+def _count_rows(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> int:
+    """Data rows (not blank) of the sheets to run, for the progress bar's total."""
+    book = open_workbook(path, encoding=encoding)
+    try:
+        total = 0
+        for name, _ in sheets:
+            for _, values in book.sheet(name).rows:
+                if any(v != "" and v is not None and str(v).strip() for v in values):
+                    total += 1
+        return total
+    finally:
+        book.close()
+
+
+async def _preflight(client: ApiClient, base_url: str) -> None:
+    """One GET before any row: a run that cannot start stops here (exit 2)."""
+    try:
+        await client.request("GET", "/auth/profile")
+    except Unauthorized as error:
+        raise ConfigError(
+            f"the API refused the credentials ({error.message}): check "
+            "CONVIRZA_TOKEN or log in again"
+        ) from None
+    except NotSent as error:
+        raise ConfigError(
+            f"cannot reach {base_url} ({error}): check the address and the network"
+        ) from None
+    except NotFound:
+        return  # an API without the profile endpoint: the rows will tell
