@@ -156,6 +156,7 @@ def execute(
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
         ) as client:
+            await limiter.acquire()  # the preflight counts against the rate like any request
             await _preflight(client, base_url)
             for name, chosen in sheets:
                 validation = validate_sheet(chosen, workbook.sheet(name))

@@ -1,0 +1,260 @@
+"""`bulkops run` end to end against the in-process sandbox, on a manual clock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from bulkops.cli import main
+from bulkops.client import StaticToken
+from bulkops.config import Settings
+from bulkops.engine.outcome import Status
+from bulkops.run import RunResult, execute
+from bulkops.sandbox import FaultPlan, ManualClock, Sandbox, SandboxTransport, parse_faults
+from tests.conftest import ROOT, MakeFile
+
+SAMPLE = ROOT / "samples" / "routes.xlsx"
+TOKEN = "run-token"
+HEADER = ["Action", "Route ID", "Route Name", "Group ID", "Tracking Number", "Ring To Number",
+          "Webhook ID", "Call Value"]  # fmt: skip
+
+
+def sandbox(faults: str = "", **kw: Any) -> Sandbox:
+    box = Sandbox(clock=ManualClock(), faults=parse_faults(faults, seed=3) if faults else
+                  FaultPlan(), **kw)  # fmt: skip
+    box.grant(TOKEN, 84784)
+    return box
+
+
+def run(path: Path, box: Sandbox, tmp: Path, **kw: Any) -> RunResult:
+    settings = Settings(rate=kw.pop("rate", 50.0), concurrency=kw.pop("concurrency", 4))
+    return execute(path, settings=settings, transport=SandboxTransport(box),
+                   auth=StaticToken(TOKEN), clock=box.clock, out=tmp / "results.xlsx",
+                   **kw)  # fmt: skip
+
+
+def creates(count: int, start: int = 0) -> list[list[Any]]:
+    """`count` create rows on the demo account's reserved numbers 404-555-01xx, 678-..."""
+    rows = []
+    # the demo's existing routes use the numbers ending 88-99: keep clear of them
+    numbers = [f"{p}{n:02d}" for p in ("40455501", "67855501", "47055501") for n in range(88)]
+    for index in range(start, start + count):
+        rows.append(["create", "", f"Test route {index}", 70035, numbers[index], "4045550123", "",
+                     ""])  # fmt: skip
+    return rows
+
+
+def statuses(result: RunResult) -> dict[str, int]:
+    return result.counts()
+
+
+def test_sample_runs_green_and_writes_results(tmp_path: Path) -> None:
+    """Every row of the sample succeeds; the results mirror the input with outcomes."""
+    box = sandbox()
+    result = run(SAMPLE, box, tmp_path)
+    assert statuses(result) == {"succeeded": 23, "skipped": 1}
+    assert result.ok
+    assert result.failed_path is None
+    book = load_workbook(result.results_path)
+    assert book.sheetnames == ["Summary", "Routes", "Problems"]
+    sheet = book["Routes"]
+    header = [c.value for c in sheet[1]]
+    status_at = header.index("Status")
+    assert header[status_at:status_at + 8] == ["Status", "Action", "HTTP Status", "Request ID",
+        "Resource ID", "Message", "Attempts", "Duration (ms)"]  # fmt: skip
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 24
+    created = rows[0]
+    assert created[status_at] == "succeeded"
+    assert created[status_at + 2] == 200
+    assert created[status_at + 3]  # request_id recorded
+    assert int(created[status_at + 4]) >= 20001  # the new route's id
+    by_id = {str(r[1]): r for r in rows if r[1]}
+    assert by_id["12010"][status_at] == "skipped"
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Status: succeeded"] == 23
+    assert len(summary["Input SHA-256"]) == 64
+
+
+def test_rate_limit_holds_in_every_sliding_second(tmp_path: Path, xlsx: MakeFile) -> None:
+    """No more than --rate requests start in any one-second window (the sandbox's log)."""
+    box = sandbox()
+    path = xlsx([HEADER, *creates(60)])
+    result = run(path, box, tmp_path, rate=20.0, concurrency=8)
+    assert statuses(result) == {"succeeded": 60}
+    assert box.log.max_in_window(1.0) <= 20
+    assert len(box.log.matching("POST")) == 60
+
+
+def test_dry_run_sends_only_gets(tmp_path: Path) -> None:
+    """A dry run resolves look-ups and references with GETs and marks rows planned."""
+    box = sandbox()
+    result = run(SAMPLE, box, tmp_path, dry_run=True)
+    assert statuses(result) == {"planned": 23, "skipped": 1}
+    assert {e.method for e in box.log} == {"GET"}
+    assert not box.log.committed_writes()
+    by_name = next(o for o in result.outcomes if o.row == 16)  # update by name, no id
+    assert by_name.resource_id == 12003
+    assert by_name.message == "would PATCH /provisioned-routes/12003"
+    book = load_workbook(result.results_path)
+    header = [c.value for c in book["Routes"][1]]
+    request = book["Routes"].cell(row=2, column=header.index("Request") + 1).value
+    assert request.startswith("POST /provisioned-routes {")
+    assert json.loads(request.split(" ", 2)[2])["provisioned_route_name"] == (
+        "Downtown Dental - Google Ads"
+    )
+
+
+def test_dry_run_predicts_failures_and_resets(tmp_path: Path, xlsx: MakeFile) -> None:
+    """Missing references and taken names fail the dry run; replace lists what it resets."""
+    box = sandbox()
+    box.store.put("routes", 12001, {**box.store.get("routes", 12001), "call_value": 99,
+                                    "webhook_id": 2})  # fmt: skip
+    path = xlsx(
+        [
+            HEADER,
+            ["update", 12002, "", "", "", "", 999, ""],
+            ["create", "", "Downtown Dental - Bing", 70035, "4045550100", "4045550123", "", ""],
+            ["replace", 12001, "Downtown Dental - Bing", 70035, "", "4045550123", "", ""],
+        ]
+    )
+    result = run(path, box, tmp_path, dry_run=True)
+    missing, taken, replaced = result.outcomes
+    assert missing.status is Status.FAILED
+    assert "Webhook ID 999 does not exist" in missing.message
+    assert taken.status is Status.FAILED
+    assert "already exists (id 12001)" in taken.message
+    assert replaced.status is Status.PLANNED
+    assert "Call Value (99 → 0)" in replaced.message
+    assert "Webhook ID (2 → empty)" in replaced.message
+    assert {e.method for e in box.log} == {"GET"}
+
+
+def test_idempotent_writes_are_retried_through_5xx_and_429(tmp_path: Path, xlsx: MakeFile) -> None:
+    """PATCH rows meeting 503s and 429 bursts all end succeeded, with their attempts."""
+    box = sandbox("429:limit=1:burst=2:retry_after=1@PATCH, 503:0.3@PATCH")
+    rows = [["update", 12001 + i, "", "", "", "", "", i] for i in range(8)]
+    result = run(xlsx([HEADER, *rows]), box, tmp_path)
+    assert statuses(result) == {"succeeded": 8}
+    assert max(o.attempts for o in result.outcomes) > 1
+    assert result.throttled >= 1
+    for index in range(8):
+        assert box.store.get("routes", 12001 + index)["call_value"] == index
+
+
+def test_a_post_whose_answer_was_lost_is_not_sent_twice(tmp_path: Path, xlsx: MakeFile) -> None:
+    """A create that committed and then lost its answer ends unknown: exactly one POST."""
+    box = sandbox("lost-500@POST, drop@POST")
+    result = run(xlsx([HEADER, *creates(2)]), box, tmp_path)
+    assert statuses(result) == {"unknown": 2}
+    assert len(box.log.matching("POST")) == 2
+    assert all("look for 'test route " in o.message for o in result.outcomes)
+
+
+def test_a_post_that_never_left_is_retried(tmp_path: Path, xlsx: MakeFile) -> None:
+    """A refused connection proves nothing was sent: the create is retried and lands once."""
+    box = sandbox("refuse:limit=1@POST")
+    result = run(xlsx([HEADER, *creates(1)]), box, tmp_path)
+    assert statuses(result) == {"succeeded": 1}
+    assert result.outcomes[0].attempts == 2
+    assert len(box.log.committed_writes()) == 1
+
+
+def test_api_refusals_point_at_the_cell(tmp_path: Path, xlsx: MakeFile) -> None:
+    """A 400's field is mapped back to its column: the results highlight that cell."""
+    box = sandbox()
+    path = xlsx([HEADER, ["update", 12001, "", "", "", "", 999, ""]])
+    result = run(path, box, tmp_path)
+    [outcome] = result.outcomes
+    assert outcome.status is Status.FAILED
+    assert outcome.http_status == 400
+    assert outcome.message.startswith("the API refused the row: Webhook ID: no webhook 999")
+    sheet = load_workbook(result.results_path)["Routes"]
+    cell = sheet["G2"]
+    assert cell.comment is not None
+    assert "the API refused it" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("F8CBAD")
+    failed = load_workbook(result.failed_path)["Routes"]
+    assert [c.value for c in failed[1]] == [*HEADER, "Problems"]
+    assert failed.cell(row=2, column=7).value == 999
+
+
+def test_invalid_rows_are_never_sent(tmp_path: Path, xlsx: MakeFile) -> None:
+    """Rows with validation errors end invalid with the reason; valid rows still run."""
+    box = sandbox()
+    rows = [*creates(1), ["create", "", "Bad", "west", "4045550101", "4045550123", "", ""]]
+    result = run(xlsx([HEADER, *rows]), box, tmp_path)
+    assert statuses(result) == {"succeeded": 1, "invalid": 1}
+    bad = result.outcomes[1]
+    assert bad.message.startswith("not sent: expected a whole number, found 'west'")
+    assert len(box.log.matching("POST")) == 1
+    assert not result.ok
+
+
+def test_unknown_name_fails_its_row_only(tmp_path: Path, xlsx: MakeFile) -> None:
+    """An update by a name that does not exist fails with what to check."""
+    box = sandbox()
+    result = run(xlsx([HEADER, ["update", "", "No Such Route", 70035, "", "", "", 5]]), box,
+                 tmp_path)  # fmt: skip
+    [outcome] = result.outcomes
+    assert outcome.status is Status.FAILED
+    assert "no route with Route Name 'no such route' in Group ID 70035" in outcome.message
+
+
+def test_delete_retried_after_a_lost_answer_succeeds_on_404(tmp_path: Path, xlsx: MakeFile) -> None:
+    """A DELETE whose answer was lost is retried; the 404 then means it is gone."""
+    box = sandbox("lost-500:limit=1@DELETE")
+    result = run(xlsx([HEADER, ["delete", 12009, "", "", "", "", "", ""]]), box, tmp_path)
+    [outcome] = result.outcomes
+    assert outcome.status is Status.SUCCEEDED
+    assert outcome.attempts == 2
+    assert box.store.get("routes", 12009) is None
+
+
+def test_refused_credentials_stop_the_run_before_any_row(tmp_path: Path) -> None:
+    """A wrong token is found by the preflight: exit 2, no row is sent."""
+    box = sandbox()
+    with pytest.raises(Exception, match="refused the credentials"):
+        execute(
+            SAMPLE,
+            settings=Settings(),
+            transport=SandboxTransport(box),
+            auth=StaticToken("wrong"),
+            clock=box.clock,
+            out=tmp_path / "r.xlsx",
+        )
+    assert not box.log.writes()
+
+
+def test_cli_main_command_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`bulkops run samples/routes.xlsx --sandbox` exits 0; --json prints the run document."""
+    out = tmp_path / "r.xlsx"
+    assert main(["run", str(SAMPLE), "--sandbox", "--rate", "200", "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"results: {out}" in captured.out
+    assert "nothing real is touched" in captured.err
+    assert "succeeded" in captured.err
+    assert main(["run", str(SAMPLE), "--sandbox", "--rate", "200", "--json", "-o",
+                 str(out)]) == 0  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+    assert document["summary"] == {"succeeded": 23, "skipped": 1}
+    assert document["results_path"] == str(out)
+    first = document["rows"][0]
+    assert set(first) == {"sheet", "row", "action", "status", "http_status", "request_id",
+                          "resource_id", "message", "attempts"}  # fmt: skip
+    assert first["request_id"]
+
+
+def test_cli_without_credentials_exits_two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No token and no --sandbox: one line saying what to do, exit 2."""
+    monkeypatch.delenv("CONVIRZA_TOKEN", raising=False)
+    assert main(["run", str(SAMPLE), "-o", str(tmp_path / "r.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "no credentials" in err
+    assert err.count("\n") == 1
