@@ -184,7 +184,7 @@ def test_readme_opens_with_the_two_commands() -> None:
     """README starts with the main job and the test command; CI runs that test command."""
     readme = (ROOT / "README.md").read_text()
     block = readme.split("```")[1]
-    assert "bulkops validate samples/routes.xlsx" in block
+    assert "bulkops run samples/routes.xlsx --sandbox" in block
     assert "./scripts/test" in block
     ci = (ROOT / ".ci" / "run").read_text()
     assert "./scripts/test" in ci
