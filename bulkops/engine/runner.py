@@ -185,7 +185,6 @@ class Runner:
             http_status=answer.status,
             request_id=answer.request_id,
             resource_id=resource_id,
-            request=(operation.method, operation.path, operation.body),
         )
         return outcome, attempts
 

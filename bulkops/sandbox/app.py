@@ -120,14 +120,14 @@ class Sandbox:
     # -- the group tree ------------------------------------------------------------------
 
     def subtree(self, root: int) -> set[int]:
-        """`root` and every group below it (cached per store version)."""
+        """`root` and every group below it (cached until a group changes)."""
         version, cache = self._subtrees
-        if version != self.store.version:
+        if version != self.store.versions.get("groups", 0):
             cache = {}
-            self._subtrees = (self.store.version, cache)
+            self._subtrees = (self.store.versions.get("groups", 0), cache)
         if root not in cache:
             children: dict[int, list[int]] = {}
-            for group in self.store.table("groups").values():
+            for group in self.store.records("groups"):
                 parent = group.get("org_unit_parent_id")
                 if parent is not None:
                     children.setdefault(int(parent), []).append(int(group["org_unit_id"]))

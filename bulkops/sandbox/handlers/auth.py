@@ -22,7 +22,7 @@ def _token(context: Context) -> tuple[int, Any]:
             {"field": "email", "message": "is required"},
             {"field": "password", "message": "is required"}])  # fmt: skip
     email = str(body["email"]).casefold()
-    for user in context.store.table("users").values():
+    for user in context.store.records("users"):
         if user["username"].casefold() == email and user.get("password_hash"):
             given = hash_password(str(body["password"]), user["password_salt"])
             if hmac.compare_digest(given, user["password_hash"]):

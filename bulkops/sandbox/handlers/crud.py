@@ -4,7 +4,6 @@ natural keys). Resources with more to them add hooks."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from bulkops.sandbox.context import ApiError, Context, Route, route
 from bulkops.sandbox.contract import F, check
 
-__all__ = ["MAX_LIMIT", "Collection", "exists", "merge", "page", "parse_id"]
+__all__ = ["MAX_LIMIT", "Collection", "clone", "exists", "merge", "page", "parse_id"]
 
 MAX_LIMIT = 200
 
@@ -42,14 +41,23 @@ def exists(context: Context) -> Callable[[str, Any], bool]:
     return found
 
 
-def merge(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def clone(value: Any) -> Any:
+    """A copy of JSON data (dicts, lists, scalars): several times faster than deepcopy."""
+    if isinstance(value, dict):
+        return {key: clone(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clone(item) for item in value]
+    return value
+
+
+def merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """PATCH semantics: objects merge key by key, everything else (lists too) is replaced."""
-    result = copy.deepcopy(base)
+    result: dict[str, Any] = clone(base)
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = merge(result[key], value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = clone(value)
     return result
 
 
@@ -160,13 +168,14 @@ class Collection:
         key = self.natural_key(record)
         if key is None:
             return
-        for other in context.store.table(self.table).values():
-            if other[self.id_key] != own and self.natural_key(other) == key:
-                raise ApiError(
-                    409,
-                    f"a {self.noun} with this {self.key_text} already exists "
-                    f"({self.id_key} {other[self.id_key]})",
-                )
+        context.store.index(self.table, "natural", self.natural_key)
+        others = context.store.lookup(self.table, "natural", key) - {own}
+        if others:
+            raise ApiError(
+                409,
+                f"a {self.noun} with this {self.key_text} already exists "
+                f"({self.id_key} {min(others)})",
+            )
 
     def create(self, context: Context) -> tuple[int, Any]:
         context.require_write(self.admin_only)

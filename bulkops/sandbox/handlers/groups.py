@@ -105,7 +105,7 @@ def _tree(context: Context) -> tuple[int, Any]:
                       "group_level": level})  # fmt: skip
         children = sorted(
             g["org_unit_id"]
-            for g in context.store.table("groups").values()
+            for g in context.store.records("groups")
             if g.get("org_unit_parent_id") == group_id
         )
         for index, child in enumerate(children, start=1):
@@ -131,7 +131,7 @@ def _delete_group(context: Context) -> tuple[int, Any]:
     if group.get("org_unit_parent_id") is None:
         raise ApiError(403, "the top group of an account cannot be deleted")
     if any(g.get("org_unit_parent_id") == group["org_unit_id"]
-           for g in context.store.table("groups").values()):  # fmt: skip
+           for g in context.store.records("groups")):  # fmt: skip
         raise ApiError(409, "the group has groups below it: move or delete them first")
     return GROUPS.delete(context)
 

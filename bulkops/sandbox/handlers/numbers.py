@@ -31,7 +31,7 @@ def _available(context: Context) -> tuple[int, Any]:
             {"field": "number_type", "message": "must be local or tollfree"}])  # fmt: skip
     limit = context.query_int("limit", 20, 1, 200)
     found = []
-    for number in sorted(context.store.table("numbers").values(), key=lambda n: n["phone_number"]):
+    for number in sorted(context.store.records("numbers"), key=lambda n: n["phone_number"]):
         if number["status"] != "available" or number["number_type"] != kind:
             continue
         if query.get("area_code") and not number["phone_number"].startswith(query["area_code"]):
