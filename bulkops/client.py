@@ -75,14 +75,16 @@ def _now() -> float:
 
 
 class TokenSource:
-    """Where the bearer token comes from. `refreshed(stale)` answers a 401."""
+    """Where the bearer token comes from. When `can_refresh`, `refreshed(stale)` answers a
+    401 with a new token (one refresh in flight at a time: refresh tokens are single use)."""
+
+    can_refresh = False
 
     async def token(self) -> str:
         raise NotImplementedError
 
     async def refreshed(self, stale: str) -> str:
-        raise Unauthorized(401, "the access token was refused and cannot be refreshed: "
-                           "check CONVIRZA_TOKEN or run 'bulkops login'")  # fmt: skip
+        raise Unauthorized(401, "the access token was refused and cannot be refreshed")
 
 
 class StaticToken(TokenSource):
@@ -148,7 +150,7 @@ class ApiClient:
         for an error status, `NotSent` or `OutcomeUnknown` when there is no usable answer."""
         token = await self.auth.token()
         response = await self._send(method, path, token, json_body, params)
-        if response.status_code == 401:
+        if response.status_code == 401 and self.auth.can_refresh:
             token = await self.auth.refreshed(token)
             response = await self._send(method, path, token, json_body, params)
         return self._read(response)
