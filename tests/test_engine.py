@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -45,7 +46,7 @@ def test_gcra_spaces_starts_without_a_burst() -> None:
     """At 10/s the starts are 0.1 s apart from the very first: no burst."""
     clock = ManualClock()
     times = starts(RateLimiter(10, clock), clock, 21)
-    gaps = [round(b - a, 9) for a, b in zip(times, times[1:], strict=False)]
+    gaps = [round(b - a, 9) for a, b in itertools.pairwise(times)]
     assert set(gaps) == {0.1}
     assert sum(1 for t in times if t < 1.0 - 1e-9) == 10
 
