@@ -180,11 +180,17 @@ def execute(
 
     if on_total is not None:
         on_total(_count_rows(path, sheets, encoding))
+    # Rows make many short-lived objects, and the cyclic GC walking them costs 2-3x; but a
+    # request leaves cycles behind (httpx, anyio), so the collector must keep running:
+    # freeze what exists now and collect young objects less often instead.
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], 20_000), thresholds[1], thresholds[2])
     try:
-        gc.disable()  # rows make many short-lived objects: the cyclic GC costs 2-3x here
         anyio.run(main)
     finally:
-        gc.enable()
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
         workbook.close()
     seconds = clock.monotonic() - started
     used = {

@@ -175,7 +175,7 @@ class Sandbox:
                 method,
                 request.path,
                 "&".join(f"{k}={v}" for k, v in request.query.items()),
-                _loggable(request),
+                request.body or None,
             )
         )
         request_id = str(uuid.uuid4())
@@ -263,14 +263,3 @@ class Sandbox:
             reply.body = b""
             reply.fault = kind
         return reply
-
-
-def _loggable(request: Request) -> Any:
-    if not request.body:
-        return None
-    if "multipart/" in request.headers.get("content-type", ""):
-        return {"multipart": len(request.body)}
-    try:
-        return json.loads(request.body)
-    except ValueError:
-        return request.body[:200].decode("utf-8", "replace")

@@ -6,6 +6,7 @@ run, never more than R requests started in any one-second window.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ class LogEntry:
     method: str
     path: str
     query: str
-    body: Any
+    raw: bytes | None
     status: int = 0
     request_id: str = ""
     committed: bool = False
@@ -34,10 +35,26 @@ class LogEntry:
     def is_write(self) -> bool:
         return self.method in WRITE_METHODS
 
+    @property
+    def body(self) -> Any:
+        """The request body, parsed (kept raw: a long run logs many bodies)."""
+        if not self.raw:
+            return None
+        if self.raw.startswith(b"--") or b"Content-Disposition" in self.raw[:400]:
+            return {"multipart": len(self.raw)}
+        try:
+            return json.loads(self.raw)
+        except ValueError:
+            return self.raw[:200].decode("utf-8", "replace")
+
 
 @dataclass
 class RequestLog:
+    """Every request, in arrival order. `keep_bodies=False` keeps all but the bodies (a
+    100,000-row rehearsal need not hold every body it sent)."""
+
     entries: list[LogEntry] = field(default_factory=list)
+    keep_bodies: bool = True
 
     def __iter__(self) -> Iterator[LogEntry]:
         return iter(self.entries)
@@ -46,6 +63,8 @@ class RequestLog:
         return len(self.entries)
 
     def add(self, entry: LogEntry) -> LogEntry:
+        if not self.keep_bodies:
+            entry.raw = None
         self.entries.append(entry)
         return entry
 

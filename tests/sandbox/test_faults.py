@@ -238,3 +238,12 @@ def test_login_through_oauth_is_not_rate_limited_per_token(clock: ManualClock) -
             f"{SANDBOX_URL}/oauth/token", json={"email": DEMO_ADMIN, "password": DEMO_PASSWORD}
         )
         assert answer.status_code == 200
+
+
+def test_request_log_can_drop_bodies(clock: ManualClock) -> None:
+    """A long rehearsal may keep the log without the bodies it sent."""
+    box = sandbox_with(clock)
+    box.log.keep_bodies = False
+    client_for(box, TOKEN).post("/tag", json={"tag_name": "light"})
+    [entry] = box.log.entries
+    assert (entry.method, entry.status, entry.committed, entry.body) == ("POST", 200, True, None)
