@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bulkops.client import ApiClient, StaticToken, TokenSource, clean_text, parse_retry_after
-from bulkops.engine.ratelimit import RateLimiter
+from bulkops.engine.ratelimit import WINDOW_MARGIN, RateLimiter
 from bulkops.engine.retry import RetryBudget, RetryPolicy
 from bulkops.errors import (
     BadRequest,
@@ -47,8 +47,10 @@ def test_gcra_spaces_starts_without_a_burst() -> None:
     clock = ManualClock()
     times = starts(RateLimiter(10, clock), clock, 21)
     gaps = [round(b - a, 9) for a, b in itertools.pairwise(times)]
-    assert set(gaps) == {0.1}
-    assert sum(1 for t in times if t < 1.0 - 1e-9) == 10
+    assert set(gaps[:9]) == {0.1}
+    assert all(0.1 <= gap <= 0.1 + WINDOW_MARGIN for gap in gaps)
+    for index in range(len(times) - 10):  # never 11 starts within one second
+        assert times[index + 10] - times[index] >= 1.0
 
 
 def test_429_pauses_and_slows_once_per_episode_then_recovers() -> None:
@@ -60,13 +62,13 @@ def test_429_pauses_and_slows_once_per_episode_then_recovers() -> None:
     limiter.throttled(2.0)
     limiter.throttled(None)
     assert limiter.slowdowns == 1
-    assert limiter.rate == pytest.approx(75)
+    assert limiter.rate == pytest.approx(80)
     before = clock.monotonic()
     starts(limiter, clock, 1)
     assert clock.monotonic() - before == pytest.approx(2.0)
-    for _ in range(2000):
+    for _ in range(200):
         limiter.succeeded()
-    assert 95 <= limiter.rate <= 100
+    assert limiter.rate == pytest.approx(97)  # just under the pace that met the 429
 
 
 def test_limiter_never_goes_below_its_floor() -> None:

@@ -1,28 +1,36 @@
 """One rate limiter shared by every worker: GCRA pacing (no burst), adaptive on 429.
 
 GCRA (virtual scheduling): each caller reserves the slot `max(tat, now)` and moves the
-theoretical arrival time `tat` on by 1/rate, then sleeps until its slot. Starts are spaced
-at least 1/rate apart, so never more than `rate` start in any sliding second, and there is
-no burst at the start (perf-notes.md measured aiolimiter's default at ~2R in one second).
+theoretical arrival time `tat` on by 1/rate, then sleeps until its slot. There is no burst
+at the start (perf-notes.md measured aiolimiter's default at ~2R in one second). A window
+of the last `--rate` actual starts guards the promise itself: a start delayed by the event
+loop cannot let R+1 requests into any sliding second.
 
-On a 429 the run pauses for Retry-After and slows down: the pace at which the server
-pushed back becomes a ceiling and the pace drops to three quarters of it (once per
-episode: the other requests already in flight are not counted again). After CALM_REQUESTS
-clean answers in a row it climbs back by a twentieth of --rate at a time, up to just under
-the ceiling, which itself creeps up slowly so a server that got faster is noticed.
+On a 429 the run pauses for Retry-After and slows down, once per episode (the requests
+already in flight are not counted again): the pace that met the 429 becomes a ceiling and
+the pace drops to four fifths of it. After CALM_REQUESTS clean answers in a row it climbs
+back towards just under the ceiling; a ceiling held for long creeps up, so a server that
+allows more again is noticed.
 """
 
 from __future__ import annotations
 
+import math
+from collections import deque
+
 from bulkops.config import CALM_REQUESTS, SLOWEST_SHARE
 from bulkops.engine.clock import Clock
 
-__all__ = ["RateLimiter"]
+__all__ = ["WINDOW_MARGIN", "RateLimiter"]
 
-_BACK_OFF = 0.75  # the pace after a 429, as a share of the pace that met it
-_BELOW_CEILING = 0.97  # how close to the pace that met a 429 the climb may go
-_STEP = 0.05  # the climb per calm spell, as a share of --rate
-_CREEP = 1.02  # how the ceiling rises per calm spell spent at it
+_BACK_OFF = 0.8  # the pace after a 429, as a share of the ceiling
+_BELOW_CEILING = 0.97  # how close to the ceiling the climb may go
+_STEP = 0.04  # the climb per calm spell, as a share of the ceiling
+_CREEP = 1.01  # how the ceiling rises after CREEP_SPELLS calm spells spent at it
+_CREEP_SPELLS = 10
+#: The window guard counts a second as this much longer: it absorbs the jitter between a
+#: request's start here and its arrival at the server (event loop, GC, the network).
+WINDOW_MARGIN = 0.01
 
 
 class RateLimiter:
@@ -33,10 +41,12 @@ class RateLimiter:
         self.rate = rate
         self.clock = clock
         self.ceiling: float | None = None
+        self.slowdowns = 0
         self._tat = 0.0
         self._calm = 0
+        self._spells_at_cap = 0
         self._episode_ends = float("-inf")
-        self.slowdowns = 0
+        self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
 
     async def acquire(self) -> None:
         """Wait for this caller's slot."""
@@ -45,6 +55,14 @@ class RateLimiter:
         self._tat = slot + 1.0 / self.rate
         if slot > now:
             await self.clock.sleep(slot - now)
+        starts = self._starts
+        second = 1.0 + WINDOW_MARGIN
+        while len(starts) == starts.maxlen:
+            wait = second - (self.clock.monotonic() - starts[0])
+            if wait <= 1e-9:  # float steps: a nanosecond short is on time
+                break
+            await self.clock.sleep(wait)
+        starts.append(self.clock.monotonic())
 
     def throttled(self, retry_after: float | None) -> None:
         """A 429: pause everyone for Retry-After; slow down once per episode."""
@@ -55,22 +73,25 @@ class RateLimiter:
         if now < self._episode_ends:
             return
         self.slowdowns += 1
-        self.ceiling = self.rate
-        self.rate = max(self.target * SLOWEST_SHARE, self.rate * _BACK_OFF)
-        self._episode_ends = max(self._tat, now) + 1.0
+        floor = self.target * SLOWEST_SHARE
+        self.ceiling = max(floor, self.rate)
+        self.rate = max(floor, self.ceiling * _BACK_OFF)
+        self._spells_at_cap = 0
+        self._episode_ends = max(self._tat, now) + 1.0 / self.rate
 
     def succeeded(self) -> None:
         """A clean answer: after a calm spell, climb back towards the ceiling."""
-        if self.ceiling is None and self.rate >= self.target:
+        if self.ceiling is None:
             return
         self._calm += 1
         if self._calm < CALM_REQUESTS:
             return
         self._calm = 0
-        limit = (
-            self.target if self.ceiling is None else min(self.target, self.ceiling * _BELOW_CEILING)
-        )
+        limit = min(self.target, self.ceiling * _BELOW_CEILING)
         if self.rate < limit:
-            self.rate = min(limit, self.rate + self.target * _STEP)
-        elif self.ceiling is not None:
+            self.rate = min(limit, self.rate + self.ceiling * _STEP)
+            return
+        self._spells_at_cap += 1
+        if self._spells_at_cap >= _CREEP_SPELLS:
+            self._spells_at_cap = 0
             self.ceiling = min(self.target / _BELOW_CEILING, self.ceiling * _CREEP)
