@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     """Every setting a command can take, with its documented source order."""
 
     model_config = SettingsConfigDict(
-        env_prefix="BULKOPS_", toml_file="bulkops.toml", extra="ignore"
+        env_prefix="BULKOPS_", toml_file="bulkops.toml", extra="ignore", populate_by_name=True
     )
 
     base_url: str = Field(
