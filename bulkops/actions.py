@@ -20,6 +20,8 @@ from bulkops.validation.columns import ACTION_LABEL
 
 __all__ = [
     "catalogue",
+    "login",
+    "logout",
     "run",
     "sandbox",
     "select_sheets",
@@ -256,3 +258,20 @@ def run(
         progress=progress,
         on_total=on_total,
     )
+
+
+def login(email: str, password: str, *, oauth_url: str | None = None) -> Any:
+    """Log in with email + password; the token pair is stored (see `bulkops.auth`)."""
+    from bulkops.auth import login as oauth_login
+
+    url = oauth_url or Settings().oauth_url
+    if not email.strip() or not password:
+        raise UsageError("both an email and a password are needed to log in")
+    return oauth_login(email.strip(), password, url)
+
+
+def logout() -> bool:
+    """Revoke and forget the stored token pair."""
+    from bulkops.auth import logout as oauth_logout
+
+    return oauth_logout()

@@ -132,12 +132,7 @@ def execute(
         if transport is None:
             _check_url(base_url)
         if auth is None:
-            if settings.token is None:
-                raise ConfigError(
-                    "no credentials: set CONVIRZA_TOKEN, or rehearse with "
-                    "--sandbox (nothing real is touched)"
-                )
-            auth = StaticToken(settings.token.get_secret_value())
+            auth = _credentials(settings, transport)
     clock = clock or RealClock()
     report = Report(path=path, sheets=[])
     sha = _sha256(path)
@@ -239,6 +234,21 @@ def execute(
         box,
         used,
     )
+
+
+def _credentials(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TokenSource:
+    """CONVIRZA_TOKEN first, else the pair `bulkops login` stored."""
+    if settings.token is not None:
+        return StaticToken(settings.token.get_secret_value())
+    from bulkops.auth import OAuthSession, load_credentials
+
+    stored = load_credentials()
+    if stored is None:
+        raise ConfigError(
+            "no credentials: set CONVIRZA_TOKEN, run 'bulkops login', or rehearse with "
+            "--sandbox (nothing real is touched)"
+        )
+    return OAuthSession(stored, transport=transport)
 
 
 def _count_rows(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> int:

@@ -100,3 +100,30 @@ def test_sandbox_never_imports_the_resource_models() -> None:
                          re.MULTILINE)  # fmt: skip
     for source in (ROOT / "bulkops" / "sandbox").rglob("*.py"):
         assert imports.search(source.read_text()) is None, source
+
+
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")  # stdin is not a terminal here
+def test_login_and_logout_commands_over_http(
+    served: tuple[str, Sandbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """`bulkops login` asks for the password (stdin here), stores the pair 0600; a password
+    on the command line is not accepted; `bulkops logout` revokes it."""
+    import io
+    import stat
+
+    from bulkops.cli import main
+
+    root, box = served
+    monkeypatch.setenv("BULKOPS_HOME", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", io.StringIO("demo-password\n"))
+    assert main(["login", "--email", "admin@demo.bulkops.test", "--oauth-url", root]) == 0
+    out = capsys.readouterr().out
+    assert "logged in as admin@demo.bulkops.test" in out
+    assert "demo-password" not in out
+    stored = tmp_path / "credentials.json"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert main(["login", "--password", "x"]) == 2
+    assert main(["logout"]) == 0
+    assert not stored.exists()
+    assert "logged out" in capsys.readouterr().out
