@@ -114,7 +114,7 @@ def test_login_and_logout_commands_over_http(
 
     from bulkops.cli import main
 
-    root, box = served
+    root, _box = served
     monkeypatch.setenv("BULKOPS_HOME", str(tmp_path))
     monkeypatch.setattr("sys.stdin", io.StringIO("demo-password\n"))
     assert main(["login", "--email", "admin@demo.bulkops.test", "--oauth-url", root]) == 0
