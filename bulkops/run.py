@@ -216,8 +216,9 @@ def execute(
         )
         failed = None
         if not dry_run:
+            # beside the results, named after the input: NAME.failed.xlsx
             failed = write_failed(
-                path.with_name(path.stem + FAILED_SUFFIX), report, outcomes, encoding=encoding
+                results.with_name(path.stem + FAILED_SUFFIX), report, outcomes, encoding=encoding
             )
     except OSError as exc:
         raise OutputError(f"{results}: cannot write the results ({exc.strerror})") from None

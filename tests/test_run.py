@@ -190,7 +190,7 @@ def test_invalid_rows_are_never_sent(tmp_path: Path, xlsx: MakeFile) -> None:
     result = run(xlsx([HEADER, *rows]), box, tmp_path)
     assert statuses(result) == {"succeeded": 1, "invalid": 1}
     bad = result.outcomes[1]
-    assert bad.message.startswith("not sent: expected a whole number, found 'west'")
+    assert bad.message.startswith("not sent: Group ID (D3): expected a whole number, found 'west'")
     assert len(box.log.matching("POST")) == 1
     assert not result.ok
 
@@ -258,3 +258,36 @@ def test_cli_without_credentials_exits_two(
     err = capsys.readouterr().err
     assert "no credentials" in err
     assert err.count("\n") == 1
+
+
+def test_unreachable_api_stops_before_any_row(tmp_path: Path) -> None:
+    """A host that refuses connections is found by the preflight: one clear error."""
+    import httpx
+
+    from bulkops.errors import ConfigError
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    with pytest.raises(ConfigError, match="cannot reach"):
+        execute(
+            SAMPLE,
+            settings=Settings(),
+            transport=httpx.MockTransport(refuse),
+            auth=StaticToken("t"),
+            clock=ManualClock(),
+            out=tmp_path / "r.xlsx",
+        )
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_plain_http_is_refused_except_to_loopback(tmp_path: Path) -> None:
+    """Credentials only travel over https, or plain http to 127.0.0.1."""
+    from bulkops.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="use https"):
+        execute(
+            SAMPLE,
+            settings=Settings(base_url="http://api.example.com/v3", token="t"),
+            out=tmp_path / "r.xlsx",
+        )

@@ -139,9 +139,14 @@ class Runner:
             return self._done(base)
         errors = [p for p in record.problems if p.is_error]
         if errors or not record.action or self.blocked(record):
-            first = errors[0].message if errors else "a column its action needs is missing"
+            if errors:
+                first = errors[0]
+                place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
+                reason = place + first.message
+            else:
+                reason = "a column its action needs is missing from the sheet"
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-            base.message = f"not sent: {first}{more}"
+            base.message = f"not sent: {reason}{more}"
             return self._done(base)
         if self.stopped is not None:
             base.status, base.message = Status.NOT_ATTEMPTED, self.stopped

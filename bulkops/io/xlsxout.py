@@ -15,7 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from bulkops.io.tables import Sheet
-from bulkops.validation.problems import Problem, column_index
+from bulkops.validation.problems import Problem, column_index, shown
 
 __all__ = [
     "COMMENT_LIMIT",
@@ -172,8 +172,9 @@ def mirror(
     extra_header: list[str],
     extra: Callable[[int], list[tuple[Any, Any]] | None],
 ) -> None:
-    """The input sheet cell for cell at the same addresses, marked cells filled with a
-    note, then `extra_header` columns filled from `extra(row)` -> [(value, format)]."""
+    """The input sheet cell for cell at the same addresses, its values as text (as the
+    user sees them: 4045550100, not 4.05E+09), marked cells filled with a note, then
+    `extra_header` columns filled from `extra(row)` -> [(value, format)]."""
     out = book.add_worksheet(sheet.name[:31])
     out.freeze_panes(sheet.header_row, 0)
     offset = sheet.first_column
@@ -188,7 +189,7 @@ def mirror(
                 if mark
                 else (formats.header if is_header else None)
             )
-            write_cell(out, number - 1, column, value, cell_format)
+            write_cell(out, number - 1, column, shown(text_of(value)), cell_format)
             if mark:
                 out.write_comment(number - 1, column, mark[1][:COMMENT_LIMIT],
                                   {"x_scale": 3, "y_scale": 2})  # fmt: skip
