@@ -60,7 +60,8 @@ class RunSummary:
         actions: dict[str, int] = {}
         for outcome in outcomes:
             statuses[outcome.status.value] = statuses.get(outcome.status.value, 0) + 1
-            actions[outcome.action or "(none)"] = actions.get(outcome.action or "(none)", 0) + 1
+            action = outcome.action or "(not valid)"
+            actions[action] = actions.get(action, 0) + 1
         rate = self.requests / self.seconds if self.seconds > 0 else 0.0
         lines: list[tuple[str, Any]] = [
             ("Input", str(self.input_path)),
