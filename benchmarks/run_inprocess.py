@@ -88,26 +88,12 @@ def child(path: Path, rows: int, profile: bool) -> None:
     from bulkops.config import Settings
     from bulkops.run import execute
     from bulkops.sandbox import Sandbox, SandboxTransport
+    from bulkops.sandbox.demo import reserve_numbers
 
     box = Sandbox()
     box.log.keep_bodies = False  # the sandbox is not what is measured: it keeps only routes
     box.grant("bench", 84784)
-    for index in range(rows):
-        digits = number(index)
-        box.store.put(
-            "numbers",
-            digits,
-            {
-                "phone_number": digits,
-                "number_type": "local",
-                "state": "GA",
-                "city": "Atlanta",
-                "status": "reserved",
-                "org_unit_id": 70000,
-                "phone_number_id": index,
-                "sms_enabled": True,
-            },
-        )
+    reserve_numbers(box.store, [number(index) for index in range(rows)])
     settings = Settings(rate=1_000_000.0, concurrency=16)
     out = Path(tempfile.mkdtemp()) / "results.xlsx"
     profiler = cProfile.Profile() if profile else None

@@ -22,7 +22,7 @@ import xlsxwriter
 from bulkops.config import Settings
 from bulkops.run import execute
 from bulkops.sandbox import Store
-from bulkops.sandbox.demo import seed_demo
+from bulkops.sandbox.demo import reserve_numbers, seed_demo
 
 HEADER = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
 TOKEN = "latency-bench"
@@ -36,22 +36,7 @@ def prepare(folder: Path, rows: int) -> tuple[Path, Path]:
     database = folder / "sandbox.db"
     store = Store(database)
     seed_demo(store, time.time())
-    for index in range(rows):
-        digits = number(index)
-        store.put(
-            "numbers",
-            digits,
-            {
-                "phone_number": digits,
-                "number_type": "local",
-                "state": "GA",
-                "city": "Atlanta",
-                "status": "reserved",
-                "org_unit_id": 70000,
-                "phone_number_id": index,
-                "sms_enabled": True,
-            },
-        )
+    reserve_numbers(store, [number(index) for index in range(rows)])
     store.close()
     path = folder / "routes.xlsx"
     book = xlsxwriter.Workbook(str(path))

@@ -19,6 +19,7 @@ from bulkops.client import StaticToken
 from bulkops.config import Settings
 from bulkops.run import execute
 from bulkops.sandbox import FaultPlan, FaultRule, Sandbox, SandboxTransport
+from bulkops.sandbox.demo import reserve_numbers
 
 SERVER_RATE = 50.0
 HEADER = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
@@ -43,22 +44,7 @@ def once(path: Path, rows: int, client_rate: float) -> None:
     box = Sandbox(rate=SERVER_RATE, burst=5, faults=FaultPlan([FaultRule("latency", ms=100)]))
     box.log.keep_bodies = False
     box.grant("pace", 84784)
-    for index in range(rows):
-        digits = number(index)
-        box.store.put(
-            "numbers",
-            digits,
-            {
-                "phone_number": digits,
-                "number_type": "local",
-                "state": "GA",
-                "city": "Atlanta",
-                "status": "reserved",
-                "org_unit_id": 70000,
-                "phone_number_id": index,
-                "sms_enabled": True,
-            },
-        )
+    reserve_numbers(box.store, [number(index) for index in range(rows)])
     result = execute(
         path,
         settings=Settings(rate=client_rate, concurrency=16),

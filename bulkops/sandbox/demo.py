@@ -14,7 +14,7 @@ from bulkops.sandbox.handlers.auth import hash_password
 from bulkops.sandbox.specs import ROUTE_DEFAULTS
 from bulkops.sandbox.store import Store
 
-__all__ = ["DEMO_ADMIN", "DEMO_PASSWORD", "DEMO_USERS", "seed_demo"]
+__all__ = ["DEMO_ADMIN", "DEMO_PASSWORD", "DEMO_USERS", "reserve_numbers", "seed_demo"]
 
 DEMO_PASSWORD: Final = "demo-password"
 DEMO_ADMIN: Final = "admin@demo.bulkops.test"
@@ -157,3 +157,21 @@ def seed_demo(store: Store, now: float) -> None:
     for table, start in (("routes", 20000), ("groups", 80000), ("users", 90000),
                          ("webhooks", 100), ("voice_agents", 700), ("tags", 600)):  # fmt: skip
         store.counters[table] = start
+
+
+def reserve_numbers(store: Store, numbers: list[str], org_unit_id: int = 70000) -> None:
+    """Give the account more ordered (reserved) numbers, e.g. one per row of a large
+    rehearsal: each can then be a new route's tracking number."""
+    first = store.counters.get("numbers", 4000) + 1
+    for offset, digits in enumerate(numbers):
+        store.put(
+            "numbers",
+            digits,
+            {
+                **_number(digits, "local", "GA", "Atlanta"),
+                "status": "reserved",
+                "org_unit_id": org_unit_id,
+                "phone_number_id": first + offset,
+            },
+        )
+    store.counters["numbers"] = first + len(numbers)
