@@ -30,6 +30,8 @@ __all__ = [
     "PROBLEMS_SHOWN",
     "RATE",
     "READ_TIMEOUT",
+    "RECONCILE_CHECKS",
+    "RECONCILE_DELAY",
     "REPORT_SUFFIX",
     "REQUEST_DEADLINE",
     "RESULTS_SUFFIX",
@@ -76,6 +78,10 @@ RETRY_REFUND: Final = 1
 #: Adaptive pacing: a 429 halves the rate (not below this share of --rate); calm restores it.
 SLOWEST_SHARE: Final = 0.1
 CALM_REQUESTS: Final = 20
+#: After a create whose answer was lost: how many look-ups by natural key, the first
+#: delay between them (doubling), before the row is declared unknown.
+RECONCILE_CHECKS: Final = 3
+RECONCILE_DELAY: Final = 1.0
 #: The results workbook beside the input, and the rows left to fix.
 RESULTS_SUFFIX: Final = ".results.xlsx"
 FAILED_SUFFIX: Final = ".failed.xlsx"

@@ -42,6 +42,7 @@ class RowOutcome:
     duration_ms: int = 0
     fields: dict[str, str] = field(default_factory=dict)
     request: tuple[str, str, Any] | None = None
+    reconciled: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The row of `bulkops run --json`."""

@@ -10,6 +10,7 @@ from typing import Any
 import anyio
 
 from bulkops.client import Answer, ApiClient
+from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.clock import Clock
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
@@ -102,11 +103,8 @@ class Runner:
             self.policy.budget.earn()
             return answer, attempt
 
-    async def resolve(self, key: tuple[Any, ...]) -> tuple[Any, int]:
-        """The id of the object with natural key `key` (a cached look-up)."""
-        found = self.lookup.cached(key)
-        if found is not None:
-            return found, 0
+    async def find(self, key: tuple[Any, ...]) -> tuple[list[Any], int]:
+        """Ids of the objects with natural key `key`, listed now (not cached)."""
         ids: list[Any] = []
         attempts = offset = 0
         while True:
@@ -118,11 +116,40 @@ class Runner:
             ids += page
             offset += 200
             if offset >= total:
-                break
+                return ids, attempts
+
+    async def resolve(self, key: tuple[Any, ...]) -> tuple[Any, int]:
+        """The id of the object with natural key `key` (a cached look-up)."""
+        found = self.lookup.cached(key)
+        if found is not None:
+            return found, 0
+        ids, attempts = await self.find(key)
         try:
             return self.lookup.outcome(key, ids), attempts
         except ApiError as error:
             raise Failed(error, attempts) from None
+
+    async def reconcile(self, key: tuple[Any, ...]) -> tuple[Any, int]:
+        """After a create whose answer was lost: look for the object a few times (a slow
+        commit may still land). Its id, or None when it is not there."""
+        attempts = 0
+        for check in range(RECONCILE_CHECKS):
+            if check:
+                await self.clock.sleep(RECONCILE_DELAY * 2 ** (check - 1))
+            ids, used = await self.find(key)
+            attempts += used
+            if len(ids) == 1:
+                return ids[0], attempts
+            if len(ids) > 1:
+                raise Failed(
+                    ApiError(
+                        409,
+                        f"{len(ids)} objects now have this name (ids "
+                        f"{', '.join(map(str, ids[:5]))}): check them",
+                    ),
+                    attempts,
+                )
+        return None, attempts
 
     # -- rows ----------------------------------------------------------------------------
 
@@ -162,6 +189,9 @@ class Runner:
             if self.dry_run:
                 outcome, used = await preview(self, record, operation)
                 attempts += used
+            elif operation.action == "create":
+                outcome, used = await self._create(record, operation)
+                attempts += used
             else:
                 outcome, used = await self._send(record, operation)
                 attempts += used
@@ -179,8 +209,12 @@ class Runner:
         resource_id = data.get(self.resource.id_key, record.resource_id)
         if resource_id is None and operation.path != self.resource.base_path:
             resource_id = operation.path.rsplit("/", 1)[-1]
-        verb = {"create": "created", "update": "updated", "replace": "replaced",
-                "delete": "deleted"}[operation.action]  # fmt: skip
+        verb = {
+            "create": "created",
+            "update": "updated",
+            "replace": "replaced",
+            "delete": "deleted",
+        }[operation.action]
         outcome = RowOutcome(
             record.sheet,
             record.row,
@@ -192,6 +226,42 @@ class Runner:
             resource_id=resource_id,
         )
         return outcome, attempts
+
+    async def _create(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+        """A POST, reconciled when its answer is lost: found by natural key -> succeeded;
+        not found -> sent once more only where the server refuses duplicates (a second
+        copy would be a 409), else the row ends unknown. Never sent twice blindly."""
+        attempts = 0
+        for round_ in range(2):
+            try:
+                outcome, used = await self._send(record, operation)
+                outcome.attempts = attempts + used
+                return outcome, attempts + used
+            except Failed as failed:
+                attempts += failed.attempts
+                ambiguous = isinstance(failed.error, OutcomeUnknown | ServerError)
+                repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
+                if not (ambiguous or repeat_conflict) or operation.key is None:
+                    raise Failed(failed.error, attempts) from None
+                if operation.irreversible:
+                    raise Failed(failed.error, attempts) from None
+                found, used = await self.reconcile(operation.key)
+                attempts += used
+                if found is not None:
+                    outcome = RowOutcome(
+                        record.sheet,
+                        record.row,
+                        "create",
+                        Status.SUCCEEDED,
+                        message=f"created (its answer was lost: {_text(failed.error)}; found "
+                        f"by its name, id {found})",
+                        resource_id=found,
+                        reconciled=True,
+                    )
+                    return outcome, attempts
+                if not self.resource.unique_on_server or round_ > 0:
+                    raise Failed(failed.error, attempts) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _failure(self, record: RowRecord, operation: Operation, error: Exception) -> RowOutcome:
         outcome = RowOutcome(
@@ -210,12 +280,16 @@ class Runner:
         if operation.method == "POST" and ambiguous and not self.dry_run:
             outcome.status = Status.UNKNOWN
             name = operation.key[0] if operation.key else "it"
-            outcome.message = (f"the API may have created it ({_text(error)}); look for "
-                               f"'{name}' before sending this row again")  # fmt: skip
+            outcome.message = (
+                f"the API may have created it ({_text(error)}); look for "
+                f"'{name}' before sending this row again"
+            )
             return outcome
         if isinstance(error, Unauthorized):
-            self.stopped = ("not attempted: the API refused the credentials "
-                            f"({_text(error)}); log in again and re-run")  # fmt: skip
+            self.stopped = (
+                "not attempted: the API refused the credentials "
+                f"({_text(error)}); log in again and re-run"
+            )
         outcome.message = _explain(self.resource, error)
         return outcome
 

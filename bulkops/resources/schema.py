@@ -194,6 +194,9 @@ class Resource:
     key_paths: tuple[str, ...]
     #: the body on the wire as a strict pydantic model; every built body must validate
     body_model: type[BaseModel]
+    #: whether the API refuses a second object with the same natural key (then a create
+    #: that was not found after a lost answer may be sent again: a duplicate would be 409)
+    unique_on_server: bool = False
     description: str = ""
     notes: tuple[str, ...] = ()
 
