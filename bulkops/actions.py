@@ -232,6 +232,8 @@ def run(
     encoding: str | None = None,
     progress: Any = None,
     on_total: Any = None,
+    resume: bool = False,
+    new_run: bool = False,
 ) -> Any:
     """Run a workbook (see `bulkops.run.execute`); flags override the settings."""
     from bulkops.run import execute
@@ -257,6 +259,8 @@ def run(
         encoding=encoding,
         progress=progress,
         on_total=on_total,
+        resume=resume,
+        new_run=new_run,
     )
 
 

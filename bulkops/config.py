@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_OAUTH_URL",
     "FAILED_SUFFIX",
+    "GRACE_SECONDS",
     "MAX_ATTEMPTS",
     "PROBLEMS_SHOWN",
     "RATE",
@@ -82,6 +83,8 @@ CALM_REQUESTS: Final = 20
 #: delay between them (doubling), before the row is declared unknown.
 RECONCILE_CHECKS: Final = 3
 RECONCILE_DELAY: Final = 1.0
+#: After a first Ctrl-C or SIGTERM: how long requests in flight may take to finish.
+GRACE_SECONDS: Final = 10.0
 #: The results workbook beside the input, and the rows left to fix.
 RESULTS_SUFFIX: Final = ".results.xlsx"
 FAILED_SUFFIX: Final = ".failed.xlsx"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import ipaddress
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,11 +16,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
+import anyio.abc
 import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
-from bulkops.config import FAILED_SUFFIX, RESULTS_SUFFIX, Settings
+from bulkops.config import FAILED_SUFFIX, GRACE_SECONDS, RESULTS_SUFFIX, Settings
 from bulkops.engine.clock import Clock, RealClock
+from bulkops.engine.journal import Journal, journal_path_for
 from bulkops.engine.outcome import RowOutcome
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
@@ -28,7 +31,7 @@ from bulkops.errors import ConfigError, NotFound, NotSent, OutputError, Unauthor
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, validate_sheet
 
-__all__ = ["RunResult", "execute", "results_path_for"]
+__all__ = ["GRACE_SECONDS", "Interrupted", "RunResult", "execute", "results_path_for"]
 
 _SANDBOX_TOKEN = "bulkops-sandbox-run"
 
@@ -53,6 +56,7 @@ class RunResult:
     throttled: int
     sandbox: Any = None
     settings: dict[str, Any] = field(default_factory=dict)
+    signal: int | None = None  # the signal that stopped the run early, if one did
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -108,8 +112,16 @@ def execute(
     clock: Clock | None = None,
     progress: Callable[[RowOutcome], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    resume: bool = False,
+    new_run: bool = False,
+    grace: float = GRACE_SECONDS,
+    signals: bool = True,
 ) -> RunResult:
-    """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own."""
+    """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own.
+
+    A live run keeps a journal beside the results (`resume` continues an interrupted one).
+    With `signals`, the first Ctrl-C or SIGTERM stops starting rows and lets the requests in
+    flight finish (up to `grace` seconds); a second one stops at once (`Interrupted`)."""
     from bulkops.actions import select_sheets
 
     path = Path(path)
@@ -142,6 +154,36 @@ def execute(
     policy = RetryPolicy(max_attempts=settings.max_attempts)
     outcomes: list[RowOutcome] = []
     counters = {"requests": 0, "throttled": 0}
+    journal = None
+    done: dict[tuple[str, int], RowOutcome] = {}
+    doubt: set[tuple[str, int]] = set()
+    if not dry_run:
+        journal = Journal.open(
+            journal_path_for(results),
+            input_sha256=sha,
+            base_url=target,
+            resume=resume,
+            new_run=new_run,
+        )
+        if resume:
+            done, doubt = journal.done(), journal.in_doubt()
+    state: dict[str, Any] = {"signal": None, "runner": None}
+
+    def stop_reason(signum: int) -> str:
+        name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+        return f"not attempted: the run was stopped ({name}); --resume continues it"
+
+    async def watch(group: anyio.abc.TaskGroup) -> None:
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
+            async for signum in received:
+                if state["signal"] is not None:
+                    state["abort"] = True
+                    group.cancel_scope.cancel()  # a second one: stop now
+                    return
+                state["signal"] = signum
+                if state["runner"] is not None:
+                    state["runner"].stop(stop_reason(signum))
+                group.start_soon(_cancel_after, grace, group, clock)
 
     async def main() -> None:
         async with ApiClient(
@@ -153,25 +195,38 @@ def execute(
         ) as client:
             await limiter.acquire()  # the preflight counts against the rate like any request
             await _preflight(client, base_url)
-            for name, chosen in sheets:
-                validation = validate_sheet(chosen, workbook.sheet(name))
-                runner = Runner(
-                    client,
-                    chosen,
-                    limiter=limiter,
-                    policy=policy,
-                    concurrency=settings.concurrency,
-                    clock=clock,
-                    dry_run=dry_run,
-                    blocked=validation.validator.blocked,
-                    on_outcome=progress,
-                )
-                done = await runner.run(validation.records())
-                report.sheets.append(validation.report)
-                done.sort(key=lambda o: o.row)
-                outcomes.extend(done)
-                counters["requests"] += runner.requests
-                counters["throttled"] += runner.throttled
+            async with anyio.create_task_group() as group:
+                if signals:
+                    group.start_soon(watch, group)
+                await sheets_run(client)
+                group.cancel_scope.cancel()
+
+    async def sheets_run(client: ApiClient) -> None:
+        for name, chosen in sheets:
+            validation = validate_sheet(chosen, workbook.sheet(name))
+            runner = Runner(
+                client,
+                chosen,
+                limiter=limiter,
+                policy=policy,
+                concurrency=settings.concurrency,
+                clock=clock,
+                dry_run=dry_run,
+                blocked=validation.validator.blocked,
+                on_outcome=progress,
+                journal=journal,
+                done=done,
+                doubt=doubt,
+            )
+            state["runner"] = runner
+            if state["signal"] is not None:
+                runner.stop(stop_reason(state["signal"]))
+            finished = await runner.run(validation.records())
+            report.sheets.append(validation.report)
+            finished.sort(key=lambda o: o.row)
+            outcomes.extend(finished)
+            counters["requests"] += runner.requests
+            counters["throttled"] += runner.throttled
 
     if on_total is not None:
         on_total(_count_rows(path, sheets, encoding))
@@ -187,6 +242,12 @@ def execute(
         gc.set_threshold(*thresholds)
         gc.unfreeze()
         workbook.close()
+        if journal is not None:
+            complete = state["signal"] is None and not state.get("abort")
+            journal.finish(complete)
+            journal.close()
+    if state.get("abort"):
+        raise Interrupted(state["signal"], results)
     seconds = clock.monotonic() - started
     used = {
         "rate": settings.rate,
@@ -222,7 +283,7 @@ def execute(
             )
     except OSError as exc:
         raise OutputError(f"{results}: cannot write the results ({exc.strerror})") from None
-    return RunResult(
+    result = RunResult(
         report,
         outcomes,
         results_path,
@@ -235,6 +296,8 @@ def execute(
         box,
         used,
     )
+    result.signal = state["signal"]
+    return result
 
 
 def _credentials(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TokenSource:
@@ -250,6 +313,23 @@ def _credentials(settings: Settings, transport: httpx.AsyncBaseTransport | None)
             "--sandbox (nothing real is touched)"
         )
     return OAuthSession(stored, transport=transport)
+
+
+class Interrupted(BaseException):
+    """A second Ctrl-C or SIGTERM: the run stopped at once. The journal is consistent and
+    `--resume` continues; no results workbook was written."""
+
+    def __init__(self, signum: int | None, results: Path) -> None:
+        super().__init__("stopped at once")
+        self.signum = signum
+        self.results = results
+
+
+async def _cancel_after(grace: float, group: anyio.abc.TaskGroup, clock: Clock) -> None:
+    """After the first signal: requests still in flight when the grace period ends are
+    cancelled (their rows stay in doubt in the journal, and --resume reconciles them)."""
+    await clock.sleep(grace)
+    group.cancel_scope.cancel()
 
 
 def _count_rows(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> int:

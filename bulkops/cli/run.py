@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from bulkops import actions
-from bulkops.run import RunResult
+from bulkops.run import Interrupted, RunResult
 
 __all__ = ["command", "render_summary"]
 
@@ -74,6 +76,12 @@ def command(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")
     ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")
+    ] = False,
+    new_run: Annotated[
+        bool, typer.Option("--new-run", help="Start over even if a journal says otherwise.")
+    ] = False,
 ) -> None:
     """Validate FILE, then send its rows. Exit 0: every row ok; 1: some row not; 2: no run."""
     quiet = as_json or not sys.stderr.isatty()
@@ -101,6 +109,7 @@ def command(
             bar.set_postfix(failed=failures["count"], refresh=False)
         bar.update(1)
 
+    resume_command = _resume_command(file, out, sandbox)
     try:
         result = actions.run(
             file,
@@ -113,7 +122,15 @@ def command(
             encoding=encoding,
             progress=on_outcome,
             on_total=on_total,
+            resume=resume,
+            new_run=new_run,
         )
+    except Interrupted as stopped:
+        typer.echo(
+            f"bulkops: stopped at once; the journal is consistent. Continue with: {resume_command}",
+            err=True,
+        )
+        raise typer.Exit(_exit_code(stopped.signum)) from None
     finally:
         if bar is not None:
             bar.close()
@@ -124,4 +141,20 @@ def command(
         typer.echo(f"results: {result.results_path}")
         if result.failed_path:
             typer.echo(f"to fix and run again: {result.failed_path}")
+    if result.signal is not None:
+        typer.echo(f"bulkops: stopped early; continue with: {resume_command}", err=True)
+        raise typer.Exit(_exit_code(result.signal))
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _exit_code(signum: int | None) -> int:
+    return 143 if signum == signal.SIGTERM else 130
+
+
+def _resume_command(file: Path, out: Path | None, sandbox: bool) -> str:
+    parts = ["bulkops", "run", shlex.quote(str(file)), "--resume"]
+    if out is not None:
+        parts += ["-o", shlex.quote(str(out))]
+    if sandbox:
+        parts.append("--sandbox")
+    return " ".join(parts)

@@ -12,6 +12,7 @@ import anyio
 from bulkops.client import Answer, ApiClient
 from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.clock import Clock
+from bulkops.engine.journal import Journal
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.preview import preview
@@ -57,6 +58,9 @@ class Runner:
         dry_run: bool = False,
         blocked: Callable[[RowRecord], bool] = lambda record: False,
         on_outcome: Callable[[RowOutcome], None] | None = None,
+        journal: Journal | None = None,
+        done: dict[tuple[str, int], RowOutcome] | None = None,
+        doubt: set[tuple[str, int]] | None = None,
     ) -> None:
         self.client = client
         self.resource = resource
@@ -67,6 +71,9 @@ class Runner:
         self.dry_run = dry_run
         self.blocked = blocked
         self.on_outcome = on_outcome
+        self.journal = journal
+        self.finished = done or {}
+        self.doubt = doubt or set()
         self.lookup = Lookup(resource)
         self.exists: dict[str, bool] = {}
         self.stopped: str | None = None
@@ -76,8 +83,18 @@ class Runner:
 
     # -- requests --------------------------------------------------------------------------
 
+    def stop(self, reason: str) -> None:
+        """Start no more rows: the rest end `not_attempted` with `reason`."""
+        if self.stopped is None:
+            self.stopped = reason
+
     async def call(
-        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        gone_is_done: bool = False,
     ) -> tuple[Answer, int]:
         """One request through the limiter, retried as the policy says."""
         attempt = 0
@@ -91,7 +108,11 @@ class Runner:
                 if isinstance(error, RateLimited):
                     self.throttled += 1
                     self.limiter.throttled(error.retry_after)
-                if isinstance(error, NotFound) and method == "DELETE" and attempt > 1:
+                if (
+                    isinstance(error, NotFound)
+                    and method == "DELETE"
+                    and (attempt > 1 or gone_is_done)
+                ):
                     # an earlier attempt deleted it and its answer was lost
                     return Answer(200, None, error.request_id), attempt
                 decision = self.policy.decide(method, error, attempt)
@@ -154,12 +175,20 @@ class Runner:
     # -- rows ----------------------------------------------------------------------------
 
     def _done(self, outcome: RowOutcome) -> RowOutcome:
+        if self.journal is not None:
+            self.journal.outcome(outcome)
         self.outcomes.append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
 
     async def row(self, record: RowRecord) -> RowOutcome:
+        earlier = self.finished.get((record.sheet, record.row))
+        if earlier is not None:  # done by the run this one resumes: never sent again
+            self.outcomes.append(earlier)
+            if self.on_outcome is not None:
+                self.on_outcome(earlier)
+            return earlier
         base = RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID)
         if record.action == "skip":
             base.status, base.message = Status.SKIPPED, "skipped as the Action column says"
@@ -189,11 +218,23 @@ class Runner:
             if self.dry_run:
                 outcome, used = await preview(self, record, operation)
                 attempts += used
-            elif operation.action == "create":
-                outcome, used = await self._create(record, operation)
-                attempts += used
             else:
-                outcome, used = await self._send(record, operation)
+                in_doubt = (record.sheet, record.row) in self.doubt
+                if self.journal is not None:
+                    assert operation.path is not None
+                    self.journal.intent(
+                        record.sheet,
+                        record.row,
+                        operation.action,
+                        operation.method,
+                        operation.path,
+                        operation.key,
+                        operation.body,
+                    )
+                if operation.action == "create":
+                    outcome, used = await self._create(record, operation, in_doubt)
+                else:
+                    outcome, used = await self._send(record, operation, in_doubt)
                 attempts += used
         except Failed as failed:
             attempts += failed.attempts
@@ -202,9 +243,13 @@ class Runner:
         outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
         return self._done(outcome)
 
-    async def _send(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+    async def _send(
+        self, record: RowRecord, operation: Operation, in_doubt: bool = False
+    ) -> tuple[RowOutcome, int]:
         assert operation.path is not None
-        answer, attempts = await self.call(operation.method, operation.path, operation.body)
+        answer, attempts = await self.call(
+            operation.method, operation.path, operation.body, gone_is_done=in_doubt
+        )
         data = answer.data if isinstance(answer.data, dict) else {}
         resource_id = data.get(self.resource.id_key, record.resource_id)
         if resource_id is None and operation.path != self.resource.base_path:
@@ -227,11 +272,22 @@ class Runner:
         )
         return outcome, attempts
 
-    async def _create(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+    async def _create(
+        self, record: RowRecord, operation: Operation, in_doubt: bool = False
+    ) -> tuple[RowOutcome, int]:
         """A POST, reconciled when its answer is lost: found by natural key -> succeeded;
         not found -> sent once more only where the server refuses duplicates (a second
-        copy would be a 409), else the row ends unknown. Never sent twice blindly."""
+        copy would be a 409), else the row ends unknown. Never sent twice blindly.
+
+        A row in doubt from an interrupted run is looked up first: the process that sent
+        it is gone, so whatever it sent has long landed or never will."""
         attempts = 0
+        if in_doubt and operation.key is not None:
+            found, attempts = await self.reconcile(operation.key)
+            if found is not None:
+                return self._reconciled(
+                    record, found, "the run that sent it was interrupted"
+                ), attempts
         for round_ in range(2):
             try:
                 outcome, used = await self._send(record, operation)
@@ -248,20 +304,23 @@ class Runner:
                 found, used = await self.reconcile(operation.key)
                 attempts += used
                 if found is not None:
-                    outcome = RowOutcome(
-                        record.sheet,
-                        record.row,
-                        "create",
-                        Status.SUCCEEDED,
-                        message=f"created (its answer was lost: {_text(failed.error)}; found "
-                        f"by its name, id {found})",
-                        resource_id=found,
-                        reconciled=True,
-                    )
-                    return outcome, attempts
+                    why = f"its answer was lost: {_text(failed.error)}"
+                    return self._reconciled(record, found, why), attempts
                 if not self.resource.unique_on_server or round_ > 0:
                     raise Failed(failed.error, attempts) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _reconciled(record: RowRecord, found: Any, why: str) -> RowOutcome:
+        return RowOutcome(
+            record.sheet,
+            record.row,
+            "create",
+            Status.SUCCEEDED,
+            message=f"created ({why}; found by its name, id {found})",
+            resource_id=found,
+            reconciled=True,
+        )
 
     def _failure(self, record: RowRecord, operation: Operation, error: Exception) -> RowOutcome:
         outcome = RowOutcome(

@@ -1,0 +1,248 @@
+"""The run journal: SQLite in WAL mode beside the results workbook.
+
+Before a row's write is sent its *intent* is committed (row, action, request, natural key,
+payload hash); after it, its *outcome*. A killed run therefore always knows which rows are
+done, which are untouched, and which are in doubt (an intent without an outcome), and the
+results workbook can be rebuilt from the journal alone. No secret is ever written here:
+no token, no header, only what the results workbook shows.
+
+WAL with synchronous=NORMAL: a commit survives the process being killed (the case that
+matters here); only a power cut could lose the last commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.errors import ConfigError
+
+__all__ = ["Journal", "LockInfo", "journal_path_for", "payload_hash"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS lock (one INTEGER PRIMARY KEY CHECK (one = 1), lock_id TEXT,
+                                 pid INTEGER, host TEXT, started REAL);
+CREATE TABLE IF NOT EXISTS rows (
+    sheet TEXT, row INTEGER, action TEXT, method TEXT, path TEXT, natural_key TEXT,
+    payload_sha TEXT, intent_at REAL, status TEXT, http_status INTEGER, request_id TEXT,
+    resource_id TEXT, message TEXT, attempts INTEGER, duration_ms INTEGER,
+    reconciled INTEGER, outcome_at REAL, PRIMARY KEY (sheet, row));
+"""
+
+
+def journal_path_for(results: Path) -> Path:
+    return results.with_name(results.stem + ".journal")
+
+
+def payload_hash(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    lock_id: str
+    pid: int
+    host: str
+    started: float
+
+    def alive(self) -> bool:
+        if self.host != socket.gethostname():
+            return True  # cannot tell: assume the other machine's run is alive
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def describe(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.started))
+        return f"pid {self.pid} on {self.host}, started {when}, lock {self.lock_id[:8]}"
+
+
+class Journal:
+    """Open with `Journal.open(path, ...)`; it holds the run's lock until `close()`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, lock_id: str) -> None:
+        self.path = path
+        self.db = connection
+        self.lock_id = lock_id
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        input_sha256: str,
+        base_url: str,
+        resume: bool,
+        new_run: bool,
+    ) -> Journal:
+        """Start a new journal, or (resume) continue the one there. Refuses to resume a
+        journal of another input or another API, and to start over a journal whose run
+        was interrupted unless told to (`new_run`)."""
+        db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        journal = cls(path, db, str(uuid.uuid4()))
+        try:
+            journal._take_lock(resume)
+            meta = journal.meta()
+            unfinished = meta.get("state") in ("running", "interrupted") or journal.in_doubt()
+            if resume and not new_run:
+                if not meta:
+                    raise ConfigError(
+                        f"{path}: there is no earlier run to resume; run without --resume"
+                    )
+                if meta.get("input_sha256") != input_sha256:
+                    raise ConfigError(
+                        f"the input file changed since the journal {path.name} was made: "
+                        "--resume would act on other rows; pass --new-run to start over"
+                    )
+                if meta.get("base_url") != base_url:
+                    raise ConfigError(
+                        f"the journal {path.name} is of a run against {meta.get('base_url')}, "
+                        f"not {base_url}: pass --new-run to start over"
+                    )
+            else:
+                if unfinished and not new_run and meta:
+                    raise ConfigError(
+                        f"an earlier run of this file was interrupted ({path.name} holds its "
+                        "journal): add --resume to continue it, or --new-run to start over"
+                    )
+                db.execute("DELETE FROM rows")
+                db.execute("DELETE FROM meta")
+                journal._set(input_sha256=input_sha256, base_url=base_url, created=str(time.time()))
+            journal._set(state="running")
+        except BaseException:
+            journal.close()
+            raise
+        return journal
+
+    def _take_lock(self, resume: bool) -> None:
+        found = self.db.execute("SELECT lock_id, pid, host, started FROM lock").fetchone()
+        if found is not None:
+            holder = LockInfo(*found)
+            if holder.alive():
+                raise ConfigError(
+                    f"another bulkops run is using {self.path.name} "
+                    f"({holder.describe()}): wait for it to finish"
+                )
+            if not resume:
+                raise ConfigError(
+                    f"{self.path.name} is locked by a run that is no longer running "
+                    f"({holder.describe()}): add --resume to take it over and continue"
+                )
+        self.db.execute(
+            "INSERT OR REPLACE INTO lock VALUES (1, ?, ?, ?, ?)",
+            (self.lock_id, os.getpid(), socket.gethostname(), time.time()),
+        )
+
+    def _set(self, **values: str) -> None:
+        for key, value in values.items():
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def intent(
+        self, sheet: str, row: int, action: str, method: str, path: str, key: Any, body: Any
+    ) -> None:
+        """Committed before the request is sent."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO rows (sheet, row, action, method, path, natural_key, "
+            "payload_sha, intent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sheet,
+                row,
+                action,
+                method,
+                path,
+                json.dumps(key, default=str),
+                payload_hash(body),
+                time.time(),
+            ),
+        )
+
+    def outcome(self, outcome: RowOutcome) -> None:
+        self.db.execute(
+            "INSERT INTO rows (sheet, row, action, status, http_status, request_id, "
+            "resource_id, message, attempts, duration_ms, reconciled, outcome_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sheet, row) DO UPDATE SET "
+            "status = excluded.status, http_status = excluded.http_status, "
+            "request_id = excluded.request_id, resource_id = excluded.resource_id, "
+            "message = excluded.message, attempts = excluded.attempts, "
+            "duration_ms = excluded.duration_ms, reconciled = excluded.reconciled, "
+            "outcome_at = excluded.outcome_at",
+            (
+                outcome.sheet,
+                outcome.row,
+                outcome.action,
+                outcome.status.value,
+                outcome.http_status,
+                outcome.request_id,
+                None if outcome.resource_id is None else str(outcome.resource_id),
+                outcome.message,
+                outcome.attempts,
+                outcome.duration_ms,
+                int(outcome.reconciled),
+                time.time(),
+            ),
+        )
+
+    def done(self) -> dict[tuple[str, int], RowOutcome]:
+        """Rows whose outcome is final (not `not_attempted`): never sent again."""
+        found = {}
+        for row in self.db.execute(
+            "SELECT sheet, row, action, status, http_status, request_id, resource_id, message, "
+            "attempts, duration_ms, reconciled FROM rows WHERE status IS NOT NULL "
+            "AND status != 'not_attempted'"
+        ):
+            outcome = RowOutcome(
+                row[0],
+                row[1],
+                row[2],
+                Status(row[3]),
+                row[7] or "",
+                row[4],
+                row[5],
+                row[6],
+                row[8] or 0,
+                row[9] or 0,
+                reconciled=bool(row[10]),
+            )
+            found[(outcome.sheet, outcome.row)] = outcome
+        return found
+
+    def in_doubt(self) -> set[tuple[str, int]]:
+        """Rows whose write may have been sent: an intent and no final outcome."""
+        rows = self.db.execute(
+            "SELECT sheet, row FROM rows WHERE intent_at IS NOT NULL AND (status IS NULL "
+            "OR status = 'not_attempted')"
+        )
+        return {(sheet, row) for sheet, row in rows}
+
+    def finish(self, complete: bool) -> None:
+        self._set(state="finished" if complete else "interrupted")
+
+    def close(self) -> None:
+        try:
+            self.db.execute("DELETE FROM lock WHERE lock_id = ?", (self.lock_id,))
+        finally:
+            self.db.close()
