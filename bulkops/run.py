@@ -199,6 +199,7 @@ def execute(
                 if signals:
                     group.start_soon(watch, group)
                 await sheets_run(client)
+                state["completed"] = True
                 group.cancel_scope.cancel()
 
     async def sheets_run(client: ApiClient) -> None:
@@ -243,7 +244,7 @@ def execute(
         gc.unfreeze()
         workbook.close()
         if journal is not None:
-            complete = state["signal"] is None and not state.get("abort")
+            complete = bool(state.get("completed")) and state["signal"] is None
             journal.finish(complete)
             journal.close()
     if state.get("abort"):
