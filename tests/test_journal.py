@@ -244,7 +244,7 @@ def test_ctrl_c_once_stops_starting_rows_and_resume_finishes(tmp_path: Path) -> 
     child = _start(path, results)
     time.sleep(1.8)
     child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=30)
+    _, err = child.communicate(timeout=30)
     assert child.returncode == 130, err
     assert "--resume" in err
     assert "not_attempted" in err
