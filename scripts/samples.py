@@ -41,7 +41,7 @@ def _create(name: str, group: int, tracking: str, ring_to: str, **more: Any) -> 
 
 
 def valid_rows() -> list[list[Any]]:
-    """24 rows of a plausible week for an account manager: new locations, changes, removals."""
+    """26 rows of a plausible week for an account manager: new locations, changes, removals."""
     return [
         _create(
             "Downtown Dental - Google Ads",
@@ -202,6 +202,23 @@ def valid_rows() -> list[list[Any]]:
             "7705550151",
             Click_To_Call_Enabled="Yes",
             Click_To_Call="Yes",
+        ),
+        # upsert: changes only what differs on an existing route, creates a missing one
+        _row(
+            Action="upsert",
+            Route_Name="Route 1",
+            Group_ID=70035,
+            Tracking_Number="4045550188",
+            Ring_To_Number="4045550125",
+            Call_Value=25,
+        ),
+        _row(
+            Action="upsert",
+            Route_Name="Kennesaw Pediatrics - Facebook",
+            Group_ID=70042,
+            Tracking_Number="7705550152",
+            Ring_To_Number="7705550151",
+            Record_Calls="Yes",
         ),
     ]
 

@@ -29,7 +29,12 @@ def test_every_sample_row_is_accepted_by_the_sandbox() -> None:
         if record.action == "skip":
             continue
         route_id = record.resource_id
-        if route_id is None and record.action != "create":
+        action = record.action
+        if action == "upsert":  # the sample's upserts: one changes Route 1, one creates
+            name = record.key[0] if record.key else ""
+            found = client.get("/provisioned-routes", params={"provisioned_route_name": name})
+            action = "update" if found.json()["data"]["provisioned_routes"] else "create"
+        if route_id is None and action != "create":
             name = record.key[0] if record.key else ""
             found = client.get("/provisioned-routes", params={"provisioned_route_name": name})
             matches = [r for r in found.json()["data"]["provisioned_routes"]
@@ -41,9 +46,10 @@ def test_every_sample_row_is_accepted_by_the_sandbox() -> None:
             "update": ("PATCH", f"/provisioned-routes/{route_id}"),
             "replace": ("PUT", f"/provisioned-routes/{route_id}"),
             "delete": ("DELETE", f"/provisioned-routes/{route_id}"),
-        }[record.action]
-        body = None if record.action == "delete" else build_body(ROUTES, record.action,
-                                                                 record.values)  # fmt: skip
+        }[action]
+        body = None if action == "delete" else build_body(ROUTES, action, record.values)
+        if record.action == "upsert" and action == "update":
+            body.pop("phone_number", None)  # set only when a route is created
         answer = client.request(method, path, json=body)
         assert answer.status_code == 200, (record.row, record.action, answer.text)
         done += 1

@@ -123,5 +123,5 @@ def test_run_uses_the_stored_session_and_survives_token_expiry(home: Path, tmp_p
     settings = Settings(base_url=f"{SANDBOX_URL}/v3", rate=100.0, concurrency=4)
     result = execute(ROOT / "samples" / "routes.xlsx", settings=settings, transport=transport,
                      clock=box.clock, out=tmp_path / "r.xlsx")  # fmt: skip
-    assert result.counts() == {"succeeded": 23, "skipped": 1}
+    assert result.counts() == {"succeeded": 25, "skipped": 1}
     assert len(box.log.matching("POST", "/oauth/refresh-token")) >= 2

@@ -29,7 +29,7 @@ def test_resources_json_is_the_documented_catalogue(capsys: Capture) -> None:
     doc = json.loads(capsys.readouterr().out)
     assert doc["resource"] == "routes"
     assert doc["sheet"] == "Routes"
-    assert doc["actions"] == ["create", "update", "replace", "delete", "skip"]
+    assert doc["actions"] == ["create", "update", "replace", "upsert", "delete", "skip"]
     assert doc["default_action"] == "create"
     by_label = {c["label"]: c for c in doc["columns"]}
     for column in doc["columns"]:
@@ -40,7 +40,7 @@ def test_resources_json_is_the_documented_catalogue(capsys: Capture) -> None:
     assert by_label["Route ID"]["path"] == "provisioned_route_id"
     rings = by_label["Overflow 1 Rings"]
     assert rings["path"] == "routing_configuration.config.overflowNumbers[1].rings"
-    assert by_label["Ring To Number"]["required"] == ["create", "replace"]
+    assert by_label["Ring To Number"]["required"] == ["create", "replace", "upsert"]
     assert by_label["Route Status"]["enum"] == ["active", "inactive"]
     assert sum(1 for c in doc["columns"] if c["label"].startswith("Overflow ")) == 10
     assert sum(1 for c in doc["columns"] if c["label"].startswith("Hunt ")) == 11
@@ -64,7 +64,7 @@ def test_validate_valid_sample_exits_zero(capsys: Capture) -> None:
     assert main(["validate", str(ROOT / "samples" / "routes.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "valid" in out
-    assert "24 rows" in out
+    assert "26 rows" in out
 
 
 def test_validate_json_document(csvfile: MakeFile, capsys: Capture) -> None:

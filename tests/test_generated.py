@@ -72,7 +72,7 @@ def test_template_header_notes_dropdowns_and_formats() -> None:
             assert covered[letter] == '"' + ",".join(c for c in column.choices if c) + '"'
         if column.kind is Kind.PHONE or column is ROUTES.id_column:
             assert sheet.column_dimensions[letter].number_format == "@", column.label
-    assert covered["A"] == '"create,update,replace,delete,skip"'
+    assert covered["A"] == '"create,update,replace,upsert,delete,skip"'
     assert "Instructions" in book.sheetnames
     text = " ".join(str(c.value) for row in book["Instructions"] for c in row if c.value)
     for needle in ("#CLEAR", "replace", "without gaps", "leading zero", "1.11E+09"):

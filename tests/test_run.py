@@ -56,7 +56,7 @@ def test_sample_runs_green_and_writes_results(tmp_path: Path) -> None:
     """Every row of the sample succeeds; the results mirror the input with outcomes."""
     box = sandbox()
     result = run(SAMPLE, box, tmp_path)
-    assert statuses(result) == {"succeeded": 23, "skipped": 1}
+    assert statuses(result) == {"succeeded": 25, "skipped": 1}
     assert result.ok
     assert result.failed_path is None
     book = load_workbook(result.results_path)
@@ -67,7 +67,7 @@ def test_sample_runs_green_and_writes_results(tmp_path: Path) -> None:
     assert header[status_at:status_at + 8] == ["Status", "Action", "HTTP Status", "Request ID",
         "Resource ID", "Message", "Attempts", "Duration (ms)"]  # fmt: skip
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 24
+    assert len(rows) == 26
     created = rows[0]
     assert created[status_at] == "succeeded"
     assert created[status_at + 2] == 200
@@ -76,7 +76,7 @@ def test_sample_runs_green_and_writes_results(tmp_path: Path) -> None:
     by_id = {str(r[1]): r for r in rows if r[1]}
     assert by_id["12010"][status_at] == "skipped"
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
-    assert summary["Status: succeeded"] == 23
+    assert summary["Status: succeeded"] == 25
     assert len(summary["Input SHA-256"]) == 64
 
 
@@ -94,7 +94,7 @@ def test_dry_run_sends_only_gets(tmp_path: Path) -> None:
     """A dry run resolves look-ups and references with GETs and marks rows planned."""
     box = sandbox()
     result = run(SAMPLE, box, tmp_path, dry_run=True)
-    assert statuses(result) == {"planned": 23, "skipped": 1}
+    assert statuses(result) == {"planned": 25, "skipped": 1}
     assert {e.method for e in box.log} == {"GET"}
     assert not box.log.committed_writes()
     by_name = next(o for o in result.outcomes if o.row == 16)  # update by name, no id
@@ -137,13 +137,13 @@ def test_dry_run_predicts_failures_and_resets(tmp_path: Path, xlsx: MakeFile) ->
 def test_idempotent_writes_are_retried_through_5xx_and_429(tmp_path: Path, xlsx: MakeFile) -> None:
     """PATCH rows meeting 503s and 429 bursts all end succeeded, with their attempts."""
     box = sandbox("429:limit=1:burst=2:retry_after=1@PATCH, 503:0.3@PATCH")
-    rows = [["update", 12001 + i, "", "", "", "", "", i] for i in range(8)]
+    rows = [["update", 12001 + i, "", "", "", "", "", i + 1] for i in range(8)]
     result = run(xlsx([HEADER, *rows]), box, tmp_path)
     assert statuses(result) == {"succeeded": 8}
     assert max(o.attempts for o in result.outcomes) > 1
     assert result.throttled >= 1
     for index in range(8):
-        assert box.store.get("routes", 12001 + index)["call_value"] == index
+        assert box.store.get("routes", 12001 + index)["call_value"] == index + 1
 
 
 def test_creates_whose_answers_were_lost_are_found_not_resent(
@@ -297,7 +297,7 @@ def test_cli_main_command_and_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["run", str(SAMPLE), "--sandbox", "--rate", "200", "--json", "-o",
                  str(out)]) == 0  # fmt: skip
     document = json.loads(capsys.readouterr().out)
-    assert document["summary"] == {"succeeded": 23, "skipped": 1}
+    assert document["summary"] == {"succeeded": 25, "skipped": 1}
     assert document["results_path"] == str(out)
     first = document["rows"][0]
     assert set(first) == {"sheet", "row", "action", "status", "http_status", "request_id",

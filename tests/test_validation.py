@@ -30,7 +30,14 @@ def test_the_valid_sample_has_no_problem_at_all() -> None:
     report = validate(SAMPLES / "routes.xlsx", write_report=False)
     assert report.problems == []
     assert report.rows >= 20
-    assert set(report.sheets[0].actions) == {"create", "update", "replace", "delete", "skip"}
+    assert set(report.sheets[0].actions) == {
+        "create",
+        "update",
+        "replace",
+        "upsert",
+        "delete",
+        "skip",
+    }
 
 
 def test_each_invalid_sample_row_yields_exactly_its_code() -> None:

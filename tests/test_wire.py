@@ -69,7 +69,7 @@ def test_every_sample_and_template_body_is_valid_on_the_wire() -> None:
         *bodies(ROOT / "templates" / "routes.xlsx"),
         *bodies(ROOT / "templates" / "routes.csv"),
     ]
-    assert {action for action, _ in built} == {"create", "update", "replace"}
+    assert {action for action, _ in built} == {"create", "update", "replace", "upsert"}
     for _, body in built:
         RouteBody.model_validate(body)
 

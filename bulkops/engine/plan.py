@@ -13,7 +13,9 @@ from bulkops.validation.record import RowRecord
 
 __all__ = ["METHODS", "Lookup", "Operation", "plan_row"]
 
-METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "delete": "DELETE"}
+#: The request of each action; an upsert's is settled once its object is looked up.
+METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "upsert": "PATCH",
+           "delete": "DELETE"}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import anyio
 from bulkops.client import Answer, ApiClient
 from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.clock import Clock
+from bulkops.engine.converge import decide
+from bulkops.engine.existing import Existing
 from bulkops.engine.journal import Journal
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
@@ -75,6 +77,8 @@ class Runner:
         self.finished = done or {}
         self.doubt = doubt or set()
         self.lookup = Lookup(resource)
+        self.existing = Existing(resource)
+        self._existing_lock = anyio.Lock()
         self.exists: dict[str, bool] = {}
         self.stopped: str | None = None
         self.requests = 0
@@ -211,30 +215,22 @@ class Runner:
         operation = plan_row(self.resource, record)
         attempts = 0
         try:
-            if operation.path is None:
-                assert operation.key is not None
-                resource_id, attempts = await self.resolve(operation.key)
-                operation = operation.with_id(self.resource, resource_id)
-            if self.dry_run:
-                outcome, used = await preview(self, record, operation)
-                attempts += used
-            else:
+            decided, attempts = await decide(self, record, operation)
+            if isinstance(decided, RowOutcome):
+                outcome = decided
                 in_doubt = (record.sheet, record.row) in self.doubt
-                if self.journal is not None:
-                    assert operation.path is not None
-                    self.journal.intent(
-                        record.sheet,
-                        record.row,
-                        operation.action,
-                        operation.method,
-                        operation.path,
-                        operation.key,
-                        operation.body,
+                if in_doubt and outcome.status is Status.UNCHANGED and record.action != "delete":
+                    # the interrupted run's write landed: this row did it, not someone else
+                    outcome.status, outcome.reconciled = Status.SUCCEEDED, True
+                    outcome.message = (
+                        f"done by the interrupted run (found: id {outcome.resource_id})"
                     )
-                if operation.action == "create":
-                    outcome, used = await self._create(record, operation, in_doubt)
+            else:
+                operation = decided
+                if self.dry_run:
+                    outcome, used = await preview(self, record, operation)
                 else:
-                    outcome, used = await self._send(record, operation, in_doubt)
+                    outcome, used = await self._write(record, operation)
                 attempts += used
         except Failed as failed:
             attempts += failed.attempts
@@ -242,6 +238,62 @@ class Runner:
         outcome.attempts = attempts
         outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
         return self._done(outcome)
+
+    async def _write(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+        """Journal the intent, send, and keep the picture of the account current."""
+        assert operation.path is not None
+        in_doubt = (record.sheet, record.row) in self.doubt
+        if self.journal is not None:
+            self.journal.intent(
+                record.sheet,
+                record.row,
+                operation.action,
+                operation.method,
+                operation.path,
+                operation.key,
+                operation.body,
+            )
+        if operation.method == "POST":
+            outcome, used = await self._create(record, operation, in_doubt)
+        else:
+            outcome, used = await self._send(record, operation, in_doubt)
+        if outcome.status is Status.SUCCEEDED:
+            self.remember(operation, outcome.resource_id)
+        return outcome, used
+
+    def remember(self, operation: Operation, resource_id: Any) -> None:
+        """Our own write, reflected in what the account holds (for later rows)."""
+        if resource_id is None:
+            return
+        if operation.method == "DELETE":
+            self.existing.remove(resource_id)
+            return
+        current = self.existing.get(resource_id) or {}
+        if operation.method == "PUT":
+            current = {}
+        merged = _merge(current, operation.body or {})
+        merged[self.resource.id_key] = resource_id
+        self.existing.add(merged)
+
+    async def ensure_existing(self) -> int:
+        """List the account's objects once per run (every page); the requests it took."""
+        if self.existing.loaded:
+            return 0
+        async with self._existing_lock:
+            if self.existing.loaded:
+                return 0
+            attempts = offset = 0
+            while True:
+                answer, used = await self.call(
+                    "GET", self.resource.base_path, params={"limit": 200, "offset": offset}
+                )
+                attempts += used
+                total = self.existing.add_page(answer.data)
+                offset += 200
+                if offset >= total:
+                    break
+            self.existing.loaded = True
+            return attempts
 
     async def _send(
         self, record: RowRecord, operation: Operation, in_doubt: bool = False
@@ -254,12 +306,9 @@ class Runner:
         resource_id = data.get(self.resource.id_key, record.resource_id)
         if resource_id is None and operation.path != self.resource.base_path:
             resource_id = operation.path.rsplit("/", 1)[-1]
-        verb = {
-            "create": "created",
-            "update": "updated",
-            "replace": "replaced",
-            "delete": "deleted",
-        }[operation.action]
+        verb = {"POST": "created", "PATCH": "updated", "PUT": "replaced", "DELETE": "deleted"}[
+            operation.method
+        ]
         outcome = RowOutcome(
             record.sheet,
             record.row,
@@ -369,6 +418,16 @@ class Runner:
                 for record in records:
                     await send.send(record)
         return self.outcomes
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _text(error: BaseException) -> str:

@@ -52,7 +52,7 @@ def build_body(resource: Resource, action: str, values: dict[Column, Any]) -> di
     cleared_lists: set[str] = set()
     group_paths = {g.path: g for g in resource.groups}
     for column in resource.columns:
-        if column.create_only and action != "create":
+        if column.create_only and action not in ("create", "upsert"):
             continue
         located = resource.group_of(column)
         value = values.get(column, MISSING)

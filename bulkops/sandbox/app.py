@@ -179,7 +179,8 @@ class Sandbox:
             )
         )
         request_id = str(uuid.uuid4())
-        reply = self._answer(request, method, relative, request_id)
+        with self.store.transaction():
+            reply = self._answer(request, method, relative, request_id)
         if reply.fault != "refuse":
             after = self.faults.after(method, relative)
             if after is not None:

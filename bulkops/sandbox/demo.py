@@ -149,6 +149,13 @@ def seed_demo(store: Store, now: float) -> None:
                      org_unit_id=group, phone_number=tracking,
                      created_on=stamp, updated_on=stamp)  # fmt: skip
         route["routing_configuration"]["config"]["ringto"] = ring_to
+        if route_id == 12004:  # a route with a whisper, for the samples to switch off
+            route["routing_configuration"]["config"].update(
+                whisper_enabled=True, whisper_type="text", whisper_message="Ortho line"
+            )
+        if route_id == 12005:  # a webhook and SMS users, for the samples to clear
+            route["webhook_id"] = 1
+            route["sms_settings"]["assigned_users"] = [84784, 7849]
         store.put("routes", route_id, route)
         used = store.get("numbers", tracking)
         if used is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,21 @@ class Store:
             self._db.execute(
                 "DELETE FROM records WHERE tbl = ? AND id = ?", (table, json.dumps(key))
             )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """On disk, everything one request writes lands together or not at all (a route
+        and the number it claims), even if the process dies in between."""
+        if self._db is None or self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("COMMIT")  # what ran before the error was answered as done
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         if self._db is not None:

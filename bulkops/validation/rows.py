@@ -245,7 +245,7 @@ class RowValidator:
                     )
                 )
                 id_value = None
-        else:
+        elif action != "upsert":  # an upsert may create: its create-only cells count
             for column in values:
                 if column.create_only:
                     record.problems.append(

@@ -74,7 +74,7 @@ ROUTES: Final = Resource(
             "id, or set Voice Agent Enabled and Route Voice Agent Enabled to No",
         ),
     ),
-    actions=("create", "update", "replace", "delete", "skip"),
+    actions=("create", "update", "replace", "upsert", "delete", "skip"),
     default_action="create",
     key_paths=("provisioned_route_name", "org_unit_id"),
     body_model=RouteBody,
@@ -86,5 +86,9 @@ ROUTES: Final = Resource(
         "column's note, so fill every cell you want to keep.",
         "Update, replace and delete find the route by Route ID, or, when it is blank, by "
         "Route Name within Group ID.",
+        "upsert finds the route by Route Name within Group ID (or Route ID): it changes "
+        "only the fields that differ, or creates the route when there is none.",
+        "A row already in the state it describes sends nothing and ends 'unchanged': "
+        "running a finished sheet again sends no write.",
     ),
 )

@@ -13,7 +13,7 @@ __all__ = ["CONFIG", "FIELDS"]
 CONFIG: Final = "routing_configuration.config"
 _CONFIG = CONFIG
 
-_CREATE_REPLACE = frozenset({"create", "replace"})
+_CREATE_REPLACE = frozenset({"create", "replace", "upsert"})
 _MEDIA_TYPES = ("file", "text")
 _TYPE_HELP = "'file': the message is a media prompt id; 'text': the message is spoken text."
 
@@ -74,7 +74,7 @@ FIELDS: tuple[Column, ...] = (
         "The tracking number callers dial: 10 digits, a number reserved for the account. "
         "Set only when the route is created.",
         example="4045550100",
-        required=frozenset({"create"}),
+        required=frozenset({"create", "upsert"}),
         create_only=True,
     ),
     Column(

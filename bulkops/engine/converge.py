@@ -1,0 +1,126 @@
+"""Convergence: a row describes the state it wants, not a command. Before anything is
+sent, the object the row is about is found among what the account already holds, and:
+
+- create: absent -> POST; present and already as described -> `unchanged`; present and
+  different -> failed, naming the fields that differ (use update, replace or upsert);
+- upsert: absent -> POST; present -> PATCH only the fields that differ, or `unchanged`;
+- update: PATCH only the fields that differ, or `unchanged`;
+- replace: PUT the whole object when anything differs, else `unchanged`;
+- delete: DELETE, or `unchanged` when it is already gone.
+
+So running a finished sheet again sends no write at all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bulkops.engine.existing import differences
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.engine.plan import Operation
+from bulkops.errors import ApiError, NotFound
+from bulkops.resources.payload import build_body
+from bulkops.resources.schema import Resource
+from bulkops.validation.record import RowRecord
+
+if TYPE_CHECKING:
+    from bulkops.engine.runner import Runner
+
+__all__ = ["changed_labels", "decide"]
+
+_LISTED = 4
+
+
+def changed_labels(resource: Resource, diff: Any, prefix: str = "") -> list[str]:
+    """The columns behind the fields of a difference, as the user knows them."""
+    labels: list[str] = []
+    if isinstance(diff, dict):
+        for key, value in diff.items():
+            labels += changed_labels(resource, value, f"{prefix}{key}.")
+        return labels
+    column = resource.column_for_field(prefix.rstrip("."))
+    group = resource.group_of(column) if column is not None else None
+    if group is not None and group[0].label:
+        return [group[0].label]
+    return [column.label if column is not None else prefix.rstrip(".")]
+
+
+def _unchanged(record: RowRecord, action: str, ident: Any, why: str) -> RowOutcome:
+    return RowOutcome(
+        record.sheet,
+        record.row,
+        action,
+        Status.UNCHANGED,
+        message=f"unchanged: {why}",
+        resource_id=ident,
+    )
+
+
+async def decide(
+    runner: Runner, record: RowRecord, operation: Operation
+) -> tuple[Operation | RowOutcome, int]:
+    """The request this row still needs, or its outcome when it needs none."""
+    from bulkops.engine.runner import Failed
+
+    await runner.ensure_existing()  # run-level work: not counted as this row's attempts
+    attempts = 0
+    resource, existing, action = runner.resource, runner.existing, operation.action
+    ident: Any = record.resource_id
+    if ident is None and operation.key is not None:
+        ids = existing.find(operation.key)
+        if action in ("create", "upsert") and not ids:
+            body = build_body(resource, "create", record.values)
+            return Operation(action, "POST", resource.base_path, body, operation.key), attempts
+        try:
+            ident = runner.lookup.outcome(operation.key, ids)
+        except ApiError as missing:
+            raise Failed(missing, attempts) from None
+    current = existing.get(ident)
+    if current is None:
+        try:
+            answer, used = await runner.call("GET", f"{resource.base_path}/{ident}")
+            attempts += used
+            current = answer.data if isinstance(answer.data, dict) else None
+        except Failed as failed:
+            attempts += failed.attempts
+            if not isinstance(failed.error, NotFound):
+                raise Failed(failed.error, attempts) from None
+            if action == "delete":
+                return _unchanged(record, action, ident, "already deleted"), attempts
+            if action == "upsert":
+                body = build_body(resource, "create", record.values)
+                created = Operation(action, "POST", resource.base_path, body, operation.key)
+                return created, attempts
+            raise Failed(failed.error, attempts) from None
+    assert current is not None
+    path = f"{resource.base_path}/{ident}"
+    if action == "delete":
+        return Operation(action, "DELETE", path, None, operation.key), attempts
+    if action == "create":
+        diff = differences(operation.body, current)
+        if diff is None:
+            return _unchanged(record, action, ident, f"it exists as described (id {ident})"), (
+                attempts
+            )
+        fields = list(dict.fromkeys(changed_labels(resource, diff)))
+        shown = ", ".join(fields[:_LISTED]) + (" …" if len(fields) > _LISTED else "")
+        error = ApiError(
+            409,
+            f"it already exists (id {ident}) with other values ({shown}): "
+            "use update, replace or upsert to change it",
+        )
+        raise Failed(error, attempts)
+    desired = operation.body
+    if action == "upsert":
+        desired = build_body(resource, "update", record.values)
+        for column in resource.columns:
+            if column.create_only:
+                desired.pop(column.path, None)
+    diff = differences(desired, current)
+    if diff is None:
+        return _unchanged(record, action, ident, f"already as the row describes (id {ident})"), (
+            attempts
+        )
+    if action == "replace":
+        return Operation(action, "PUT", path, operation.body, operation.key), attempts
+    return Operation(action, "PATCH", path, diff, operation.key), attempts

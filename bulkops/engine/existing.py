@@ -1,0 +1,82 @@
+"""What the account already holds: the resource's objects, listed once per run (200 at a
+time) and kept as compact JSON, so create and upsert rows find their object by natural key
+and update rows compare with it, without a GET per row. The run keeps it current with its
+own writes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bulkops.engine.plan import _items
+from bulkops.resources.schema import Resource
+
+__all__ = ["Existing", "differences"]
+
+
+class Existing:
+    def __init__(self, resource: Resource) -> None:
+        self.resource = resource
+        self.loaded = False
+        self._by_id: dict[str, str] = {}
+        self._by_key: dict[tuple[Any, ...], set[str]] = {}
+
+    def key_of(self, item: dict[str, Any]) -> tuple[Any, ...]:
+        name_path, *rest = self.resource.key_paths
+        return (str(item.get(name_path, "")).casefold(), *(item.get(p) for p in rest))
+
+    def add(self, item: dict[str, Any]) -> None:
+        ident = str(item.get(self.resource.id_key))
+        self.remove(ident)
+        self._by_id[ident] = json.dumps(item, separators=(",", ":"))
+        self._by_key.setdefault(self.key_of(item), set()).add(ident)
+
+    def add_page(self, data: Any) -> int:
+        """Add one page of a list answer; returns the list's total."""
+        items = _items(data)
+        for item in items:
+            self.add(item)
+        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
+        return int(total)
+
+    def remove(self, ident: Any) -> None:
+        text = self._by_id.pop(str(ident), None)
+        if text is not None:
+            self._by_key.get(self.key_of(json.loads(text)), set()).discard(str(ident))
+
+    def get(self, ident: Any) -> dict[str, Any] | None:
+        text = self._by_id.get(str(ident))
+        return json.loads(text) if text is not None else None
+
+    def find(self, key: tuple[Any, ...]) -> list[str]:
+        """Ids with this natural key (the group part only when the key gives one)."""
+        if len(key) > 1 and key[1] is None:
+            return sorted(i for k, ids in self._by_key.items() if k[0] == key[0] for i in ids)
+        return sorted(self._by_key.get(key, ()))
+
+
+def differences(desired: Any, current: Any) -> Any:
+    """The part of `desired` that differs from `current`: objects compared key by key
+    (fields `current` has beyond them ignored), everything else (lists too) whole. None
+    when nothing differs."""
+    if isinstance(desired, dict) and isinstance(current, dict):
+        changed = {}
+        for key, value in desired.items():
+            if key not in current:
+                changed[key] = value
+                continue
+            inner = differences(value, current[key])
+            if inner is not None:
+                changed[key] = inner
+        return changed or None
+    if _same(desired, current):
+        return None
+    return desired
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return bool(a == b)
