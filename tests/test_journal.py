@@ -239,13 +239,22 @@ def _start(path: Path, results: Path, *extra: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+def _running(results: Path) -> None:
+    """Wait until the child's run has begun (its journal exists), then a little longer."""
+    deadline = time.monotonic() + 30
+    while not journal_path_for(results).exists():
+        assert time.monotonic() < deadline, "the run never started"
+        time.sleep(0.05)
+    time.sleep(0.8)
+
+
 def test_ctrl_c_once_stops_starting_rows_and_resume_finishes(tmp_path: Path) -> None:
     """One SIGINT: rows in flight finish, the rest are not_attempted, results are written,
     exit 130 with the command to resume; --resume then does the rest."""
     path = write_xlsx(tmp_path / "routes.xlsx", [HEADER, *creates(60)])
     results = tmp_path / "r.xlsx"
     child = _start(path, results)
-    time.sleep(1.8)
+    _running(results)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=30)
     assert child.returncode == 130, err
@@ -263,12 +272,12 @@ def test_sigterm_exits_143_and_twice_stops_at_once(tmp_path: Path) -> None:
     no results, and says how to resume."""
     path = write_xlsx(tmp_path / "routes.xlsx", [HEADER, *creates(60)])
     child = _start(path, tmp_path / "a.xlsx")
-    time.sleep(1.8)
+    _running(tmp_path / "a.xlsx")
     child.send_signal(signal.SIGTERM)
     _, err = child.communicate(timeout=30)
     assert child.returncode == 143, err
     twice = _start(path, tmp_path / "b.xlsx")
-    time.sleep(1.8)
+    _running(tmp_path / "b.xlsx")
     twice.send_signal(signal.SIGINT)
     time.sleep(0.05)
     twice.send_signal(signal.SIGINT)

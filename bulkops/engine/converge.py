@@ -71,6 +71,9 @@ async def decide(
         if action in ("create", "upsert") and not ids:
             body = build_body(resource, "create", record.values)
             return Operation(action, "POST", resource.base_path, body, operation.key), attempts
+        if action == "delete" and not ids:
+            why = f"no {resource.name[:-1]} named '{operation.key[0]}' is left: already deleted"
+            return _unchanged(record, action, None, why + " (or check the name)"), attempts
         try:
             ident = runner.lookup.outcome(operation.key, ids)
         except ApiError as missing:

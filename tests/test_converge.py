@@ -1,0 +1,115 @@
+"""Convergence: rows describe desired state; what already matches sends nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bulkops.client import StaticToken
+from bulkops.config import Settings
+from bulkops.engine.outcome import Status
+from bulkops.run import RunResult, execute
+from bulkops.sandbox import ManualClock, Sandbox, SandboxTransport
+from tests.conftest import ROOT, MakeFile
+
+TOKEN = "converge"
+HEADER = [
+    "Action",
+    "Route ID",
+    "Route Name",
+    "Group ID",
+    "Tracking Number",
+    "Ring To Number",
+    "Call Value",
+    "Record Calls",
+]
+
+
+def sandbox() -> Sandbox:
+    box = Sandbox(clock=ManualClock())
+    box.grant(TOKEN, 84784)
+    return box
+
+
+def run(path: Path, box: Sandbox, tmp: Path, **kw: Any) -> RunResult:
+    return execute(
+        path,
+        settings=Settings(rate=1000.0, concurrency=4),
+        transport=SandboxTransport(box),
+        auth=StaticToken(TOKEN),
+        clock=box.clock,
+        out=tmp / "r.xlsx",
+        signals=False,
+        **kw,
+    )
+
+
+def test_running_a_finished_sheet_again_sends_no_write(tmp_path: Path) -> None:
+    """The second run of the sample: every row unchanged (or skipped), only GETs sent."""
+    box = sandbox()
+    first = run(ROOT / "samples" / "routes.xlsx", box, tmp_path)
+    assert first.counts() == {"succeeded": 25, "skipped": 1}
+    writes = len(box.log.writes())
+    again = run(ROOT / "samples" / "routes.xlsx", box, tmp_path)
+    assert again.counts() == {"unchanged": 25, "skipped": 1}
+    assert len(box.log.writes()) == writes
+    assert all(o.message.startswith("unchanged:") for o in again.outcomes if o.action != "skip")
+
+
+def test_update_sends_only_the_fields_that_differ(tmp_path: Path, xlsx: MakeFile) -> None:
+    """An update whose Ring To Number is already right PATCHes only Call Value."""
+    box = sandbox()
+    path = xlsx([HEADER, ["update", 12001, "", "", "", "4045550123", 77, ""]])
+    [outcome] = run(path, box, tmp_path).outcomes
+    assert outcome.status is Status.SUCCEEDED
+    [patch] = box.log.matching("PATCH")
+    assert patch.body == {"call_value": 77}
+
+
+def test_upsert_creates_changes_or_leaves_alone(tmp_path: Path, xlsx: MakeFile) -> None:
+    """upsert: a missing route is created, an existing one gets only its differences, one
+    already as described is left alone."""
+    box = sandbox()
+    path = xlsx(
+        [
+            HEADER,
+            ["upsert", "", "Brand New", 70035, "4045550100", "4045550123", 5, "Yes"],
+            ["upsert", "", "Downtown Dental - Bing", 70035, "4045550190", "4045550123", 42, ""],
+            ["upsert", "", "Midtown Dental - Yelp", 70036, "4045550191", "4045550140", 0, ""],
+        ]
+    )
+    created, changed, same = run(path, box, tmp_path).outcomes
+    assert (created.status, created.message) == (Status.SUCCEEDED, "created")
+    assert (changed.status, changed.message) == (Status.SUCCEEDED, "updated")
+    assert same.status is Status.UNCHANGED
+    [patch] = box.log.matching("PATCH")
+    assert patch.path == "/v3/provisioned-routes/12001"
+    assert patch.body == {"call_value": 42}
+    assert [e.body["provisioned_route_name"] for e in box.log.matching("POST")] == ["Brand New"]
+
+
+def test_a_create_that_exists_differently_fails_naming_the_fields(
+    tmp_path: Path, xlsx: MakeFile
+) -> None:
+    """create of a name that exists with other values: failed, says which, sends nothing."""
+    box = sandbox()
+    path = xlsx(
+        [
+            HEADER,
+            ["create", "", "Downtown Dental - Bing", 70035, "4045550190", "4045550124", "", ""],
+        ]
+    )
+    [outcome] = run(path, box, tmp_path).outcomes
+    assert outcome.status is Status.FAILED
+    assert "already exists (id 12001) with other values (Ring To Number)" in outcome.message
+    assert not box.log.writes()
+
+
+def test_deleting_what_is_gone_is_unchanged(tmp_path: Path, xlsx: MakeFile) -> None:
+    """A delete of a route that no longer exists sends nothing and ends unchanged."""
+    box = sandbox()
+    box.store.remove("routes", 12009)
+    path = xlsx([HEADER, ["delete", 12009, "", "", "", "", "", ""]])
+    [outcome] = run(path, box, tmp_path).outcomes
+    assert (outcome.status, outcome.message) == (Status.UNCHANGED, "unchanged: already deleted")
+    assert not box.log.writes()
