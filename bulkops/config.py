@@ -20,11 +20,14 @@ from pydantic_settings import (
 __all__ = [
     "BACKOFF_BASE",
     "BACKOFF_CAP",
+    "BREAKER_COOLDOWN",
+    "BREAKER_THRESHOLD",
     "CALM_REQUESTS",
     "CONCURRENCY",
     "CONNECT_TIMEOUT",
     "DEFAULT_BASE_URL",
     "DEFAULT_OAUTH_URL",
+    "DELETE_CONFIRM",
     "FAILED_SUFFIX",
     "GRACE_SECONDS",
     "MAX_ATTEMPTS",
@@ -83,6 +86,12 @@ CALM_REQUESTS: Final = 20
 #: delay between them (doubling), before the row is declared unknown.
 RECONCILE_CHECKS: Final = 3
 RECONCILE_DELAY: Final = 1.0
+#: The circuit breaker: this many rows in a row failing for the API's reasons (5xx, no
+#: answer, 403) pause dispatch; after the cooldown one probe decides: go on, or stop.
+BREAKER_THRESHOLD: Final = 10
+BREAKER_COOLDOWN: Final = 30.0
+#: More deletes than this in one run need --yes (or a typed confirmation).
+DELETE_CONFIRM: Final = 10
 #: After a first Ctrl-C or SIGTERM: how long requests in flight may take to finish.
 GRACE_SECONDS: Final = 10.0
 #: The results workbook beside the input, and the rows left to fix.

@@ -113,3 +113,29 @@ def test_deleting_what_is_gone_is_unchanged(tmp_path: Path, xlsx: MakeFile) -> N
     [outcome] = run(path, box, tmp_path).outcomes
     assert (outcome.status, outcome.message) == (Status.UNCHANGED, "unchanged: already deleted")
     assert not box.log.writes()
+
+
+def test_an_outage_stops_the_run_resumably(tmp_path: Path, xlsx: MakeFile) -> None:
+    """The API answers 503 to everything: after a bounded number of requests the breaker
+    probes, stops the run, and every row is not_attempted (none failed); once the API is
+    back, --resume creates each route once."""
+    from bulkops.sandbox import FaultPlan, parse_faults
+
+    box = sandbox()
+    box.faults = parse_faults("503@GET /provisioned-routes, 503@POST /provisioned-routes")
+    numbers = [f"40455501{n:02d}" for n in range(40)]
+    rows = [
+        ["create", "", f"Outage route {i}", 70035, numbers[i], "4045550123", "", ""]
+        for i in range(40)
+    ]
+    path = xlsx([HEADER, *rows])
+    first = run(path, box, tmp_path)
+    assert first.counts() == {"not_attempted": 40}
+    assert len(box.log) < 80  # bounded: the threshold's rows, their retries, one probe
+    assert any("--resume" in o.message for o in first.outcomes)
+    box.faults = FaultPlan()
+    resumed = run(path, box, tmp_path, resume=True)
+    assert resumed.counts() == {"succeeded": 40}
+    per_name = box.log.commits_by(lambda e: e.body["provisioned_route_name"])
+    assert len(per_name) == 40
+    assert max(per_name.values()) == 1

@@ -6,7 +6,10 @@ own writes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+import anyio
 
 from bulkops.engine.plan import _items
 from bulkops.resources.schema import Resource
@@ -18,6 +21,7 @@ class Existing:
     def __init__(self, resource: Resource) -> None:
         self.resource = resource
         self.loaded = False
+        self._lock = anyio.Lock()
         self._by_id: dict[str, str] = {}
         self._by_key: dict[tuple[Any, ...], set[str]] = {}
 
@@ -53,6 +57,49 @@ class Existing:
         if len(key) > 1 and key[1] is None:
             return sorted(i for k, ids in self._by_key.items() if k[0] == key[0] for i in ids)
         return sorted(self._by_key.get(key, ()))
+
+    async def load(self, call: Callable[..., Awaitable[tuple[Any, int]]]) -> int:
+        """List every page once (`call` is the runner's rate-limited request); the
+        requests it took, 0 when already loaded."""
+        if self.loaded:
+            return 0
+        async with self._lock:
+            if self.loaded:
+                return 0
+            attempts = offset = 0
+            while True:
+                answer, used = await call(
+                    "GET", self.resource.base_path, params={"limit": 200, "offset": offset}
+                )
+                attempts += used
+                total = self.add_page(answer.data)
+                offset += 200
+                if offset >= total:
+                    break
+            self.loaded = True
+            return attempts
+
+    def remember(self, method: str, body: Any, resource_id: Any) -> None:
+        """A write of this run, reflected here so later rows compare with it."""
+        if resource_id is None:
+            return
+        if method == "DELETE":
+            self.remove(resource_id)
+            return
+        current = {} if method == "PUT" else (self.get(resource_id) or {})
+        merged = _merge(current, body or {})
+        merged[self.resource.id_key] = resource_id
+        self.add(merged)
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def differences(desired: Any, current: Any) -> Any:

@@ -11,9 +11,11 @@ import anyio
 
 from bulkops.client import Answer, ApiClient
 from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
+from bulkops.engine.breaker import Breaker
 from bulkops.engine.clock import Clock
 from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
+from bulkops.engine.failures import failure_outcome, systemic, text_of
 from bulkops.engine.journal import Journal
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
@@ -22,14 +24,12 @@ from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.errors import (
     ApiError,
-    BadRequest,
     Conflict,
     NotFound,
     OutcomeUnknown,
     RateLimited,
     ServerError,
     TransportError,
-    Unauthorized,
 )
 from bulkops.resources.schema import Resource
 from bulkops.validation.record import RowRecord
@@ -79,6 +79,7 @@ class Runner:
         self.lookup = Lookup(resource)
         self.existing = Existing(resource)
         self._existing_lock = anyio.Lock()
+        self.breaker = Breaker(clock)
         self.exists: dict[str, bool] = {}
         self.stopped: str | None = None
         self.requests = 0
@@ -208,12 +209,14 @@ class Runner:
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
             base.message = f"not sent: {reason}{more}"
             return self._done(base)
+        await self.breaker.admit()  # held while the API is failing
         if self.stopped is not None:
             base.status, base.message = Status.NOT_ATTEMPTED, self.stopped
             return self._done(base)
         started = self.clock.monotonic()
         operation = plan_row(self.resource, record)
         attempts = 0
+        sent = False
         try:
             decided, attempts = await decide(self, record, operation)
             if isinstance(decided, RowOutcome):
@@ -230,14 +233,27 @@ class Runner:
                 if self.dry_run:
                     outcome, used = await preview(self, record, operation)
                 else:
+                    sent = True
                     outcome, used = await self._write(record, operation)
                 attempts += used
         except Failed as failed:
             attempts += failed.attempts
-            outcome = self._failure(record, operation, failed.error)
+            outcome = self._failure(record, operation, failed.error, sent)
+            if systemic(failed.error):
+                await self._trip(failed.error)
+        else:
+            self.breaker.succeeded()
         outcome.attempts = attempts
         outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
         return self._done(outcome)
+
+    async def _trip(self, error: Exception) -> None:
+        """A row failed for the API's reasons: the breaker may hold, probe and stop."""
+        verdict = await self.breaker.failed(self.client, self.resource.base_path)
+        self.requests += self.breaker.probes_sent
+        self.breaker.probes_sent = 0
+        if verdict is not None:
+            self.stop(verdict)
 
     async def _write(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
         """Journal the intent, send, and keep the picture of the account current."""
@@ -263,37 +279,11 @@ class Runner:
 
     def remember(self, operation: Operation, resource_id: Any) -> None:
         """Our own write, reflected in what the account holds (for later rows)."""
-        if resource_id is None:
-            return
-        if operation.method == "DELETE":
-            self.existing.remove(resource_id)
-            return
-        current = self.existing.get(resource_id) or {}
-        if operation.method == "PUT":
-            current = {}
-        merged = _merge(current, operation.body or {})
-        merged[self.resource.id_key] = resource_id
-        self.existing.add(merged)
+        self.existing.remember(operation.method, operation.body, resource_id)
 
     async def ensure_existing(self) -> int:
-        """List the account's objects once per run (every page); the requests it took."""
-        if self.existing.loaded:
-            return 0
-        async with self._existing_lock:
-            if self.existing.loaded:
-                return 0
-            attempts = offset = 0
-            while True:
-                answer, used = await self.call(
-                    "GET", self.resource.base_path, params={"limit": 200, "offset": offset}
-                )
-                attempts += used
-                total = self.existing.add_page(answer.data)
-                offset += 200
-                if offset >= total:
-                    break
-            self.existing.loaded = True
-            return attempts
+        """List the account's objects once per run; the requests it took."""
+        return await self.existing.load(self.call)
 
     async def _send(
         self, record: RowRecord, operation: Operation, in_doubt: bool = False
@@ -353,7 +343,7 @@ class Runner:
                 found, used = await self.reconcile(operation.key)
                 attempts += used
                 if found is not None:
-                    why = f"its answer was lost: {_text(failed.error)}"
+                    why = f"its answer was lost: {text_of(failed.error)}"
                     return self._reconciled(record, found, why), attempts
                 if not self.resource.unique_on_server or round_ > 0:
                     raise Failed(failed.error, attempts) from None
@@ -371,34 +361,12 @@ class Runner:
             reconciled=True,
         )
 
-    def _failure(self, record: RowRecord, operation: Operation, error: Exception) -> RowOutcome:
-        outcome = RowOutcome(
-            record.sheet,
-            record.row,
-            operation.action,
-            Status.FAILED,
-            resource_id=record.resource_id,
-            request=(operation.method, operation.path or "", operation.body),
-        )
-        if isinstance(error, ApiError):
-            outcome.http_status = error.status if error.status else None
-            outcome.request_id = error.request_id
-            outcome.fields = dict(error.fields)
-        ambiguous = isinstance(error, OutcomeUnknown | ServerError)
-        if operation.method == "POST" and ambiguous and not self.dry_run:
-            outcome.status = Status.UNKNOWN
-            name = operation.key[0] if operation.key else "it"
-            outcome.message = (
-                f"the API may have created it ({_text(error)}); look for "
-                f"'{name}' before sending this row again"
-            )
-            return outcome
-        if isinstance(error, Unauthorized):
-            self.stopped = (
-                "not attempted: the API refused the credentials "
-                f"({_text(error)}); log in again and re-run"
-            )
-        outcome.message = _explain(self.resource, error)
+    def _failure(
+        self, record: RowRecord, operation: Operation, error: Exception, sent: bool = True
+    ) -> RowOutcome:
+        outcome, stop = failure_outcome(self.resource, record, operation, error, sent, self.dry_run)
+        if stop is not None:
+            self.stop(stop)
         return outcome
 
     async def run(self, records: Iterable[RowRecord]) -> list[RowOutcome]:
@@ -418,35 +386,3 @@ class Runner:
                 for record in records:
                     await send.send(record)
         return self.outcomes
-
-
-def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _text(error: BaseException) -> str:
-    return str(error) or type(error).__name__
-
-
-def _explain(resource: Resource, error: Exception) -> str:
-    """What went wrong and what to do, for the Message column."""
-    text = _text(error)
-    if isinstance(error, BadRequest) and error.fields:
-        parts = []
-        for field, message in list(error.fields.items())[:5]:
-            column = resource.column_for_field(field)
-            parts.append(f"{column.label if column else field}: {message}")
-        return f"the API refused the row: {'; '.join(parts)}"
-    if isinstance(error, Conflict):
-        return f"already exists: {text}"
-    if isinstance(error, NotFound):
-        return text if "no " in text else f"not found: {text}"
-    if isinstance(error, ApiError):
-        return f"HTTP {error.status}: {text}"
-    return f"no answer from the API: {text}"
