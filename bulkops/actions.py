@@ -234,6 +234,8 @@ def run(
     on_total: Any = None,
     resume: bool = False,
     new_run: bool = False,
+    yes: bool = False,
+    confirm: Any = None,
 ) -> Any:
     """Run a workbook (see `bulkops.run.execute`); flags override the settings."""
     from bulkops.run import execute
@@ -261,6 +263,8 @@ def run(
         on_total=on_total,
         resume=resume,
         new_run=new_run,
+        yes=yes,
+        confirm=confirm,
     )
 
 

@@ -205,9 +205,10 @@ class OAuthSession(TokenSource):
         self.now = now or time.time
         self.refreshes = 0
         self._lock = anyio.Lock()
+        self._proactive = True
 
     async def token(self) -> str:
-        if self.credentials.expires_at - self.now() < REFRESH_AHEAD:
+        if self._proactive and self.credentials.expires_at - self.now() < REFRESH_AHEAD:
             return await self.refreshed(self.credentials.access_token)
         return self.credentials.access_token
 
@@ -231,4 +232,7 @@ class OAuthSession(TokenSource):
             )
             self.refreshes += 1
             save_credentials(self.credentials, self.path)
+            if self.credentials.expires_at - self.now() < REFRESH_AHEAD:
+                # a fresh token that already looks old: the clocks disagree; trust 401s
+                self._proactive = False
             return self.credentials.access_token

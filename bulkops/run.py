@@ -20,7 +20,13 @@ import anyio.abc
 import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
-from bulkops.config import FAILED_SUFFIX, GRACE_SECONDS, RESULTS_SUFFIX, Settings
+from bulkops.config import (
+    DELETE_CONFIRM,
+    FAILED_SUFFIX,
+    GRACE_SECONDS,
+    RESULTS_SUFFIX,
+    Settings,
+)
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal, journal_path_for
 from bulkops.engine.outcome import RowOutcome
@@ -116,10 +122,14 @@ def execute(
     new_run: bool = False,
     grace: float = GRACE_SECONDS,
     signals: bool = True,
+    yes: bool = False,
+    confirm: Callable[[str], bool] | None = None,
 ) -> RunResult:
     """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own.
 
-    A live run keeps a journal beside the results (`resume` continues an interrupted one).
+    More than DELETE_CONFIRM deletes need `yes` or `confirm(question)` to say yes; else
+    nothing is sent (UsageError). A live run keeps a journal beside the results (`resume`
+    continues an interrupted one).
     With `signals`, the first Ctrl-C or SIGTERM stops starting rows and lets the requests in
     flight finish (up to `grace` seconds); a second one stops at once (`Interrupted`)."""
     from bulkops.actions import select_sheets
@@ -154,6 +164,14 @@ def execute(
     policy = RetryPolicy(max_attempts=settings.max_attempts)
     outcomes: list[RowOutcome] = []
     counters = {"requests": 0, "throttled": 0}
+    total, deletes = _scan(path, sheets, encoding)
+    if not dry_run and deletes > DELETE_CONFIRM and not yes:
+        question = f"{deletes} rows of {path.name} delete objects in {target}: continue?"
+        if confirm is None or not confirm(question):
+            raise UsageError(
+                f"{deletes} rows delete objects (more than {DELETE_CONFIRM}): nothing was "
+                "sent; check the sheet, then run again with --yes"
+            )
     journal = None
     done: dict[tuple[str, int], RowOutcome] = {}
     doubt: set[tuple[str, int]] = set()
@@ -230,7 +248,7 @@ def execute(
             counters["throttled"] += runner.throttled
 
     if on_total is not None:
-        on_total(_count_rows(path, sheets, encoding))
+        on_total(total)
     # Rows make many short-lived objects, and the cyclic GC walking them costs 2-3x; but a
     # request leaves cycles behind (httpx, anyio), so the collector must keep running:
     # freeze what exists now and collect young objects less often instead.
@@ -333,16 +351,28 @@ async def _cancel_after(grace: float, group: anyio.abc.TaskGroup, clock: Clock) 
     group.cancel_scope.cancel()
 
 
-def _count_rows(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> int:
-    """Data rows (not blank) of the sheets to run, for the progress bar's total."""
+def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tuple[int, int]:
+    """Data rows (not blank) of the sheets to run, and how many of them delete: the
+    progress bar's total, and whether the run needs a confirmation."""
+    from bulkops.resources.schema import ACTION_ALIASES, header_key
+    from bulkops.validation.columns import ACTION_LABEL
+
     book = open_workbook(path, encoding=encoding)
     try:
-        total = 0
+        total = deletes = 0
         for name, _ in sheets:
-            for _, values in book.sheet(name).rows:
+            sheet = book.sheet(name)
+            keys = [header_key(str(h)) for h in sheet.header]
+            action = (
+                keys.index(header_key(ACTION_LABEL)) if header_key(ACTION_LABEL) in keys else None
+            )
+            for _, values in sheet.rows:
                 if any(v != "" and v is not None and str(v).strip() for v in values):
                     total += 1
-        return total
+                    if action is not None and action < len(values):
+                        word = str(values[action]).strip().lower()
+                        deletes += ACTION_ALIASES.get(word, word) == "delete"
+        return total, deletes
     finally:
         book.close()
 

@@ -121,7 +121,64 @@ def test_run_uses_the_stored_session_and_survives_token_expiry(home: Path, tmp_p
     transport = SandboxTransport(box)
     login(DEMO_ADMIN, DEMO_PASSWORD, SANDBOX_URL, transport=transport)
     settings = Settings(base_url=f"{SANDBOX_URL}/v3", rate=100.0, concurrency=4)
-    result = execute(ROOT / "samples" / "routes.xlsx", settings=settings, transport=transport,
-                     clock=box.clock, out=tmp_path / "r.xlsx")  # fmt: skip
+    result = execute(
+        ROOT / "samples" / "routes.xlsx",
+        settings=settings,
+        transport=transport,
+        clock=box.clock,
+        out=tmp_path / "r.xlsx",
+    )
     assert result.counts() == {"succeeded": 25, "skipped": 1}
     assert len(box.log.matching("POST", "/oauth/refresh-token")) >= 2
+
+
+def test_token_expiring_mid_run_at_concurrency_16_is_refreshed_once(
+    home: Path, tmp_path: Path
+) -> None:
+    """The access token dies after 30 requests while 16 are in flight: exactly one refresh,
+    every request that met the 401 is replayed, no row fails."""
+    from tests.conftest import write_xlsx
+
+    import time
+
+    # the sandbox's clock reads the real time, so the token is not near its expiry
+    box = Sandbox(
+        clock=ManualClock(start=time.time()), faults=parse_faults("expire-token:after=30")
+    )
+    transport = SandboxTransport(box)
+    login(DEMO_ADMIN, DEMO_PASSWORD, SANDBOX_URL, transport=transport)
+    numbers = [f"{p}{n:02d}" for p in ("40455501", "67855501") for n in range(20)]
+    rows = [["create", f"Token route {i}", 70035, numbers[i], "4045550123"] for i in range(40)]
+    path = write_xlsx(
+        tmp_path / "routes.xlsx",
+        [["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"], *rows],
+    )
+    settings = Settings(base_url=f"{SANDBOX_URL}/v3", rate=1000.0, concurrency=16)
+    result = execute(
+        path,
+        settings=settings,
+        transport=transport,
+        clock=box.clock,
+        out=tmp_path / "r.xlsx",
+        signals=False,
+    )
+    assert result.counts() == {"succeeded": 40}
+    assert len(box.log.matching("POST", "/oauth/refresh-token")) == 1
+    assert sum(1 for e in box.log if e.status == 401) >= 1
+
+
+def test_clock_skew_does_not_cause_a_refresh_per_request(home: Path) -> None:
+    """If the API's expiry looks past by the local clock, one proactive refresh shows the
+    skew; after that only 401s cause refreshes (not every request)."""
+    box = Sandbox()  # the sandbox says tokens expire in 7 days...
+    transport = SandboxTransport(box)
+    first = login(DEMO_ADMIN, DEMO_PASSWORD, SANDBOX_URL, transport=transport)
+    skewed = OAuthSession(first, transport=transport, now=lambda: first.expires_at + 3600)
+
+    async def go() -> None:
+        async with ApiClient(f"{SANDBOX_URL}/v3", auth=skewed, transport=transport) as api:
+            for _ in range(5):
+                await api.request("GET", "/provisioned-routes/12001")
+
+    anyio.run(go)  # ...but the local clock is an hour past that
+    assert skewed.refreshes == 1

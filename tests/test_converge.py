@@ -139,3 +139,28 @@ def test_an_outage_stops_the_run_resumably(tmp_path: Path, xlsx: MakeFile) -> No
     per_name = box.log.commits_by(lambda e: e.body["provisioned_route_name"])
     assert len(per_name) == 40
     assert max(per_name.values()) == 1
+
+
+def test_many_deletes_need_confirmation(tmp_path: Path, xlsx: MakeFile) -> None:
+    """More than ten deletes: without --yes (and no one to ask) nothing is sent, exit 2;
+    a 'no' sends nothing either; --yes or a 'yes' runs it."""
+    import pytest
+
+    from bulkops.cli import main
+    from bulkops.errors import UsageError
+
+    box = sandbox()
+    ids = [12001, 12002, 12003, 12004, 12005, 12006, 12007, 12008, 12009, 12010, 12011]
+    path = xlsx([HEADER, *[["delete", i, "", "", "", "", "", ""] for i in ids]])
+    with pytest.raises(UsageError, match="11 rows delete objects"):
+        run(path, box, tmp_path)
+    with pytest.raises(UsageError):
+        run(path, box, tmp_path, confirm=lambda question: False)
+    assert not box.log.entries
+    assert main(["run", str(path), "--sandbox", "-o", str(tmp_path / "cli.xlsx")]) == 2
+    asked: list[str] = []
+    result = run(path, box, tmp_path, confirm=lambda q: asked.append(q) or True)
+    assert "11 rows" in asked[0]
+    assert result.counts() == {"succeeded": 11}
+    again = run(path, sandbox(), tmp_path, yes=True)
+    assert again.counts() == {"succeeded": 11}

@@ -82,6 +82,9 @@ def command(
     new_run: Annotated[
         bool, typer.Option("--new-run", help="Start over even if a journal says otherwise.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm a run with many deletes without asking.")
+    ] = False,
 ) -> None:
     """Validate FILE, then send its rows. Exit 0: every row ok; 1: some row not; 2: no run."""
     quiet = as_json or not sys.stderr.isatty()
@@ -124,6 +127,8 @@ def command(
             on_total=on_total,
             resume=resume,
             new_run=new_run,
+            yes=yes,
+            confirm=_ask if sys.stdin.isatty() and not as_json else None,
         )
     except Interrupted as stopped:
         typer.echo(
@@ -145,6 +150,12 @@ def command(
         typer.echo(f"bulkops: stopped early; continue with: {resume_command}", err=True)
         raise typer.Exit(_exit_code(result.signal))
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _ask(question: str) -> bool:
+    """Interactive confirmation: the user types 'yes'."""
+    answer = typer.prompt(f"{question} Type 'yes' to go on", default="no", err=True)
+    return str(answer).strip().lower() == "yes"
 
 
 def _exit_code(signum: int | None) -> int:

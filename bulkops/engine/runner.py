@@ -78,7 +78,6 @@ class Runner:
         self.doubt = doubt or set()
         self.lookup = Lookup(resource)
         self.existing = Existing(resource)
-        self._existing_lock = anyio.Lock()
         self.breaker = Breaker(clock)
         self.exists: dict[str, bool] = {}
         self.stopped: str | None = None
