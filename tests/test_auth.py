@@ -137,9 +137,9 @@ def test_token_expiring_mid_run_at_concurrency_16_is_refreshed_once(
 ) -> None:
     """The access token dies after 30 requests while 16 are in flight: exactly one refresh,
     every request that met the 401 is replayed, no row fails."""
-    from tests.conftest import write_xlsx
-
     import time
+
+    from tests.conftest import write_xlsx
 
     # the sandbox's clock reads the real time, so the token is not near its expiry
     box = Sandbox(

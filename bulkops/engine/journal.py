@@ -103,11 +103,7 @@ class Journal:
             journal._take_lock(resume)
             meta = journal.meta()
             unfinished = meta.get("state") in ("running", "interrupted") or journal.in_doubt()
-            if resume and not new_run:
-                if not meta:
-                    raise ConfigError(
-                        f"{path}: there is no earlier run to resume; run without --resume"
-                    )
+            if resume and not new_run and meta:  # (nothing to resume: a plain start)
                 if meta.get("input_sha256") != input_sha256:
                     raise ConfigError(
                         f"the input file changed since the journal {path.name} was made: "
