@@ -2,6 +2,7 @@
 sandbox with no rate limit and no latency, end to end (validate, execute, results).
 
 Target (issue 4): at least 1,000 rows/s, peak memory under 600 MB for 100,000 rows.
+Issue 5: `--no-journal` measures the same run without the journal (its cost: under 15%).
 Run by hand: .venv/bin/python benchmarks/run_inprocess.py [--rows N] [--profile]
 
 The run happens in a fresh child process (its own peak RSS); the sandbox's account is
@@ -83,7 +84,7 @@ def generate(path: Path, rows: int) -> None:
     book.close()
 
 
-def child(path: Path, rows: int, profile: bool) -> None:
+def child(path: Path, rows: int, profile: bool, journaled: bool = True) -> None:
     from bulkops.client import StaticToken
     from bulkops.config import Settings
     from bulkops.run import execute
@@ -101,7 +102,12 @@ def child(path: Path, rows: int, profile: bool) -> None:
     if profiler:
         profiler.enable()
     result = execute(
-        path, settings=settings, transport=SandboxTransport(box), auth=StaticToken("bench"), out=out
+        path,
+        settings=settings,
+        transport=SandboxTransport(box),
+        auth=StaticToken("bench"),
+        out=out,
+        journaled=journaled,
     )
     if profiler:
         profiler.disable()
@@ -112,6 +118,7 @@ def child(path: Path, rows: int, profile: bool) -> None:
     counts = result.counts()
     assert counts == {"succeeded": rows}, counts
     print(
+        f"{'journal' if journaled else 'no journal'}: "
         f"rows {rows}: {seconds:.1f} s end to end = {rows / seconds:,.0f} rows/s; "
         f"execution {result.seconds:.1f} s; peak RSS {peak:.0f} MB "
         f"(includes the sandbox holding {rows:,} routes)"
@@ -127,9 +134,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--child", type=Path)
+    parser.add_argument("--no-journal", action="store_true")
+    parser.add_argument("--both", action="store_true", help="with and without the journal")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.rows, args.profile)
+        child(args.child, args.rows, args.profile, not args.no_journal)
         return
     DATA.mkdir(exist_ok=True)
     for rows, profile in ((args.rows, False), *(((10_000, True),) if args.profile else ())):
@@ -139,6 +148,8 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
         command = [sys.executable, __file__, "--child", str(path), "--rows", str(rows)]
         subprocess.run([*command, *(["--profile"] if profile else [])], check=True, env=env)
+        if args.both and not profile:
+            subprocess.run([*command, "--no-journal"], check=True, env=env)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,7 @@ def execute(
     signals: bool = True,
     yes: bool = False,
     confirm: Callable[[str], bool] | None = None,
+    journaled: bool = True,
 ) -> RunResult:
     """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own.
 
@@ -175,7 +176,7 @@ def execute(
     journal = None
     done: dict[tuple[str, int], RowOutcome] = {}
     doubt: set[tuple[str, int]] = set()
-    if not dry_run:
+    if not dry_run and journaled:  # (unjournaled only to measure what the journal costs)
         journal = Journal.open(
             journal_path_for(results),
             input_sha256=sha,
