@@ -69,7 +69,9 @@ async def decide(
     if ident is None and operation.key is not None:
         ids = existing.find(operation.key)
         if action in ("create", "upsert") and not ids:
-            body = build_body(resource, "create", record.values)
+            # a create row's planned body is already the create body: build it once
+            body = operation.body if action == "create" else None
+            body = body or build_body(resource, "create", record.values)
             return Operation(action, "POST", resource.base_path, body, operation.key), attempts
         if action == "delete" and not ids:
             why = f"no {resource.name[:-1]} named '{operation.key[0]}' is left: already deleted"

@@ -80,8 +80,10 @@ class Existing:
             return attempts
 
     def remember(self, method: str, body: Any, resource_id: Any) -> None:
-        """A write of this run, reflected here so later rows compare with it."""
-        if resource_id is None:
+        """A change this run made to an object that was there, reflected here so later rows
+        compare with it. Objects it created are not kept: no later row of the file can be
+        about them (one row per object), and 100,000 of them would cost memory."""
+        if resource_id is None or method == "POST":
             return
         if method == "DELETE":
             self.remove(resource_id)

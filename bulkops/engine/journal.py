@@ -26,7 +26,14 @@ from typing import Any
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.errors import ConfigError
 
-__all__ = ["FLUSH_EVERY", "Journal", "LockInfo", "journal_path_for", "payload_hash"]
+__all__ = [
+    "FLUSH_EVERY",
+    "Journal",
+    "LockInfo",
+    "encode_body",
+    "journal_path_for",
+    "payload_hash",
+]
 
 #: Outcomes written together at most this many at a time.
 FLUSH_EVERY = 200
@@ -48,8 +55,13 @@ def journal_path_for(results: Path) -> Path:
 
 
 def payload_hash(body: Any) -> str:
-    # bodies are built in column order, so the plain dump is already canonical
-    return hashlib.sha256(json.dumps(body, separators=(",", ":")).encode()).hexdigest()
+    """The hash the journal records of a body (of the bytes `encode_body` sends)."""
+    return hashlib.sha256(encode_body(body)).hexdigest()
+
+
+def encode_body(body: Any) -> bytes:
+    """A JSON body as sent: compact, in the order it was built (column order)."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @dataclass(frozen=True)
@@ -82,9 +94,10 @@ class Journal:
         self.path = path
         self.db = connection
         self.lock_id = lock_id
-        # Outcomes wait here and are committed with the next intent (or at FLUSH_EVERY):
-        # one commit per write instead of two. Losing them in a crash only makes their
-        # rows look in doubt, and resuming settles those without a second write.
+        # Outcomes wait here and are committed FLUSH_EVERY at a time (and at the end): one
+        # commit per write instead of two. Losing them in a crash only makes their rows look
+        # in doubt (their intents are there), and resuming settles those without a second
+        # write: it finds the object as the row describes it.
         self._pending: list[tuple[Any, ...]] = []
 
     # -- opening ---------------------------------------------------------------------------
@@ -166,29 +179,23 @@ class Journal:
     # -- rows ------------------------------------------------------------------------------
 
     def intent(
-        self, sheet: str, row: int, action: str, method: str, path: str, key: Any, body: Any
+        self,
+        sheet: str,
+        row: int,
+        action: str,
+        method: str,
+        path: str,
+        key: Any,
+        payload: bytes,
     ) -> None:
-        """Committed before the request is sent (with the outcomes waiting)."""
-        values = (
-            sheet,
-            row,
-            action,
-            method,
-            path,
-            json.dumps(key, default=str),
-            payload_hash(body),
-            time.time(),
-        )
-        self.db.execute("BEGIN")
-        try:
-            self._write_pending()
-            self.db.execute(
-                "INSERT OR REPLACE INTO rows (sheet, row, action, method, path, natural_key, "
-                "payload_sha, intent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        finally:
-            self.db.execute("COMMIT")
+        """Committed (one autocommit INSERT) before the request is sent; `payload` is the
+        exact body that goes out."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO rows (sheet, row, action, method, path, natural_key, "
+            "payload_sha, intent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (sheet, row, action, method, path, json.dumps(key, default=str),
+             hashlib.sha256(payload).hexdigest(), time.time()),
+        )  # fmt: skip
 
     def outcome(self, outcome: RowOutcome) -> None:
         """Recorded after the row's answer (committed with the next intent, or soon)."""

@@ -3,7 +3,9 @@ its object (id, or a look-up by natural key), and whether it can be undone."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from bulkops.errors import ApiError, NotFound
@@ -28,6 +30,13 @@ class Operation:
     body: dict[str, Any] | None
     key: tuple[Any, ...] | None
     irreversible: bool = False
+
+    @cached_property
+    def encoded(self) -> bytes:
+        """The body's bytes, encoded once: journaled (hashed) and sent as they are."""
+        if self.body is None:
+            return b""
+        return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
 
     def with_id(self, resource: Resource, resource_id: Any) -> Operation:
         return Operation(self.action, self.method, f"{resource.base_path}/{resource_id}",

@@ -107,7 +107,13 @@ class Runner:
             await self.limiter.acquire()
             self.requests += 1
             try:
-                answer = await self.client.request(method, path, json_body=body, params=params)
+                answer = await self.client.request(
+                    method,
+                    path,
+                    params=params,
+                    content=body if isinstance(body, bytes) else None,
+                    json_body=None if isinstance(body, bytes) else body,
+                )
             except (ApiError, TransportError) as error:
                 if isinstance(error, RateLimited):
                     self.throttled += 1
@@ -266,7 +272,7 @@ class Runner:
                 operation.method,
                 operation.path,
                 operation.key,
-                operation.body,
+                operation.encoded,
             )
         if operation.method == "POST":
             outcome, used = await self._create(record, operation, in_doubt)
@@ -288,8 +294,9 @@ class Runner:
         self, record: RowRecord, operation: Operation, in_doubt: bool = False
     ) -> tuple[RowOutcome, int]:
         assert operation.path is not None
+        body = operation.encoded if operation.body is not None else None
         answer, attempts = await self.call(
-            operation.method, operation.path, operation.body, gone_is_done=in_doubt
+            operation.method, operation.path, body, gone_is_done=in_doubt
         )
         data = answer.data if isinstance(answer.data, dict) else {}
         resource_id = data.get(self.resource.id_key, record.resource_id)

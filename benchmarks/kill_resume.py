@@ -1,0 +1,125 @@
+"""Crash safety, measured: a 10,000-row run killed with SIGKILL at a random moment, then
+resumed (and killed again while it resumes, sometimes), 20 times over. Each trial counts
+the duplicate creates (must be 0) and the rows lost (must be 0).
+
+The sandbox keeps its account in SQLite so it outlives the killed processes (its writes of
+one request land together); the run's journal sits beside the results.
+Run by hand: .venv/bin/python benchmarks/kill_resume.py [--rows N] [--trials K] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import xlsxwriter
+
+from bulkops.sandbox import Store
+from bulkops.sandbox.demo import reserve_numbers, seed_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
+_CHILD = """
+import sys
+from pathlib import Path
+from bulkops.client import StaticToken
+from bulkops.config import Settings
+from bulkops.run import execute
+from bulkops.sandbox import Sandbox, SandboxTransport, Store
+box = Sandbox(store=Store(Path(sys.argv[1])))
+box.log.keep_bodies = False
+box.grant("kill", 84784)
+result = execute(Path(sys.argv[2]), settings=Settings(rate=100000.0, concurrency=8),
+                 transport=SandboxTransport(box), auth=StaticToken("kill"),
+                 out=Path(sys.argv[3]), resume=sys.argv[4] == "resume")
+counts = result.counts()
+print(counts.get("succeeded", 0) + counts.get("unchanged", 0), sum(counts.values()))
+"""
+
+
+def number(index: int) -> str:
+    return f"{2000000000 + index}"
+
+
+def trial(folder: Path, rows: int, rng: random.Random) -> tuple[int, int, int, int]:
+    """(kills, duplicates, lost, seconds) of one killed-and-resumed run."""
+    database, results, path = folder / "sandbox.db", folder / "r.xlsx", folder / "routes.xlsx"
+    store = Store(database)
+    seed_demo(store, time.time())
+    reserve_numbers(store, [number(i) for i in range(rows)])
+    store.close()
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Routes")
+    sheet.write_row(0, 0, HEADER)
+    for r in range(rows):
+        sheet.write_row(r + 1, 0, ["create", f"Killed route {r}", 70035, number(r), "4045550123"])
+    book.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", _CHILD, str(database), str(path), str(results)]
+    kills = 0
+    started = time.monotonic()
+    mode = "new"
+    while True:
+        child = subprocess.Popen(
+            [*command, mode], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        if kills < 3 and (kills == 0 or rng.random() < 0.5):
+            time.sleep(rng.uniform(1.0, 8.0))
+            if child.poll() is None:
+                child.send_signal(signal.SIGKILL)
+                child.wait()
+                kills += 1
+                mode = "resume"
+                continue
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise SystemExit(f"run failed: {err[-2000:]}")
+        break
+    done, total = map(int, out.split())
+    store = Store(database)
+    names = Counter(
+        r["provisioned_route_name"]
+        for r in store.records("routes")
+        if r["provisioned_route_name"].startswith("Killed route")
+    )
+    store.close()
+    duplicates = sum(n - 1 for n in names.values() if n > 1)
+    lost = rows - len(names) + (total - done)
+    return kills, duplicates, lost, int(time.monotonic() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    all_kills = all_duplicates = all_lost = 0
+    for index in range(args.trials):
+        with tempfile.TemporaryDirectory() as folder:
+            kills, duplicates, lost, seconds = trial(Path(folder), args.rows, rng)
+        all_kills += kills
+        all_duplicates += duplicates
+        all_lost += lost
+        print(
+            f"trial {index + 1:2d}: killed {kills}x, duplicate creates {duplicates}, "
+            f"rows lost {lost} ({seconds} s)",
+            flush=True,
+        )
+    print(
+        f"{args.trials} trials of {args.rows} rows, {all_kills} kills: duplicate creates "
+        f"{all_duplicates}, rows lost {all_lost}"
+    )
+
+
+if __name__ == "__main__":
+    main()
