@@ -37,7 +37,14 @@ from bulkops.errors import ConfigError, NotFound, NotSent, OutputError, Unauthor
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, validate_sheet
 
-__all__ = ["GRACE_SECONDS", "Interrupted", "RunResult", "execute", "results_path_for"]
+__all__ = [
+    "GRACE_SECONDS",
+    "Interrupted",
+    "RunResult",
+    "execute",
+    "file_sha256",
+    "results_path_for",
+]
 
 _SANDBOX_TOKEN = "bulkops-sandbox-run"
 
@@ -96,7 +103,7 @@ def _check_url(url: str) -> None:
         raise ConfigError(f"base URL {url!r}: use https:// (plain http only to 127.0.0.1)")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -158,7 +165,7 @@ def execute(
             auth = _credentials(settings, transport)
     clock = clock or RealClock()
     report = Report(path=path, sheets=[])
-    sha = _sha256(path)
+    sha = file_sha256(path)
     started_wall = time.time()
     started = clock.monotonic()
     limiter = RateLimiter(settings.rate, clock)

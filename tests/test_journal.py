@@ -234,10 +234,24 @@ def test_sigkill_then_resume_does_every_row_exactly_once(tmp_path: Path, seconds
 def _start(path: Path, results: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "bulkops", "run", str(path), "--sandbox", "--rate", "20",
-         "-o", str(results), *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "bulkops",
+            "run",
+            str(path),
+            "--sandbox",
+            "--rate",
+            "20",
+            "-o",
+            str(results),
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _running(results: Path) -> None:
@@ -286,3 +300,36 @@ def test_sigterm_exits_143_and_twice_stops_at_once(tmp_path: Path) -> None:
     assert twice.returncode == 130, err
     assert "stopped at once" in err
     assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_results_rebuilt_from_the_journal_alone(tmp_path: Path, xlsx: MakeFile) -> None:
+    """`bulkops report` writes the results again from the journal, without a request: the
+    same statuses and request ids; after a crash, rows in doubt show as unknown."""
+    from openpyxl import load_workbook
+
+    from bulkops.cli import main
+
+    box = sandbox()
+    results = tmp_path / "r.xlsx"
+    path = xlsx([HEADER, *creates(6)])
+    first = run(path, box, results, SandboxTransport(box))
+    requests = len(box.log)
+    results.unlink()
+    assert main(["report", str(path), "-o", str(results)]) == 0
+    assert len(box.log) == requests  # nothing asked of the API
+    sheet = load_workbook(results)["Routes"]
+    header = [c.value for c in sheet[1]]
+    at = header.index("Request ID")
+    rebuilt = [row[at] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rebuilt == [o.request_id for o in first.outcomes]
+
+    crashed = tmp_path / "c.xlsx"
+    with pytest.raises(BaseExceptionGroup):
+        run(path, sandbox(), crashed, Watching(sandbox(), journal_path_for(crashed), crash_after=2))
+    assert main(["report", str(path), "-o", str(crashed)]) == 1
+    statuses = {
+        r[header.index("Status")]
+        for r in load_workbook(crashed)["Routes"].iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses <= {"succeeded", "unknown", "not_attempted"}
+    assert "unknown" in statuses or "not_attempted" in statuses

@@ -150,6 +150,17 @@ class Journal:
             raise
         return journal
 
+    @classmethod
+    def read(cls, path: Path) -> Journal:
+        """Open an existing journal to read it only (no lock taken, nothing changed)."""
+        if not path.exists():
+            raise ConfigError(
+                f"{path}: no journal here: this file was not run with these "
+                "results (or -o names other results)"
+            )
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        return cls(path, db, "")
+
     def _take_lock(self, resume: bool) -> None:
         found = self.db.execute("SELECT lock_id, pid, host, started FROM lock").fetchone()
         if found is not None:
@@ -193,9 +204,17 @@ class Journal:
         self.db.execute(
             "INSERT OR REPLACE INTO rows (sheet, row, action, method, path, natural_key, "
             "payload_sha, intent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (sheet, row, action, method, path, json.dumps(key, default=str),
-             hashlib.sha256(payload).hexdigest(), time.time()),
-        )  # fmt: skip
+            (
+                sheet,
+                row,
+                action,
+                method,
+                path,
+                json.dumps(key, default=str),
+                hashlib.sha256(payload).hexdigest(),
+                time.time(),
+            ),
+        )
 
     def outcome(self, outcome: RowOutcome) -> None:
         """Recorded after the row's answer (committed with the next intent, or soon)."""
@@ -282,6 +301,7 @@ class Journal:
 
     def close(self) -> None:
         try:
-            self.db.execute("DELETE FROM lock WHERE lock_id = ?", (self.lock_id,))
+            if self.lock_id:
+                self.db.execute("DELETE FROM lock WHERE lock_id = ?", (self.lock_id,))
         finally:
             self.db.close()
