@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import ipaddress
 import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import anyio
 import anyio.abc
@@ -27,13 +25,14 @@ from bulkops.config import (
     RESULTS_SUFFIX,
     Settings,
 )
+from bulkops.connect import check_url, credentials, preflight
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal, journal_path_for
 from bulkops.engine.outcome import RowOutcome
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Runner
-from bulkops.errors import ConfigError, NotFound, NotSent, OutputError, Unauthorized, UsageError
+from bulkops.errors import OutputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, validate_sheet
 
@@ -88,19 +87,6 @@ class RunResult:
             "rows": [o.as_dict() for o in self.outcomes],
             "results_path": str(self.results_path) if self.results_path else None,
         }
-
-
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return
-    host = parts.hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if parts.scheme != "http" or not loopback:
-        raise ConfigError(f"base URL {url!r}: use https:// (plain http only to 127.0.0.1)")
 
 
 def file_sha256(path: Path) -> str:
@@ -160,9 +146,9 @@ def execute(
     else:
         base_url, target = settings.base_url, settings.base_url
         if transport is None:
-            _check_url(base_url)
+            check_url(base_url)
         if auth is None:
-            auth = _credentials(settings, transport)
+            auth = credentials(settings, transport)
     clock = clock or RealClock()
     report = Report(path=path, sheets=[])
     sha = file_sha256(path)
@@ -220,7 +206,7 @@ def execute(
             read_timeout=settings.read_timeout,
         ) as client:
             await limiter.acquire()  # the preflight counts against the rate like any request
-            await _preflight(client, base_url)
+            await preflight(client, base_url)
             async with anyio.create_task_group() as group:
                 if signals:
                     group.start_soon(watch, group)
@@ -327,21 +313,6 @@ def execute(
     return result
 
 
-def _credentials(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TokenSource:
-    """CONVIRZA_TOKEN first, else the pair `bulkops login` stored."""
-    if settings.token is not None:
-        return StaticToken(settings.token.get_secret_value())
-    from bulkops.auth import OAuthSession, load_credentials
-
-    stored = load_credentials()
-    if stored is None:
-        raise ConfigError(
-            "no credentials: set CONVIRZA_TOKEN, run 'bulkops login', or rehearse with "
-            "--sandbox (nothing real is touched)"
-        )
-    return OAuthSession(stored, transport=transport)
-
-
 class Interrupted(BaseException):
     """A second Ctrl-C or SIGTERM: the run stopped at once. The journal is consistent and
     `--resume` continues; no results workbook was written."""
@@ -383,20 +354,3 @@ def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tu
         return total, deletes
     finally:
         book.close()
-
-
-async def _preflight(client: ApiClient, base_url: str) -> None:
-    """One GET before any row: a run that cannot start stops here (exit 2)."""
-    try:
-        await client.request("GET", "/auth/profile")
-    except Unauthorized as error:
-        raise ConfigError(
-            f"the API refused the credentials ({error.message}): check "
-            "CONVIRZA_TOKEN or log in again"
-        ) from None
-    except NotSent as error:
-        raise ConfigError(
-            f"cannot reach {base_url} ({error}): check the address and the network"
-        ) from None
-    except NotFound:
-        return  # an API without the profile endpoint: the rows will tell

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from bulkops import actions
+from bulkops.cli.options import EncodingOption, JsonOption, ResourceOption
 from bulkops.run import Interrupted, RunResult
 
 __all__ = ["command", "render_summary"]
@@ -63,19 +64,15 @@ def command(
     out: Annotated[
         Path | None, typer.Option("-o", "--output", help="Where to write the results workbook.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: JsonOption = False,
     rate: Annotated[
         float | None, typer.Option("--rate", help="Requests started per second, at most.")
     ] = None,
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", help="Requests in flight at once.")
     ] = None,
-    resource: Annotated[
-        str | None, typer.Option("--resource", help="The resource, if the sheet name does not say.")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")
-    ] = None,
+    resource: ResourceOption = None,
+    encoding: EncodingOption = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")
     ] = False,

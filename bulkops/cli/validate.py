@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bulkops import actions
+from bulkops.cli.options import EncodingOption, JsonOption, ResourceOption
 from bulkops.config import Settings
 from bulkops.validation import Report
 
@@ -57,13 +58,9 @@ def command(
         Path | None,
         typer.Option("-o", "--output", help="Write the report workbook here."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
-    resource: Annotated[
-        str | None, typer.Option("--resource", help="The resource, if the sheet name does not say.")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")
-    ] = None,
+    as_json: JsonOption = False,
+    resource: ResourceOption = None,
+    encoding: EncodingOption = None,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write a report workbook.")
     ] = False,

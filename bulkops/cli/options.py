@@ -1,0 +1,17 @@
+"""Options several commands share, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+__all__ = ["EncodingOption", "JsonOption", "ResourceOption"]
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+ResourceOption = Annotated[
+    str | None, typer.Option("--resource", help="The resource, if the sheet name does not say.")
+]
+EncodingOption = Annotated[
+    str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")
+]
