@@ -260,7 +260,7 @@ def _running(results: Path) -> None:
     while not journal_path_for(results).exists():
         assert time.monotonic() < deadline, "the run never started"
         time.sleep(0.05)
-    time.sleep(0.8)
+    time.sleep(1.5)
 
 
 def test_ctrl_c_once_stops_starting_rows_and_resume_finishes(tmp_path: Path) -> None:
