@@ -158,13 +158,18 @@ def execute(
     policy = RetryPolicy(max_attempts=settings.max_attempts)
     outcomes: list[RowOutcome] = []
     counters = {"requests": 0, "throttled": 0}
-    total, deletes = _scan(path, sheets, encoding)
-    if not dry_run and deletes > DELETE_CONFIRM and not yes:
-        question = f"{deletes} rows of {path.name} delete objects in {target}: continue?"
-        if confirm is None or not confirm(question):
+    total, deletes, irreversible = _scan(path, sheets, encoding)
+    gated = deletes > DELETE_CONFIRM or irreversible > 0
+    if not dry_run and gated and not yes:
+        what = (
+            f"{deletes} rows delete objects"
+            if deletes > DELETE_CONFIRM
+            else f"{irreversible} row{'s' if irreversible != 1 else ''} cannot be undone "
+            "(sending messages, buying numbers)"
+        )
+        if confirm is None or not confirm(f"{what} in {target}: continue?"):
             raise UsageError(
-                f"{deletes} rows delete objects (more than {DELETE_CONFIRM}): nothing was "
-                "sent; check the sheet, then run again with --yes"
+                f"{what}: nothing was sent; check the sheet, then run again with --yes"
             )
     journal = None
     done: dict[tuple[str, int], RowOutcome] = {}
@@ -330,16 +335,17 @@ async def _cancel_after(grace: float, group: anyio.abc.TaskGroup, clock: Clock) 
     group.cancel_scope.cancel()
 
 
-def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tuple[int, int]:
-    """Data rows (not blank) of the sheets to run, and how many of them delete: the
-    progress bar's total, and whether the run needs a confirmation."""
+def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tuple[int, int, int]:
+    """Data rows (not blank) of the sheets to run, how many delete, and how many do what
+    cannot be undone (the resource's `irreversible` actions): the progress bar's total,
+    and whether the run needs a confirmation."""
     from bulkops.resources.schema import ACTION_ALIASES, header_key
     from bulkops.validation.columns import ACTION_LABEL
 
     book = open_workbook(path, encoding=encoding)
     try:
-        total = deletes = 0
-        for name, _ in sheets:
+        total = deletes = irreversible = 0
+        for name, chosen in sheets:
             sheet = book.sheet(name)
             keys = [header_key(str(h)) for h in sheet.header]
             action = (
@@ -350,7 +356,9 @@ def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tu
                     total += 1
                     if action is not None and action < len(values):
                         word = str(values[action]).strip().lower()
-                        deletes += ACTION_ALIASES.get(word, word) == "delete"
-        return total, deletes
+                        word = ACTION_ALIASES.get(word, word)
+                        deletes += word == "delete"
+                        irreversible += word in chosen.irreversible
+        return total, deletes, irreversible
     finally:
         book.close()

@@ -152,7 +152,7 @@ def test_many_deletes_need_confirmation(tmp_path: Path, xlsx: MakeFile) -> None:
     box = sandbox()
     ids = [12001, 12002, 12003, 12004, 12005, 12006, 12007, 12008, 12009, 12010, 12011]
     path = xlsx([HEADER, *[["delete", i, "", "", "", "", "", ""] for i in ids]])
-    with pytest.raises(UsageError, match="11 rows delete objects"):
+    with pytest.raises(UsageError, match="11 rows delete objects: nothing was sent"):
         run(path, box, tmp_path)
     with pytest.raises(UsageError):
         run(path, box, tmp_path, confirm=lambda question: False)
@@ -164,3 +164,22 @@ def test_many_deletes_need_confirmation(tmp_path: Path, xlsx: MakeFile) -> None:
     assert result.counts() == {"succeeded": 11}
     again = run(path, sandbox(), tmp_path, yes=True)
     assert again.counts() == {"succeeded": 11}
+
+
+def test_irreversible_actions_need_confirmation(tmp_path: Path, xlsx: MakeFile) -> None:
+    """A resource's irreversible actions (sending, buying) gate the run like many deletes."""
+    import dataclasses
+
+    import pytest
+
+    from bulkops import resources
+    from bulkops.errors import UsageError
+
+    routes = resources.RESOURCES["routes"]
+    resources.RESOURCES["routes"] = dataclasses.replace(routes, irreversible=frozenset({"create"}))
+    try:
+        path = xlsx([HEADER, ["create", "", "Pricey", 70035, "4045550100", "4045550123", "", ""]])
+        with pytest.raises(UsageError, match="1 row cannot be undone"):
+            run(path, sandbox(), tmp_path)
+    finally:
+        resources.RESOURCES["routes"] = routes

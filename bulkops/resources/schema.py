@@ -197,6 +197,9 @@ class Resource:
     #: whether the API refuses a second object with the same natural key (then a create
     #: that was not found after a lost answer may be sent again: a duplicate would be 409)
     unique_on_server: bool = False
+    #: actions that cannot be undone (send messages, spend money): a run holding any needs
+    #: confirmation, and they are never retried after an ambiguous failure
+    irreversible: frozenset[str] = frozenset()
     description: str = ""
     notes: tuple[str, ...] = ()
 
