@@ -232,3 +232,34 @@ def test_error_classes() -> None:
     """Unsupported formats and empty inputs are input errors (exit 2)."""
     assert issubclass(UnsupportedFormat, InputError)
     assert issubclass(EmptyInput, InputError)
+
+
+def test_zip_bomb_is_refused_before_inflating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A small workbook whose sheet would unpack a thousand times its size is refused at
+    once, naming the limit, without inflating anything."""
+    import time
+
+    path = write_xlsx(tmp_path / "routes.xlsx", [HEADER, ROW])
+    block = b"<row/>" * 100_000
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet9.xml", "w", force_zip64=True) as stream,
+    ):
+        for _ in range(300):  # 180 MB of repetition, well under 1 MB compressed
+            stream.write(block)
+    assert path.stat().st_size < 20 * 2**20
+    started = time.monotonic()
+    err = refuse(path, capsys, "zip bomb")
+    assert time.monotonic() - started < 5
+    assert "at most 200x" in err
+
+
+def test_too_many_parts_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A workbook zip with more than 10,000 entries is not an ordinary workbook."""
+    path = write_xlsx(tmp_path / "routes.xlsx", [HEADER, ROW])
+    with zipfile.ZipFile(path, "a") as archive:
+        for index in range(10_001):
+            archive.writestr(f"junk/{index}", b"")
+    refuse(path, capsys, "10,0", "parts")

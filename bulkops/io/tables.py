@@ -23,6 +23,10 @@ _ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS = "open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'"
+#: Limits checked on a workbook's zip before anything is inflated.
+MAX_ZIP_ENTRIES = 10_000
+MAX_INFLATED_BYTES = 2 * 2**30  # a 100,000-row x 80-column sheet is about 300 MB
+MAX_COMPRESSION_RATIO = 200  # sheet XML compresses ~10-30x; bombs compress 1000x+
 
 
 @dataclass
@@ -108,6 +112,7 @@ def _looks_like_text(head: bytes) -> bool:
 def _check_zip(path: Path) -> Format:
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_bounds(path, archive)
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
                 if "content.xml" in names:
@@ -117,7 +122,10 @@ def _check_zip(path: Path) -> Format:
                 if "word/document.xml" in names:
                     raise UnsupportedFormat(f"{path}: this is a Word document, not a workbook")
                 raise UnsupportedFormat(f"{path}: a zip file, but not an Excel workbook")
-            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            types = b""
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as stream:
+                    types = stream.read(1 << 20)
     except zipfile.BadZipFile:
         raise InputError(
             f"{path}: the workbook is damaged (not a readable zip); {_SAVE_AS} again"
@@ -128,6 +136,31 @@ def _check_zip(path: Path) -> Format:
             f"{_SAVE_AS} (macros are dropped)"
         )
     return "xlsx"
+
+
+def _check_bounds(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose zip would inflate beyond reason, before anything inflates:
+    too many entries, too much in all, or one part compressed past any real sheet's ratio
+    (a zip bomb). Declared sizes are what a reader trusts, so they are what is checked."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise InputError(
+            f"{path}: the workbook holds {len(entries):,} parts (at most "
+            f"{MAX_ZIP_ENTRIES:,} are read): it is not an ordinary workbook"
+        )
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_INFLATED_BYTES:
+        raise InputError(
+            f"{path}: the workbook would unpack to {total / 2**20:,.0f} MB (at most "
+            f"{MAX_INFLATED_BYTES / 2**20:,.0f} MB are read); split it into smaller files"
+        )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > 10 * 2**20 and ratio > MAX_COMPRESSION_RATIO:
+            raise InputError(
+                f"{path}: part {entry.filename} would unpack {ratio:,.0f} times its size "
+                f"(at most {MAX_COMPRESSION_RATIO}x): refused as a likely zip bomb"
+            )
 
 
 def open_workbook(path: str | Path, *, encoding: str | None = None) -> Workbook:
