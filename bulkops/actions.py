@@ -152,6 +152,7 @@ def validate(
     report: Path | None = None,
     write_report: bool = True,
     encoding: str | None = None,
+    include_hidden: bool = False,
 ) -> Report:
     """Validate every resource sheet of a file.
 
@@ -165,7 +166,9 @@ def validate(
         result = Report(path=path, sheets=[])
         with _collector_paused():
             for name, chosen in sheets:
-                validation = validate_sheet(chosen, workbook.sheet(name))
+                validation = validate_sheet(
+                    chosen, workbook.sheet(name), include_hidden=include_hidden
+                )
                 drain(validation)
                 result.sheets.append(validation.report)
     finally:
@@ -236,6 +239,7 @@ def run(
     new_run: bool = False,
     yes: bool = False,
     confirm: Any = None,
+    include_hidden: bool = False,
 ) -> Any:
     """Run a workbook (see `bulkops.run.execute`); flags override the settings."""
     from bulkops.run import execute
@@ -265,6 +269,7 @@ def run(
         new_run=new_run,
         yes=yes,
         confirm=confirm,
+        include_hidden=include_hidden,
     )
 
 

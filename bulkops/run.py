@@ -118,6 +118,7 @@ def execute(
     yes: bool = False,
     confirm: Callable[[str], bool] | None = None,
     journaled: bool = True,
+    include_hidden: bool = False,
 ) -> RunResult:
     """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own.
 
@@ -221,7 +222,7 @@ def execute(
 
     async def sheets_run(client: ApiClient) -> None:
         for name, chosen in sheets:
-            validation = validate_sheet(chosen, workbook.sheet(name))
+            validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden)
             runner = Runner(
                 client,
                 chosen,

@@ -312,11 +312,42 @@ def write_invalid_text(folder: Path) -> None:
         csv.writer(handle).writerow(LABELS[:8])
 
 
+def write_hidden(path: Path) -> None:
+    """A visible sheet with one hidden row and one merged range; hidden-row, merged-cells."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = ROUTES.sheet
+    sheet.append(LABELS[:8])
+    sheet.append(["create", "", "Seen", "active", 70035, "4045550100", "simple", "4045550123"])
+    sheet.append(["create", "", "Unseen", "active", 70035, "4045550101", "simple", "4045550123"])
+    sheet.append(["create", "", "Merged", "active", 70035, "4045550102", "simple", "4045550123"])
+    sheet.row_dimensions[3].hidden = True  # hidden-row
+    sheet.merge_cells("C4:D4")  # merged-cells
+    book.save(path)
+
+
+def write_hidden_sheet(path: Path) -> None:
+    """The Routes sheet hidden behind a visible notes sheet: hidden-sheet."""
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes.append(["The routes are on a hidden sheet."])
+    sheet = book.create_sheet(ROUTES.sheet)
+    sheet.append(LABELS[:8])
+    sheet.append(["create", "", "Hidden", "active", 70035, "4045550100", "simple", "4045550123"])
+    sheet.sheet_state = "hidden"
+    book.save(path)
+
+
 def main() -> None:
     save_if_changed(write_valid, ROOT / "samples" / "routes.xlsx")
     folder = ROOT / "samples" / "invalid"
     save_if_changed(lambda path: write_invalid(path.parent, path.name), folder / "routes.xlsx")
     write_invalid_text(folder)
+    save_if_changed(write_hidden, folder / "routes-hidden.xlsx")
+    save_if_changed(write_hidden_sheet, folder / "routes-hidden-sheet.xlsx")
     print("wrote samples/routes.xlsx and samples/invalid/")
 
 

@@ -347,3 +347,15 @@ def test_plain_http_is_refused_except_to_loopback(tmp_path: Path) -> None:
             settings=Settings(base_url="http://api.example.com/v3", token="t"),
             out=tmp_path / "r.xlsx",
         )
+
+
+def test_rows_nobody_sees_are_not_sent(tmp_path: Path) -> None:
+    """A hidden row and a merged row are not sent; with include_hidden they are."""
+    path = ROOT / "samples" / "invalid" / "routes-hidden.xlsx"
+    box = sandbox()
+    result = run(path, box, tmp_path)
+    assert result.counts() == {"succeeded": 1, "invalid": 2}
+    assert [e.body["provisioned_route_name"] for e in box.log.matching("POST")] == ["Seen"]
+    box = sandbox()
+    result = run(path, box, tmp_path, include_hidden=True, new_run=True)
+    assert result.counts() == {"succeeded": 3}

@@ -73,9 +73,33 @@ def test_header_and_file_samples() -> None:
 def test_every_problem_code_has_an_invalid_sample() -> None:
     """A new problem code needs its broken sample row (or header/file sample)."""
     covered = set(codes_of(SAMPLES / "invalid" / "routes.xlsx"))
-    for extra in ("routes-bad-header.csv", "routes-no-data.csv", "routes-title-rows.csv"):
+    for extra in ("routes-bad-header.csv", "routes-no-data.csv", "routes-title-rows.csv",
+                  "routes-hidden.xlsx", "routes-hidden-sheet.xlsx"):  # fmt: skip
         covered |= set(codes_of(SAMPLES / "invalid" / extra))
+    included = validate(SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False,
+                        include_hidden=True)  # fmt: skip
+    covered |= {p.code for p in included.problems}
     assert covered == set(CODES)
+
+
+def test_what_nobody_sees_is_refused_unless_asked() -> None:
+    """A hidden row and merged cells are errors at their place; a hidden sheet is one
+    error; --include-hidden turns them into one warning and the rows count."""
+    report = validate(SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False)
+    found = {(p.code, p.row, p.cell) for p in report.problems}
+    assert ("hidden-row", 3, None) in found
+    assert ("merged-cells", 4, "C4") in found
+    merged = next(p for p in report.problems if p.code == "merged-cells")
+    assert "C4:D4" in merged.message
+    assert report.invalid_rows == 2  # the hidden row and the merged one
+    assert not report.valid
+    hidden = validate(SAMPLES / "invalid" / "routes-hidden-sheet.xlsx", write_report=False)
+    assert [p.code for p in hidden.problems] == ["hidden-sheet"]
+    assert hidden.invalid_rows == 1
+    used = validate(SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False,
+                    include_hidden=True)  # fmt: skip
+    assert [p.code for p in used.problems] == ["hidden-included"]
+    assert used.valid
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["EncodingOption", "JsonOption", "ResourceOption"]
+__all__ = ["EncodingOption", "HiddenOption", "JsonOption", "ResourceOption"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ResourceOption = Annotated[
@@ -14,4 +14,10 @@ ResourceOption = Annotated[
 ]
 EncodingOption = Annotated[
     str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")
+]
+HiddenOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-hidden", help="Use hidden sheets, hidden rows and merged cells anyway."
+    ),
 ]

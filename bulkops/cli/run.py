@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from bulkops import actions
-from bulkops.cli.options import EncodingOption, JsonOption, ResourceOption
+from bulkops.cli.options import EncodingOption, HiddenOption, JsonOption, ResourceOption
 from bulkops.run import Interrupted, RunResult
 
 __all__ = ["command", "render_summary"]
@@ -73,6 +73,7 @@ def command(
     ] = None,
     resource: ResourceOption = None,
     encoding: EncodingOption = None,
+    include_hidden: HiddenOption = False,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")
     ] = False,
@@ -125,6 +126,7 @@ def command(
             resume=resume,
             new_run=new_run,
             yes=yes,
+            include_hidden=include_hidden,
             confirm=_ask if sys.stdin.isatty() and not as_json else None,
         )
     except Interrupted as stopped:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bulkops import actions
-from bulkops.cli.options import EncodingOption, JsonOption, ResourceOption
+from bulkops.cli.options import EncodingOption, HiddenOption, JsonOption, ResourceOption
 from bulkops.config import Settings
 from bulkops.validation import Report
 
@@ -61,13 +61,19 @@ def command(
     as_json: JsonOption = False,
     resource: ResourceOption = None,
     encoding: EncodingOption = None,
+    include_hidden: HiddenOption = False,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write a report workbook.")
     ] = False,
 ) -> None:
     """Check a file and point at every mistake; nothing is sent. Exit 0 valid, 1 problems."""
     report = actions.validate(
-        file, resource=resource, report=out, write_report=not no_report, encoding=encoding
+        file,
+        resource=resource,
+        report=out,
+        write_report=not no_report,
+        encoding=encoding,
+        include_hidden=include_hidden,
     )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))

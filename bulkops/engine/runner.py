@@ -210,7 +210,7 @@ class Runner:
                 place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
                 reason = place + first.message
             else:
-                reason = "a column its action needs is missing from the sheet"
+                reason = "its sheet is hidden, or a column its action needs is missing"
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
             base.message = f"not sent: {reason}{more}"
             return self._done(base)

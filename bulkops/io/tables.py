@@ -44,6 +44,11 @@ class Sheet:
     first_column: int
     rows: Iterator[tuple[int, list[Any]]]
     unvalued_formulas: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    #: Excel rows hidden in the sheet; merged ranges ((row, col), (row, col)), Excel rows
+    #: and 0-based columns; whether the sheet itself is hidden
+    hidden_rows: frozenset[int] = field(default_factory=frozenset)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden: bool = False
 
 
 @dataclass

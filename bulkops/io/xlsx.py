@@ -22,7 +22,7 @@ from bulkops.errors import EmptyInput, InputError, UnsupportedFormat
 from bulkops.io.tables import Sheet
 from bulkops.validation.problems import column_index
 
-__all__ = ["XlsxReader", "unvalued_formulas"]
+__all__ = ["XlsxReader", "scan_sheet", "unvalued_formulas"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -62,13 +62,13 @@ class XlsxReader:
         # The formula scan inflates the sheet's XML a second time; zlib and calamine both
         # release the GIL, so it runs beside calamine's load and costs no wall time.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(unvalued_formulas, self.path, name)
+            scan = pool.submit(scan_sheet, self.path, name)
             try:
                 sheet = self.book.get_sheet_by_name(name)
             except calamine.CalamineError as exc:
                 raise InputError(f"{self.path}: sheet '{name}' cannot be read ({exc})") from None
             try:
-                formulas = scan.result()
+                formulas, hidden_rows = scan.result()
             except (zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
                 raise InputError(
                     f"{self.path}: sheet '{name}' is damaged and cannot be read ({exc})"
@@ -87,6 +87,12 @@ class XlsxReader:
                     first_column=first_column,
                     rows=rows,
                     unvalued_formulas=formulas,
+                    hidden_rows=hidden_rows,
+                    merged=[
+                        ((a[0] + 1, a[1]), (b[0] + 1, b[1]))
+                        for a, b in (sheet.merged_cell_ranges or [])
+                    ],
+                    hidden=name in self.hidden_sheets,
                 )
         raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
 
@@ -114,17 +120,26 @@ def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     return None
 
 
-def unvalued_formulas(path: Path, sheet_name: str) -> frozenset[tuple[int, int]]:
-    """(Excel row, 0-based column) of every formula cell saved without a cached value."""
+def scan_sheet(path: Path, sheet_name: str) -> tuple[frozenset[tuple[int, int]], frozenset[int]]:
+    """What calamine does not tell: (Excel row, 0-based column) of every formula saved
+    without a result, and the Excel rows hidden in the sheet. A byte scan first: the XML is
+    parsed only when the sheet has a formula or a hidden row at all."""
     with zipfile.ZipFile(path) as archive:
         part = _sheet_part(archive, sheet_name)
         if part is None or part not in archive.namelist():
-            return frozenset()
-        if not _has_formula(archive, part):
-            return frozenset()
+            return frozenset(), frozenset()
+        formulas, hidden = _worth_parsing(archive, part)
+        if not (formulas or hidden):
+            return frozenset(), frozenset()
         found: set[tuple[int, int]] = set()
+        rows: set[int] = set()
         with archive.open(part) as stream:
             for _, element in ElementTree.iterparse(stream, events=("end",)):
+                if element.tag == f"{_MAIN}row":
+                    if element.get("hidden") in ("1", "true") and element.get("r", "").isdigit():
+                        rows.add(int(element.get("r")))
+                    element.clear()
+                    continue
                 if element.tag != f"{_MAIN}c":
                     continue
                 formula = element.find(f"{_MAIN}f")
@@ -135,17 +150,25 @@ def unvalued_formulas(path: Path, sheet_name: str) -> frozenset[tuple[int, int]]
                         match = _CELL_REF.match(element.get("r", ""))
                         if match:
                             found.add((int(match.group(2)), column_index(match.group(1))))
-                element.clear()
-        return frozenset(found)
+        return frozenset(found), frozenset(rows)
 
 
-def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
-    # a byte scan is far cheaper than parsing: '<f>' or '<f ' (any prefix) marks a formula
+def unvalued_formulas(path: Path, sheet_name: str) -> frozenset[tuple[int, int]]:
+    """(Excel row, 0-based column) of every formula cell saved without a cached value."""
+    return scan_sheet(path, sheet_name)[0]
+
+
+def _worth_parsing(archive: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
+    # a byte scan is far cheaper than parsing: '<f>' or '<f ' (any prefix) marks a formula,
+    # ' hidden="1"' (or "true") a hidden row or column
     tail = b""
+    formulas = hidden = False
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
             data = tail + chunk
-            if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
-                return True
-            tail = data[-8:]
-    return False
+            formulas = formulas or any(m in data for m in (b"<f>", b"<f ", b":f>", b":f "))
+            hidden = hidden or b'hidden="1"' in data or b'hidden="true"' in data
+            if formulas and hidden:
+                break
+            tail = data[-16:]
+    return formulas, hidden

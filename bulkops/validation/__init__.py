@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bulkops.io.tables import Sheet
 from bulkops.resources.schema import Resource
 from bulkops.validation.columns import HeaderMap, locate_header, match_header
-from bulkops.validation.problems import CODES, Problem, Severity
+from bulkops.validation.problems import CODES, Problem, Severity, column_letter
 from bulkops.validation.record import RowRecord
 from bulkops.validation.report import Report, SheetReport
 from bulkops.validation.rows import RowValidator
@@ -61,14 +61,69 @@ class SheetValidation:
         report.problems = [*self.header.problems, *row_problems, *self.validator.finish()]
 
 
-def validate_sheet(resource: Resource, sheet: Sheet) -> SheetValidation:
+def validate_sheet(
+    resource: Resource, sheet: Sheet, *, include_hidden: bool = False
+) -> SheetValidation:
+    """Validate `sheet` as `resource`. Rows nobody can see (a hidden sheet, hidden rows,
+    merged cells) are errors unless `include_hidden` says to use them (one warning then)."""
     sheet, skipped = locate_header(resource, sheet)
     header = match_header(resource, sheet.name, sheet.header, sheet.header_row, sheet.first_column)
     header.problems[:0] = skipped
+    header.problems += _unseen(sheet, include_hidden)
     validator = RowValidator(resource, header, sheet.unvalued_formulas, sheet.first_column)
+    if not include_hidden:
+        validator.hidden_rows = sheet.hidden_rows
+        validator.sheet_hidden = sheet.hidden
+        for (top, left), (bottom, right) in sheet.merged:
+            first = f"{column_letter(left)}{top}"
+            for row in range(max(top, sheet.header_row + 1), bottom + 1):
+                validator.merged[row] = (first, f"{first}:{column_letter(right)}{bottom}")
     return SheetValidation(
         resource, sheet, header, validator, SheetReport(sheet.name, resource.name)
     )
+
+
+def _unseen(sheet: Sheet, include: bool) -> list[Problem]:
+    merged = [(a, b) for a, b in sheet.merged if b[0] >= sheet.header_row]
+    hidden_rows = [r for r in sheet.hidden_rows if r > sheet.header_row]
+    if include:
+        if sheet.hidden or merged or hidden_rows:
+            return [
+                Problem(
+                    "hidden-included",
+                    "hidden or merged content is used as asked "
+                    "(--include-hidden): check it before sending",
+                    sheet.name,
+                )
+            ]
+        return []
+    found = []
+    if sheet.hidden:
+        found.append(
+            Problem(
+                "hidden-sheet",
+                f"sheet '{sheet.name}' is hidden in Excel: its rows would be sent though nobody "
+                "sees them; unhide it (right-click a sheet tab > Unhide) or pass --include-hidden",
+                sheet.name,
+            )
+        )
+    for (top, left), (bottom, right) in merged:
+        if top > sheet.header_row:
+            continue  # merged data cells are reported on their rows
+        first = f"{column_letter(left)}{top}"
+        span = f"{first}:{column_letter(right)}{bottom}"
+        found.append(
+            Problem(
+                "merged-cells",
+                f"cells {span} are merged across the header: unmerge them (Home > Merge & "
+                "Center) so each column has its own header and cells",
+                sheet.name,
+                top,
+                None,
+                first,
+            )
+        )
+    return found
 
 
 def drain(validation: SheetValidation, each: Callable[[RowRecord], None] | None = None) -> None:

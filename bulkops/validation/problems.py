@@ -25,6 +25,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "no-data-rows": (Severity.ERROR, "file", "The sheet has a header but no data rows."),
     "duplicate-id": (Severity.ERROR, "file", "Two rows act on the same id."),
     "duplicate-key": (Severity.ERROR, "file", "Two rows would create or act on the same object."),
+    "hidden-sheet": (Severity.ERROR, "file", "The sheet is hidden in Excel."),
+    "hidden-included": (Severity.WARNING, "file", "Hidden or merged content used by choice."),
     # header
     "missing-column": (Severity.ERROR, "header", "A column the sheet's actions need is absent."),
     "unknown-column": (Severity.WARNING, "header", "A header matches no column; it is ignored."),
@@ -42,9 +44,11 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "too-long": (Severity.ERROR, "cell", "The text is longer than the API accepts."),
     "invalid-clear": (Severity.ERROR, "cell", "#CLEAR on a field that cannot be empty."),
     "formula-without-value": (Severity.ERROR, "cell", "A formula with no saved result."),
+    "merged-cells": (Severity.ERROR, "cell", "Merged cells inside the data."),
     "ignored-value": (Severity.WARNING, "cell", "The value is not used by the row's action."),
     # row
     "missing-key": (Severity.ERROR, "row", "An update or delete names neither id nor name."),
+    "hidden-row": (Severity.ERROR, "row", "The row is hidden in Excel."),
     "list-gap": (Severity.ERROR, "row", "A numbered column group skips a position."),
     "list-item-incomplete": (Severity.ERROR, "row", "A list item is filled only partly."),
     "whisper-without-message": (Severity.ERROR, "row", "Whisper is on but has no message."),

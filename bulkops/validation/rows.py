@@ -61,6 +61,9 @@ class RowValidator:
         if header.action is not None:
             self._width = max(self._width, header.action.index + 1)
         self._required_by = {a: resource.required_for(a) for a in resource.actions}
+        self.hidden_rows: frozenset[int] = frozenset()
+        self.sheet_hidden = False
+        self.merged: dict[int, tuple[str, str]] = {}  # row -> (first cell, range)
         self.locate = Locator(self.sheet, self.letters)
         self.checks = CrossFieldChecks(resource, self.locate)
 
@@ -109,6 +112,29 @@ class RowValidator:
         self.actions_used[action] = self.actions_used.get(action, 0) + 1
         if row in self.formula_rows:
             self._formulas(record, raw_values)
+        if row in self.merged:
+            first, span = self.merged[row]
+            problems.append(
+                Problem(
+                    "merged-cells",
+                    f"cells {span} are merged: only {first} keeps a value and the others read "
+                    "as blank; unmerge them (Home > Merge & Center) and fill each cell",
+                    self.sheet,
+                    row,
+                    None,
+                    first,
+                )
+            )
+        if row in self.hidden_rows:
+            problems.append(
+                Problem(
+                    "hidden-row",
+                    f"row {row} is hidden in Excel: unhide or delete it, or pass "
+                    "--include-hidden to send it anyway",
+                    self.sheet,
+                    row,
+                )
+            )
         self._unlabelled(row, raw_values)
         self._cells(record, raw_values)
         if action:
@@ -350,7 +376,10 @@ class RowValidator:
         return _unique(problems)
 
     def blocked(self, record: RowRecord) -> bool:
-        """True when the row's action needs a column the sheet does not have."""
+        """True when the row cannot run for a reason outside it: its sheet is hidden, or
+        its action needs a column the sheet does not have."""
+        if self.sheet_hidden:
+            return True
         return any(c not in self.letters for c in self._required_by[record.action])
 
 
