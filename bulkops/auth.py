@@ -24,7 +24,7 @@ from typing import Any
 import anyio
 import httpx
 
-from bulkops.client import TokenSource, clean_text
+from bulkops.client import TokenSource, clean_text, redact
 from bulkops.errors import ConfigError, NotSent, OutcomeUnknown, Unauthorized
 
 __all__ = [
@@ -133,10 +133,9 @@ async def _oauth(
         document = {}
     if response.status_code != 200 or not isinstance(document, dict):
         message = document.get("message") if isinstance(document, dict) else None
-        raise Unauthorized(
-            response.status_code,
-            clean_text(str(message or response.text or response.reason_phrase)),
-        )
+        text = str(message or response.text or response.reason_phrase)
+        secrets = [str(v) for v in body.values()]  # the password or token sent, if echoed
+        raise Unauthorized(response.status_code, clean_text(redact(text, *secrets)))
     return document
 
 

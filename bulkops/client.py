@@ -29,6 +29,7 @@ __all__ = [
     "TokenSource",
     "clean_text",
     "parse_retry_after",
+    "redact",
 ]
 
 #: How much of an error body is kept for the results (control characters removed).
@@ -40,6 +41,17 @@ def clean_text(text: str, limit: int = ERROR_TEXT_LIMIT) -> str:
     """Server text made safe to show: control characters gone, whitespace folded, trimmed."""
     text = " ".join(_CONTROL.sub(" ", text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def redact(text: str, *secrets: str) -> str:
+    """`text` with every secret (and its URL-encoded form) replaced by [redacted]."""
+    from urllib.parse import quote
+
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            for form in {secret, quote(secret, safe="")}:
+                text = text.replace(form, "[redacted]")
+    return text
 
 
 def parse_retry_after(
@@ -133,9 +145,11 @@ class ApiClient:
 
             transport = AiohttpTransport()
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, transport=transport, timeout=self._timeout,
+            base_url=self.base_url,
+            transport=transport,
+            timeout=self._timeout,
             follow_redirects=False,  # never carry the token to another place
-        )  # fmt: skip
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -161,7 +175,7 @@ class ApiClient:
         if response.status_code == 401 and self.auth.can_refresh:
             token = await self.auth.refreshed(token)
             response = await self._send(method, path, token, content, params)
-        return self._read(response)
+        return self._read(response, token)
 
     async def _send(
         self, method: str, path: str, token: str, body: bytes | None, params: dict[str, Any] | None
@@ -180,7 +194,7 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise _transport_error(exc) from None
 
-    def _read(self, response: httpx.Response) -> Answer:
+    def _read(self, response: httpx.Response, token: str) -> Answer:
         header_id = response.headers.get("x-request-id")
         try:
             document = json.loads(response.content) if response.content else None
@@ -194,17 +208,28 @@ class ApiClient:
                 what = "an empty answer" if not response.content else "an unreadable answer"
                 raise OutcomeUnknown(f"HTTP {status} with {what}")
             return Answer(status, envelope.get("data", envelope), request_id)
+
+        # whatever the server echoes, the token never leaves this function in a message
+        def safe(text: str, limit: int = ERROR_TEXT_LIMIT) -> str:
+            return clean_text(redact(text, token), limit)
+
         message = envelope.get("message") if isinstance(envelope.get("message"), str) else None
-        text = message or clean_text(response.text) or response.reason_phrase
+        text = message or response.text or response.reason_phrase
         fields = {}
         for item in envelope.get("errors") or []:
             if isinstance(item, dict) and item.get("field"):
-                fields[str(item["field"])] = clean_text(str(item.get("message", "")), 300)
+                fields[str(item["field"])] = safe(str(item.get("message", "")), 300)
         retry_after = parse_retry_after(
             response.headers.get("retry-after"), response.headers.get("date")
         )
-        raise api_error(status, clean_text(str(text)), request_id=request_id, fields=fields,
-                        retry_after=retry_after, body=clean_text(response.text))  # fmt: skip
+        raise api_error(
+            status,
+            safe(str(text)),
+            request_id=request_id,
+            fields=fields,
+            retry_after=retry_after,
+            body=safe(response.text),
+        )
 
 
 def _transport_error(exc: httpx.HTTPError) -> NotSent | OutcomeUnknown:
@@ -215,10 +240,16 @@ def _transport_error(exc: httpx.HTTPError) -> NotSent | OutcomeUnknown:
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
         # httpx-aiohttp maps a server disconnect to ConnectTimeout too: look at the cause
         unsent = cause is None or type(cause).__name__ in (
-            "ClientConnectorError", "ConnectionTimeoutError", "ClientConnectorDNSError",
-            "ClientConnectorCertificateError", "ClientConnectorSSLError", "ConnectError",
-            "ConnectTimeout", "ConnectionRefusedError", "gaierror",
-        )  # fmt: skip
+            "ClientConnectorError",
+            "ConnectionTimeoutError",
+            "ClientConnectorDNSError",
+            "ClientConnectorCertificateError",
+            "ClientConnectorSSLError",
+            "ConnectError",
+            "ConnectTimeout",
+            "ConnectionRefusedError",
+            "gaierror",
+        )
         if unsent:
             return NotSent(f"could not connect ({_short(exc)})")
     if isinstance(exc, httpx.TimeoutException):

@@ -115,7 +115,11 @@ class Journal:
         """Start a new journal, or (resume) continue the one there. Refuses to resume a
         journal of another input or another API, and to start over a journal whose run
         was interrupted unless told to (`new_run`)."""
-        db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise ConfigError(f"{path}: the run's journal cannot be created here ({exc})") from None
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
