@@ -31,6 +31,9 @@ __all__ = [
     "FAILED_SUFFIX",
     "GRACE_SECONDS",
     "MAX_ATTEMPTS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
     "PROBLEMS_SHOWN",
     "RATE",
     "READ_TIMEOUT",
@@ -56,6 +59,10 @@ DEFAULT_OAUTH_URL: Final = "https://platform-oauth.convirza.com"
 PROBLEMS_SHOWN: Final = 10
 #: The report workbook written beside the input when validation finds problems.
 REPORT_SUFFIX: Final = ".report.xlsx"
+#: Limits on what a sheet may hold (an untrusted file must not exhaust the machine).
+MAX_ROWS: Final = 1_000_000
+MAX_COLUMNS: Final = 1_000
+MAX_CELL_CHARS: Final = 32_767  # what an Excel cell can hold
 #: How many rows of a template carry dropdowns and text formats.
 TEMPLATE_ROWS: Final = 5000
 

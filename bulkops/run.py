@@ -22,6 +22,7 @@ from bulkops.config import (
     DELETE_CONFIRM,
     FAILED_SUFFIX,
     GRACE_SECONDS,
+    MAX_ROWS,
     RESULTS_SUFFIX,
     Settings,
 )
@@ -32,7 +33,7 @@ from bulkops.engine.outcome import RowOutcome
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Runner
-from bulkops.errors import OutputError, UsageError
+from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, validate_sheet
 
@@ -160,6 +161,10 @@ def execute(
     outcomes: list[RowOutcome] = []
     counters = {"requests": 0, "throttled": 0}
     total, deletes, irreversible = _scan(path, sheets, encoding)
+    if total > MAX_ROWS:
+        raise InputError(
+            f"{path}: {total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
+        )
     gated = deletes > DELETE_CONFIRM or irreversible > 0
     if not dry_run and gated and not yes:
         what = (

@@ -263,3 +263,46 @@ def test_too_many_parts_are_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
         for index in range(10_001):
             archive.writestr(f"junk/{index}", b"")
     refuse(path, capsys, "10,0", "parts")
+
+
+def _with_prolog(tmp_path: Path, name: str, prolog: str, reference: str) -> Path:
+    path = write_xlsx(tmp_path / name, [HEADER, ROW])
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = prolog + sheet.replace("<t>Main</t>", f"<t>{reference}</t>")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("prolog", "reference"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(
+                f'<!ENTITY a{i} "{("&a" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                for i in range(1, 10)
+            )
+            + "]>",
+            "&a9;",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+            "&x;",
+        ),
+    ],
+    ids=["xml-bomb", "external-entity"],
+)
+def test_xml_entities_are_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], prolog: str, reference: str
+) -> None:
+    """An entity-expansion bomb and an external entity: refused, quickly, saying why."""
+    import time
+
+    started = time.monotonic()
+    refuse(_with_prolog(tmp_path, "routes.xlsx", prolog, reference), capsys, "XML entities")
+    assert time.monotonic() - started < 2

@@ -13,8 +13,13 @@ from bulkops.validation.problems import CODES, Severity
 from tests.conftest import ROOT, MakeFile
 
 SAMPLES = ROOT / "samples"
-BASE = {"Action": "create", "Route Name": "Main", "Group ID": 70035,
-        "Tracking Number": "4045550100", "Ring To Number": "4045550101"}  # fmt: skip
+BASE = {
+    "Action": "create",
+    "Route Name": "Main",
+    "Group ID": 70035,
+    "Tracking Number": "4045550100",
+    "Ring To Number": "4045550101",
+}
 
 
 def codes_of(path: Path) -> list[str]:
@@ -73,11 +78,17 @@ def test_header_and_file_samples() -> None:
 def test_every_problem_code_has_an_invalid_sample() -> None:
     """A new problem code needs its broken sample row (or header/file sample)."""
     covered = set(codes_of(SAMPLES / "invalid" / "routes.xlsx"))
-    for extra in ("routes-bad-header.csv", "routes-no-data.csv", "routes-title-rows.csv",
-                  "routes-hidden.xlsx", "routes-hidden-sheet.xlsx"):  # fmt: skip
+    for extra in (
+        "routes-bad-header.csv",
+        "routes-no-data.csv",
+        "routes-title-rows.csv",
+        "routes-hidden.xlsx",
+        "routes-hidden-sheet.xlsx",
+    ):
         covered |= set(codes_of(SAMPLES / "invalid" / extra))
-    included = validate(SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False,
-                        include_hidden=True)  # fmt: skip
+    included = validate(
+        SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False, include_hidden=True
+    )
     covered |= {p.code for p in included.problems}
     assert covered == set(CODES)
 
@@ -96,17 +107,25 @@ def test_what_nobody_sees_is_refused_unless_asked() -> None:
     hidden = validate(SAMPLES / "invalid" / "routes-hidden-sheet.xlsx", write_report=False)
     assert [p.code for p in hidden.problems] == ["hidden-sheet"]
     assert hidden.invalid_rows == 1
-    used = validate(SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False,
-                    include_hidden=True)  # fmt: skip
+    used = validate(
+        SAMPLES / "invalid" / "routes-hidden.xlsx", write_report=False, include_hidden=True
+    )
     assert [p.code for p in used.problems] == ["hidden-included"]
     assert used.valid
 
 
 @pytest.mark.parametrize(
     "header",
-    ["Ring To Number", "ring to number", "RING_TO_NUMBER", "ring-to-number", "Ring To Number *",
-     "routing_configuration.config.ringto", "ringto"],
-)  # fmt: skip
+    [
+        "Ring To Number",
+        "ring to number",
+        "RING_TO_NUMBER",
+        "ring-to-number",
+        "Ring To Number *",
+        "routing_configuration.config.ringto",
+        "ringto",
+    ],
+)
 def test_headers_match_by_label_or_path_ignoring_case_and_separators(
     csvfile: MakeFile, header: str
 ) -> None:
@@ -162,8 +181,11 @@ def test_update_trusts_the_server_for_blank_cells(csvfile: MakeFile) -> None:
 
 def test_update_by_name_needs_no_id(csvfile: MakeFile) -> None:
     """An update row finds its route by name; without id or name it is missing-key."""
-    rows = [["Action", "Route ID", "Route Name", "Call Value"],
-            ["update", "", "Main", "5"], ["update", "", "", "5"]]  # fmt: skip
+    rows = [
+        ["Action", "Route ID", "Route Name", "Call Value"],
+        ["update", "", "Main", "5"],
+        ["update", "", "", "5"],
+    ]
     report = validate(csvfile(rows), write_report=False)
     assert [(p.code, p.row) for p in report.problems] == [("missing-key", 3)]
 
@@ -187,9 +209,12 @@ def test_skip_rows_are_not_checked(csvfile: MakeFile) -> None:
 
 def test_action_aliases_and_blank_action(csvfile: MakeFile) -> None:
     """'Edit' is update, 'Remove' delete, a blank Action create."""
-    rows = [["Action", "Route ID", "Route Name", "Group ID", "Tracking Number", "Ring To Number"],
-            ["Edit", "7", "", "", "", ""], ["Remove", "8", "", "", "", ""],
-            ["", "", "New", "5", "4045550100", "4045550101"]]  # fmt: skip
+    rows = [
+        ["Action", "Route ID", "Route Name", "Group ID", "Tracking Number", "Ring To Number"],
+        ["Edit", "7", "", "", "", ""],
+        ["Remove", "8", "", "", "", ""],
+        ["", "", "New", "5", "4045550100", "4045550101"],
+    ]
     report = validate(csvfile(rows), write_report=False)
     assert report.problems == []
     assert report.sheets[0].actions == {"update": 1, "delete": 1, "create": 1}
@@ -219,3 +244,18 @@ def test_every_code_is_documented() -> None:
         assert scope in {"file", "header", "cell", "row"}
         assert meaning
         assert f"`{code}`" in text, code
+
+
+def test_limits_on_columns_and_cells(csvfile: MakeFile, capsys: pytest.CaptureFixture[str]) -> None:
+    """Over 1,000 columns is refused (exit 2); a cell over 32,767 characters is too-long."""
+    from bulkops.cli import main
+
+    wide = csvfile([[*BASE, *(f"x{i}" for i in range(1001))], list(BASE.values())])
+    assert main(["validate", str(wide), "--no-report"]) == 2
+    assert "1,006 columns (at most 1,000" in capsys.readouterr().err
+    cells = {**BASE, "Voice Prompt": "x" * 40_000}
+    [problem] = validate(
+        csvfile(sheet_of(cells), name="routes-long.csv"), write_report=False
+    ).problems
+    assert (problem.code, problem.column) == ("too-long", "Voice Prompt")
+    assert "40,000 characters" in problem.message

@@ -66,13 +66,11 @@ class XlsxReader:
             try:
                 sheet = self.book.get_sheet_by_name(name)
             except calamine.CalamineError as exc:
-                raise InputError(f"{self.path}: sheet '{name}' cannot be read ({exc})") from None
+                raise _unreadable(self.path, name, exc) from None
             try:
                 formulas, hidden_rows = scan.result()
             except (zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
-                raise InputError(
-                    f"{self.path}: sheet '{name}' is damaged and cannot be read ({exc})"
-                ) from None
+                raise _unreadable(self.path, name, exc) from None
         start = sheet.start
         if start is None:
             raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
@@ -95,6 +93,17 @@ class XlsxReader:
                     hidden=name in self.hidden_sheets,
                 )
         raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
+
+
+def _unreadable(path: Path, name: str, error: Exception) -> InputError:
+    text = str(error)
+    if "entit" in text.lower():  # calamine: "unrecognized entity"; defusedxml: Entities…
+        return InputError(
+            f"{path}: sheet '{name}' declares its own XML entities (an 'XML bomb' or an "
+            "external entity), which bulkops refuses: open the file in Excel and save it "
+            "again as .xlsx"
+        )
+    return InputError(f"{path}: sheet '{name}' is damaged and cannot be read ({text})")
 
 
 def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bulkops.config import MAX_COLUMNS, MAX_ROWS
+from bulkops.errors import InputError
 from bulkops.io.tables import Sheet
 from bulkops.resources.schema import Resource
 from bulkops.validation.columns import HeaderMap, locate_header, match_header
@@ -51,6 +53,11 @@ class SheetValidation:
             record = validate(number, values)
             if record is None:
                 continue
+            if self.validator.rows > MAX_ROWS:
+                raise InputError(
+                    f"sheet '{self.sheet.name}' has more than {MAX_ROWS:,} data rows: "
+                    "split it into several files"
+                )
             report.actions[record.action or "invalid"] += 1
             if record.problems:
                 row_problems.extend(record.problems)
@@ -66,6 +73,11 @@ def validate_sheet(
 ) -> SheetValidation:
     """Validate `sheet` as `resource`. Rows nobody can see (a hidden sheet, hidden rows,
     merged cells) are errors unless `include_hidden` says to use them (one warning then)."""
+    if len(sheet.header) > MAX_COLUMNS:
+        raise InputError(
+            f"sheet '{sheet.name}' has {len(sheet.header):,} columns (at most "
+            f"{MAX_COLUMNS:,} are read): delete the columns that are not data"
+        )
     sheet, skipped = locate_header(resource, sheet)
     header = match_header(resource, sheet.name, sheet.header, sheet.header_row, sheet.first_column)
     header.problems[:0] = skipped

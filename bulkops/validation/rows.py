@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bulkops.config import MAX_CELL_CHARS
 from bulkops.resources.payload import CLEARED
 from bulkops.resources.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
 from bulkops.validation.cells import CLEAR, CellError, undialable
@@ -171,10 +172,13 @@ class RowValidator:
                         "blank-header",
                         f"column {letter} has data (first in row {row}) but no header, so it "
                         "is ignored: give it a column name or delete it",
-                        self.sheet, self.header.header_row, None,
-                        f"{letter}{self.header.header_row}", None,
+                        self.sheet,
+                        self.header.header_row,
+                        None,
+                        f"{letter}{self.header.header_row}",
+                        None,
                     )
-                )  # fmt: skip
+                )
 
     def _cells(self, record: RowRecord, raw_values: list[Any]) -> None:
         # The hot loop: ~40 filled cells a row, 100k rows. Plain tuples and locals only.
@@ -185,6 +189,18 @@ class RowValidator:
             raw = raw_values[index]
             if raw.__class__ is str:
                 if not raw:
+                    continue
+                if len(raw) > MAX_CELL_CHARS:
+                    record.problems.append(
+                        self._problem(
+                            "too-long",
+                            f"{len(raw):,} characters: an Excel cell holds at most "
+                            f"{MAX_CELL_CHARS:,}; shorten it",
+                            record.row,
+                            column,
+                            raw[:40],
+                        )
+                    )
                     continue
                 raw = raw.strip()
                 if not raw:
