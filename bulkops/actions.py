@@ -276,8 +276,10 @@ def run(
 def login(email: str, password: str, *, oauth_url: str | None = None) -> Any:
     """Log in with email + password; the token pair is stored (see `bulkops.auth`)."""
     from bulkops.auth import login as oauth_login
+    from bulkops.connect import check_url
 
     url = oauth_url or Settings().oauth_url
+    check_url(url)  # the password goes over https only (plain http only to loopback)
     if not email.strip() or not password:
         raise UsageError("both an email and a password are needed to log in")
     return oauth_login(email.strip(), password, url)

@@ -83,8 +83,15 @@ def command(
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm a run with many deletes without asking.")
     ] = False,
+    token: Annotated[str | None, typer.Option("--token", hidden=True)] = None,
 ) -> None:
     """Validate FILE, then send its rows. Exit 0: every row ok; 1: some row not; 2: no run."""
+    if token is not None:  # a token on the command line lands in shell history and `ps`
+        raise typer.BadParameter(
+            "a token is never taken on the command line: set CONVIRZA_TOKEN in the "
+            "environment, or run 'bulkops login'",
+            param_hint="--token",
+        )
     quiet = as_json or not sys.stderr.isatty()
     if sandbox and not as_json:
         typer.echo(
