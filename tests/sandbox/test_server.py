@@ -49,8 +49,9 @@ def served() -> Iterator[tuple[str, Sandbox]]:
 def test_http_server_answers_like_the_transport(served: tuple[str, Sandbox]) -> None:
     """Over a socket: the envelope, auth, a write, and a dropped connection."""
     root, box = served
-    with httpx.Client(base_url=f"{root}/v3",
-                      headers={"Authorization": "Bearer served-token"}) as client:  # fmt: skip
+    with httpx.Client(
+        base_url=f"{root}/v3", headers={"Authorization": "Bearer served-token"}
+    ) as client:
         answer = client.get("/provisioned-routes/12001")
         assert answer.status_code == 200
         assert answer.json()["data"]["provisioned_route_id"] == 12001
@@ -71,8 +72,11 @@ def test_sqlite_store_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     first = Sandbox(store=Store(path))
     first.grant("t", 84784)
-    client = httpx.Client(transport=SandboxTransport(first), base_url="http://s/v3",
-                          headers={"Authorization": "Bearer t"})  # fmt: skip
+    client = httpx.Client(
+        transport=SandboxTransport(first),
+        base_url="http://s/v3",
+        headers={"Authorization": "Bearer t"},
+    )
     made = client.post("/tag", json={"tag_name": "Persistent"}).json()["data"]["tag_id"]
     first.store.close()
     second = Sandbox(store=Store(path))
@@ -91,22 +95,26 @@ def test_sandbox_never_imports_the_resource_models() -> None:
         "{'authorization': 'Bearer t'}))\n"
         "print(sorted(m for m in sys.modules if m.startswith('bulkops.')))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     loaded = done.stdout
     for forbidden in ("bulkops.resources", "bulkops.validation", "bulkops.io"):
         assert forbidden not in loaded, loaded
-    imports = re.compile(r"^\s*(from|import)\s+bulkops\.(resources|validation|io|actions)\b",
-                         re.MULTILINE)  # fmt: skip
+    imports = re.compile(
+        r"^\s*(from|import)\s+bulkops\.(resources|validation|io|actions)\b", re.MULTILINE
+    )
     for source in (ROOT / "bulkops" / "sandbox").rglob("*.py"):
         assert imports.search(source.read_text()) is None, source
 
 
 @pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")  # stdin is not a terminal here
 def test_login_and_logout_commands_over_http(
-    served: tuple[str, Sandbox], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    served: tuple[str, Sandbox],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     """`bulkops login` asks for the password (stdin here), stores the pair 0600; a password
     on the command line is not accepted; `bulkops logout` revokes it."""
     import io
@@ -127,3 +135,56 @@ def test_login_and_logout_commands_over_http(
     assert main(["logout"]) == 0
     assert not stored.exists()
     assert "logged out" in capsys.readouterr().out
+
+
+def test_canary_token_never_leaves_the_authorization_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real `bulkops run` over loopback with a canary CONVIRZA_TOKEN, with the server
+    failing some creates after committing them and the debug switch on: no byte of stdout,
+    stderr, results, failed rows or the journal (with its WAL) holds the token."""
+    import base64
+    import zipfile
+    from urllib.parse import quote
+
+    from bulkops.cli import main
+    from tests.conftest import write_xlsx
+
+    canary = "canary-Tk9vB2xQ7mR4"
+    box = Sandbox(faults=parse_faults("lost-500:0.5@POST", seed=4))
+    box.grant(canary, 84784)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(asgi_app(box), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        monkeypatch.setenv("CONVIRZA_TOKEN", canary)
+        monkeypatch.setenv("CONVIRZA_BASE_URL", f"http://127.0.0.1:{port}/v3")
+        monkeypatch.setenv("BULKOPS_DEBUG", "1")
+        rows = [
+            ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"],
+            *[["create", f"Canary {i}", 70035, f"40455501{i:02d}", "4045550123"] for i in range(6)],
+        ]
+        path = write_xlsx(tmp_path / "routes.xlsx", rows)
+        code = main(["run", str(path), "--rate", "50", "-o", str(tmp_path / "r.xlsx")])
+        assert code in (0, 1)
+        output = capsys.readouterr()
+    finally:
+        server.should_exit = True
+        thread.join(5)
+    forms = [canary, quote(canary), base64.b64encode(canary.encode()).decode()]
+    text = output.out + output.err
+    assert not any(form in text for form in forms)
+    produced = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".journal") for p in produced)
+    for produced_file in produced:
+        blobs = [produced_file.read_bytes()]
+        if zipfile.is_zipfile(produced_file):
+            with zipfile.ZipFile(produced_file) as archive:
+                blobs += [archive.read(n) for n in archive.namelist()]
+        for blob in blobs:
+            assert not any(form.encode() in blob for form in forms), produced_file
