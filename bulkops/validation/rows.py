@@ -14,6 +14,7 @@ from bulkops.validation.columns import HeaderMap
 from bulkops.validation.crossfield import CrossFieldChecks, Locator
 from bulkops.validation.problems import Problem, column_letter, shown
 from bulkops.validation.record import RowRecord
+from bulkops.validation.visibility import unseen
 
 __all__ = ["RowValidator"]
 
@@ -113,29 +114,8 @@ class RowValidator:
         self.actions_used[action] = self.actions_used.get(action, 0) + 1
         if row in self.formula_rows:
             self._formulas(record, raw_values)
-        if row in self.merged:
-            first, span = self.merged[row]
-            problems.append(
-                Problem(
-                    "merged-cells",
-                    f"cells {span} are merged: only {first} keeps a value and the others read "
-                    "as blank; unmerge them (Home > Merge & Center) and fill each cell",
-                    self.sheet,
-                    row,
-                    None,
-                    first,
-                )
-            )
-        if row in self.hidden_rows:
-            problems.append(
-                Problem(
-                    "hidden-row",
-                    f"row {row} is hidden in Excel: unhide or delete it, or pass "
-                    "--include-hidden to send it anyway",
-                    self.sheet,
-                    row,
-                )
-            )
+        if row in self.merged or row in self.hidden_rows:
+            problems += unseen(self.sheet, row, self.merged.get(row), row in self.hidden_rows)
         self._unlabelled(row, raw_values)
         self._cells(record, raw_values)
         if action:
