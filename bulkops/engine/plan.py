@@ -58,21 +58,11 @@ def plan_row(resource: Resource, record: RowRecord) -> Operation:
 
 
 class Lookup:
-    """Natural key -> id, by listing with the name filter and matching exactly (case aside,
-    and the group when the row gives one). Cached per run; failures are cached too."""
+    """Natural key -> id: the list query that finds an object by name, the exact match of
+    its answer (case aside, and the group when the row gives one), and the verdict."""
 
     def __init__(self, resource: Resource) -> None:
         self.resource = resource
-        self._cache: dict[tuple[Any, ...], Any] = {}
-
-    def cached(self, key: tuple[Any, ...]) -> Any:
-        found = self._cache.get(key)
-        if isinstance(found, BaseException):
-            raise found
-        return found
-
-    def remember(self, key: tuple[Any, ...], value: Any) -> None:
-        self._cache[key] = value
 
     def query(self, key: tuple[Any, ...], offset: int = 0) -> dict[str, Any]:
         return {self.resource.key_paths[0]: key[0], "limit": 200, "offset": offset}
@@ -102,7 +92,6 @@ class Lookup:
                 f"no {self.resource.name[:-1]} with {label} "
                 f"'{key[0]}'{where}: check the name, or give its id",
             )
-            self.remember(key, error)
             raise error
         if len(ids) > 1:
             error = ApiError(
@@ -110,9 +99,7 @@ class Lookup:
                 f"{len(ids)} objects have {label} '{key[0]}'{where} "
                 f"(ids {', '.join(map(str, ids[:5]))}): give the id to choose one",
             )
-            self.remember(key, error)
             raise error
-        self.remember(key, ids[0])
         return ids[0]
 
 

@@ -1,5 +1,5 @@
-"""The dry run of one row: GETs only. It finds the object the row acts on, checks that the
-objects the row refers to exist, says which fields a PUT would reset, and answers
+"""The dry run of one row, after convergence has found its object: GETs only. It checks
+that the objects the row refers to exist, says which fields a PUT would reset, and answers
 `planned` with the request it would send, or `failed` with why applying it would fail."""
 
 from __future__ import annotations
@@ -30,9 +30,8 @@ async def preview(
     assert operation.path is not None
     attempts = 0
     current: Any = None
-    if operation.action != "create":
-        answer, attempts = await runner.call("GET", operation.path)
-        current = answer.data
+    if operation.method != "POST":  # the object, as convergence found it in the account
+        current = runner.existing.get(operation.path.rsplit("/", 1)[-1])
     problems: list[str] = []
     for column, value in record.values.items():
         if column.ref is None or value is None or value is CLEARED:
@@ -52,20 +51,10 @@ async def preview(
                 runner.exists[path] = found
             if not found:
                 problems.append(f"{column.label} {ident} does not exist in the account")
-    if operation.action == "create" and operation.key is not None:
-        try:
-            existing, used = await runner.resolve(operation.key)
-        except Failed as failed:
-            if not isinstance(failed.error, NotFound):
-                raise
-            attempts += failed.attempts
-        else:
-            attempts += used
-            problems.append(f"it already exists (id {existing}): the create would be refused")
     request = (operation.method, operation.path, operation.body)
     outcome = RowOutcome(record.sheet, record.row, operation.action, Status.PLANNED,
                          resource_id=record.resource_id, request=request)  # fmt: skip
-    if operation.action != "create" and isinstance(current, dict):
+    if isinstance(current, dict):
         outcome.resource_id = current.get(runner.resource.id_key, outcome.resource_id)
     if problems:
         outcome.status = Status.FAILED

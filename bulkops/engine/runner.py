@@ -149,17 +149,6 @@ class Runner:
             if offset >= total:
                 return ids, attempts
 
-    async def resolve(self, key: tuple[Any, ...]) -> tuple[Any, int]:
-        """The id of the object with natural key `key` (a cached look-up)."""
-        found = self.lookup.cached(key)
-        if found is not None:
-            return found, 0
-        ids, attempts = await self.find(key)
-        try:
-            return self.lookup.outcome(key, ids), attempts
-        except ApiError as error:
-            raise Failed(error, attempts) from None
-
     async def reconcile(self, key: tuple[Any, ...]) -> tuple[Any, int]:
         """After a create whose answer was lost: look for the object a few times (a slow
         commit may still land). Its id, or None when it is not there."""
