@@ -13,6 +13,7 @@ import typer
 
 from bulkops import actions
 from bulkops.cli.options import EncodingOption, HiddenOption, JsonOption, ResourceOption
+from bulkops.config import CONCURRENCY, RATE
 from bulkops.run import Interrupted, RunResult
 
 __all__ = ["command", "render_summary"]
@@ -66,10 +67,12 @@ def command(
     ] = None,
     as_json: JsonOption = False,
     rate: Annotated[
-        float | None, typer.Option("--rate", help="Requests started per second, at most.")
+        float | None,
+        typer.Option("--rate", help=f"Requests started per second, at most (default {RATE:g})."),
     ] = None,
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", help="Requests in flight at once.")
+        int | None,
+        typer.Option("--concurrency", help=f"Requests in flight at once (default {CONCURRENCY})."),
     ] = None,
     resource: ResourceOption = None,
     encoding: EncodingOption = None,
