@@ -29,13 +29,13 @@ from bulkops.config import (
 from bulkops.connect import check_url, credentials, preflight
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal, journal_path_for
-from bulkops.engine.outcome import RowOutcome
+from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Runner
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import open_workbook
-from bulkops.validation import Report, validate_sheet
+from bulkops.validation import Report, SheetReport, validate_sheet
 
 __all__ = [
     "GRACE_SECONDS",
@@ -262,6 +262,18 @@ def execute(
     gc.set_threshold(max(thresholds[0], 20_000), thresholds[1], thresholds[2])
     try:
         anyio.run(main)
+        if len(outcomes) < total and not state.get("abort"):
+            # stopped before some rows were even read: they end not_attempted too, so
+            # every row of the input has exactly one status (and resume picks them up)
+            unreached = _unreached(path, sheets, encoding, outcomes)
+            if journal is not None:
+                for outcome in unreached:
+                    journal.outcome(outcome)
+            outcomes.extend(unreached)
+            outcomes.sort(key=lambda o: ([n for n, _ in sheets].index(o.sheet), o.row))
+            for sheet_name, chosen in sheets:
+                if all(done.sheet != sheet_name for done in report.sheets):
+                    report.sheets.append(SheetReport(sheet_name, chosen.name))
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
@@ -339,6 +351,33 @@ async def _cancel_after(grace: float, group: anyio.abc.TaskGroup, clock: Clock) 
     cancelled (their rows stay in doubt in the journal, and --resume reconciles them)."""
     await clock.sleep(grace)
     group.cancel_scope.cancel()
+
+
+def _unreached(
+    path: Path, sheets: list[tuple[str, Any]], encoding: str | None, known: list[RowOutcome]
+) -> list[RowOutcome]:
+    """The data rows a stopped run never reached, as `not_attempted` outcomes."""
+    seen = {(o.sheet, o.row) for o in known}
+    book = open_workbook(path, encoding=encoding)
+    try:
+        missing = []
+        for name, _ in sheets:
+            sheet = book.sheet(name)
+            for number, values in sheet.rows:
+                blank = not any(v != "" and v is not None and str(v).strip() for v in values)
+                if not blank and (name, number) not in seen:
+                    missing.append(
+                        RowOutcome(
+                            name,
+                            number,
+                            "",
+                            Status.NOT_ATTEMPTED,
+                            "not attempted: the run stopped before this row; --resume continues it",
+                        )
+                    )
+        return missing
+    finally:
+        book.close()
 
 
 def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tuple[int, int, int]:

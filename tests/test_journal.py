@@ -333,3 +333,61 @@ def test_results_rebuilt_from_the_journal_alone(tmp_path: Path, xlsx: MakeFile) 
     }
     assert statuses <= {"succeeded", "unknown", "not_attempted"}
     assert "unknown" in statuses or "not_attempted" in statuses
+
+
+class Interrupting(httpx.AsyncBaseTransport):
+    """The sandbox, sending this very process a SIGINT after `after` writes."""
+
+    def __init__(self, box: Sandbox, after: int) -> None:
+        self.inner = SandboxTransport(box)
+        self.after = after
+        self.writes = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            self.writes += 1
+            if self.writes == self.after:
+                os.kill(os.getpid(), signal.SIGINT)
+        return await self.inner.handle_async_request(request)
+
+
+def test_every_row_has_a_status_when_a_run_stops_early(tmp_path: Path, xlsx: MakeFile) -> None:
+    """Ctrl-C in the middle: rows done, rows cut off and rows never read all get exactly one
+    status, the counts add up to the input, and resume finishes the rest."""
+    from bulkops.engine.outcome import Status
+
+    from bulkops.sandbox import parse_faults
+
+    # creates answer after 0.4 s: when Ctrl-C comes, two are in flight and the grace period
+    # (0.2 s) ends before they do, so reading the sheet is cut off too
+    box = Sandbox(faults=parse_faults("latency:ms=400@POST"))
+    box.grant(TOKEN, 84784)
+    path = xlsx([HEADER, *creates(40)])
+    results = tmp_path / "r.xlsx"
+    first = execute(
+        path,
+        settings=Settings(rate=200.0, concurrency=2),
+        transport=Interrupting(box, after=5),
+        auth=StaticToken(TOKEN),
+        out=results,
+        grace=0.2,
+    )
+    assert first.signal == signal.SIGINT
+    assert sum(first.counts().values()) == 40
+    assert first.counts().get("not_attempted", 0) >= 20
+    assert {o.row for o in first.outcomes} == set(range(2, 42))
+    assert any("stopped before this row" in o.message for o in first.outcomes)
+    box.faults = parse_faults("")
+    resumed = execute(
+        path,
+        settings=Settings(rate=200.0, concurrency=2),
+        transport=SandboxTransport(box),
+        auth=StaticToken(TOKEN),
+        out=results,
+        resume=True,
+        signals=False,
+    )
+    assert resumed.counts() == {"succeeded": 40}
+    assert all(o.status is Status.SUCCEEDED for o in resumed.outcomes)
+    per_name = box.log.commits_by(lambda e: e.body["provisioned_route_name"])
+    assert max(per_name.values()) == 1
