@@ -29,10 +29,11 @@ from bulkops.config import (
 from bulkops.connect import check_url, credentials, preflight
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal, journal_path_for
-from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.engine.outcome import RowOutcome
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Runner
+from bulkops.engine.scan import scan_input, unreached
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, SheetReport, validate_sheet
@@ -160,7 +161,7 @@ def execute(
     policy = RetryPolicy(max_attempts=settings.max_attempts)
     outcomes: list[RowOutcome] = []
     counters = {"requests": 0, "throttled": 0}
-    total, deletes, irreversible = _scan(path, sheets, encoding)
+    total, deletes, irreversible = scan_input(path, sheets, encoding)
     if total > MAX_ROWS:
         raise InputError(
             f"{path}: {total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
@@ -265,11 +266,11 @@ def execute(
         if len(outcomes) < total and not state.get("abort"):
             # stopped before some rows were even read: they end not_attempted too, so
             # every row of the input has exactly one status (and resume picks them up)
-            unreached = _unreached(path, sheets, encoding, outcomes)
+            missing = unreached(path, sheets, encoding, outcomes)
             if journal is not None:
-                for outcome in unreached:
+                for outcome in missing:
                     journal.outcome(outcome)
-            outcomes.extend(unreached)
+            outcomes.extend(missing)
             outcomes.sort(key=lambda o: ([n for n, _ in sheets].index(o.sheet), o.row))
             for sheet_name, chosen in sheets:
                 if all(done.sheet != sheet_name for done in report.sheets):
@@ -351,59 +352,3 @@ async def _cancel_after(grace: float, group: anyio.abc.TaskGroup, clock: Clock) 
     cancelled (their rows stay in doubt in the journal, and --resume reconciles them)."""
     await clock.sleep(grace)
     group.cancel_scope.cancel()
-
-
-def _unreached(
-    path: Path, sheets: list[tuple[str, Any]], encoding: str | None, known: list[RowOutcome]
-) -> list[RowOutcome]:
-    """The data rows a stopped run never reached, as `not_attempted` outcomes."""
-    seen = {(o.sheet, o.row) for o in known}
-    book = open_workbook(path, encoding=encoding)
-    try:
-        missing = []
-        for name, _ in sheets:
-            sheet = book.sheet(name)
-            for number, values in sheet.rows:
-                blank = not any(v != "" and v is not None and str(v).strip() for v in values)
-                if not blank and (name, number) not in seen:
-                    missing.append(
-                        RowOutcome(
-                            name,
-                            number,
-                            "",
-                            Status.NOT_ATTEMPTED,
-                            "not attempted: the run stopped before this row; --resume continues it",
-                        )
-                    )
-        return missing
-    finally:
-        book.close()
-
-
-def _scan(path: Path, sheets: list[tuple[str, Any]], encoding: str | None) -> tuple[int, int, int]:
-    """Data rows (not blank) of the sheets to run, how many delete, and how many do what
-    cannot be undone (the resource's `irreversible` actions): the progress bar's total,
-    and whether the run needs a confirmation."""
-    from bulkops.resources.schema import ACTION_ALIASES, header_key
-    from bulkops.validation.columns import ACTION_LABEL
-
-    book = open_workbook(path, encoding=encoding)
-    try:
-        total = deletes = irreversible = 0
-        for name, chosen in sheets:
-            sheet = book.sheet(name)
-            keys = [header_key(str(h)) for h in sheet.header]
-            action = (
-                keys.index(header_key(ACTION_LABEL)) if header_key(ACTION_LABEL) in keys else None
-            )
-            for _, values in sheet.rows:
-                if any(v != "" and v is not None and str(v).strip() for v in values):
-                    total += 1
-                    if action is not None and action < len(values):
-                        word = str(values[action]).strip().lower()
-                        word = ACTION_ALIASES.get(word, word)
-                        deletes += word == "delete"
-                        irreversible += word in chosen.irreversible
-        return total, deletes, irreversible
-    finally:
-        book.close()

@@ -1,0 +1,71 @@
+"""What the input holds, read directly (not validated): before a run, how many rows and
+how many that delete or cannot be undone (the progress total and the confirmation gate);
+after a run stopped early, the rows it never reached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.io.tables import open_workbook
+
+__all__ = ["scan_input", "unreached"]
+
+
+def unreached(
+    path: Path, sheets: list[tuple[str, Any]], encoding: str | None, known: list[RowOutcome]
+) -> list[RowOutcome]:
+    """The data rows a stopped run never reached, as `not_attempted` outcomes."""
+    seen = {(o.sheet, o.row) for o in known}
+    book = open_workbook(path, encoding=encoding)
+    try:
+        missing = []
+        for name, _ in sheets:
+            sheet = book.sheet(name)
+            for number, values in sheet.rows:
+                blank = not any(v != "" and v is not None and str(v).strip() for v in values)
+                if not blank and (name, number) not in seen:
+                    missing.append(
+                        RowOutcome(
+                            name,
+                            number,
+                            "",
+                            Status.NOT_ATTEMPTED,
+                            "not attempted: the run stopped before this row; --resume continues it",
+                        )
+                    )
+        return missing
+    finally:
+        book.close()
+
+
+def scan_input(
+    path: Path, sheets: list[tuple[str, Any]], encoding: str | None
+) -> tuple[int, int, int]:
+    """Data rows (not blank) of the sheets to run, how many delete, and how many do what
+    cannot be undone (the resource's `irreversible` actions): the progress bar's total,
+    and whether the run needs a confirmation."""
+    from bulkops.resources.schema import ACTION_ALIASES, header_key
+    from bulkops.validation.columns import ACTION_LABEL
+
+    book = open_workbook(path, encoding=encoding)
+    try:
+        total = deletes = irreversible = 0
+        for name, chosen in sheets:
+            sheet = book.sheet(name)
+            keys = [header_key(str(h)) for h in sheet.header]
+            action = (
+                keys.index(header_key(ACTION_LABEL)) if header_key(ACTION_LABEL) in keys else None
+            )
+            for _, values in sheet.rows:
+                if any(v != "" and v is not None and str(v).strip() for v in values):
+                    total += 1
+                    if action is not None and action < len(values):
+                        word = str(values[action]).strip().lower()
+                        word = ACTION_ALIASES.get(word, word)
+                        deletes += word == "delete"
+                        irreversible += word in chosen.irreversible
+        return total, deletes, irreversible
+    finally:
+        book.close()
