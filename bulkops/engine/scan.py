@@ -9,6 +9,7 @@ from typing import Any
 
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.io.tables import open_workbook
+from bulkops.validation.cells import is_blank_row
 
 __all__ = ["scan_input", "unreached"]
 
@@ -24,8 +25,7 @@ def unreached(
         for name, _ in sheets:
             sheet = book.sheet(name)
             for number, values in sheet.rows:
-                blank = not any(v != "" and v is not None and str(v).strip() for v in values)
-                if not blank and (name, number) not in seen:
+                if not is_blank_row(values) and (name, number) not in seen:
                     missing.append(
                         RowOutcome(
                             name,
@@ -59,7 +59,7 @@ def scan_input(
                 keys.index(header_key(ACTION_LABEL)) if header_key(ACTION_LABEL) in keys else None
             )
             for _, values in sheet.rows:
-                if any(v != "" and v is not None and str(v).strip() for v in values):
+                if not is_blank_row(values):
                     total += 1
                     if action is not None and action < len(values):
                         word = str(values[action]).strip().lower()

@@ -22,6 +22,7 @@ __all__ = [
     "CellError",
     "display_phone",
     "is_blank",
+    "is_blank_row",
     "is_clear",
     "to_bool",
     "to_choice",
@@ -58,6 +59,14 @@ class CellError(ValueError):
 def is_blank(raw: Any) -> bool:
     """True for what the readers give for an empty cell (and for whitespace only)."""
     return raw is None or raw == "" or (isinstance(raw, str) and not raw.strip())
+
+
+def is_blank_row(values: list[Any]) -> bool:
+    """True when every cell of a row is blank (such rows are skipped, never counted)."""
+    for value in values:
+        if value != "" and value is not None and not (value.__class__ is str and value.isspace()):
+            return False
+    return True
 
 
 def is_clear(raw: Any) -> bool:

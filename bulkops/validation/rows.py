@@ -9,7 +9,7 @@ from typing import Any
 from bulkops.config import MAX_CELL_CHARS
 from bulkops.resources.payload import CLEARED
 from bulkops.resources.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
-from bulkops.validation.cells import CLEAR, CellError, undialable
+from bulkops.validation.cells import CLEAR, CellError, is_blank_row, undialable
 from bulkops.validation.columns import HeaderMap
 from bulkops.validation.crossfield import CrossFieldChecks, Locator
 from bulkops.validation.problems import Problem, column_letter, shown
@@ -17,13 +17,6 @@ from bulkops.validation.record import RowRecord
 from bulkops.validation.visibility import unseen
 
 __all__ = ["RowValidator"]
-
-
-def _is_blank_row(values: list[Any]) -> bool:
-    for value in values:
-        if value != "" and value is not None and not (value.__class__ is str and value.isspace()):
-            return False
-    return True
 
 
 class RowValidator:
@@ -103,7 +96,7 @@ class RowValidator:
 
     def validate(self, row: int, raw_values: list[Any]) -> RowRecord | None:
         """The row's record, or None for a blank row."""
-        if _is_blank_row(raw_values):
+        if is_blank_row(raw_values):
             return None
         self.rows += 1
         problems: list[Problem] = []
