@@ -20,13 +20,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import xlsxwriter
+from common import create_workbook, stored_account
 
 from bulkops.sandbox import Store
-from bulkops.sandbox.demo import reserve_numbers, seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
 _CHILD = """
 import sys
 from pathlib import Path
@@ -45,23 +43,11 @@ print(counts.get("succeeded", 0) + counts.get("unchanged", 0), sum(counts.values
 """
 
 
-def number(index: int) -> str:
-    return f"{2000000000 + index}"
-
-
 def trial(folder: Path, rows: int, rng: random.Random) -> tuple[int, int, int, int]:
     """(kills, duplicates, lost, seconds) of one killed-and-resumed run."""
     database, results, path = folder / "sandbox.db", folder / "r.xlsx", folder / "routes.xlsx"
-    store = Store(database)
-    seed_demo(store, time.time())
-    reserve_numbers(store, [number(i) for i in range(rows)])
-    store.close()
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = book.add_worksheet("Routes")
-    sheet.write_row(0, 0, HEADER)
-    for r in range(rows):
-        sheet.write_row(r + 1, 0, ["create", f"Killed route {r}", 70035, number(r), "4045550123"])
-    book.close()
+    stored_account(database, rows)
+    create_workbook(path, rows, "Killed route")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", _CHILD, str(database), str(path), str(results)]
     kills = 0

@@ -17,35 +17,17 @@ import time
 from pathlib import Path
 
 import httpx
-import xlsxwriter
+from common import create_workbook, stored_account
 
 from bulkops.config import Settings
 from bulkops.run import execute
-from bulkops.sandbox import Store
-from bulkops.sandbox.demo import reserve_numbers, seed_demo
 
-HEADER = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
 TOKEN = "latency-bench"
 
 
-def number(index: int) -> str:
-    return f"{2000000000 + index}"
-
-
 def prepare(folder: Path, rows: int) -> tuple[Path, Path]:
-    database = folder / "sandbox.db"
-    store = Store(database)
-    seed_demo(store, time.time())
-    reserve_numbers(store, [number(index) for index in range(rows)])
-    store.close()
-    path = folder / "routes.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("Routes")
-    sheet.write_row(0, 0, HEADER)
-    for r in range(rows):
-        sheet.write_row(r + 1, 0, ["create", f"Far route {r}", 70035, number(r), "4045550123"])
-    book.close()
-    return database, path
+    database = stored_account(folder / "sandbox.db", rows)
+    return database, create_workbook(folder / "routes.xlsx", rows, "Far route")
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-import xlsxwriter
+from common import create_workbook, number
 
 from bulkops.client import StaticToken
 from bulkops.config import Settings
@@ -22,22 +22,10 @@ from bulkops.sandbox import FaultPlan, FaultRule, Sandbox, SandboxTransport
 from bulkops.sandbox.demo import reserve_numbers
 
 SERVER_RATE = 50.0
-HEADER = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
-
-
-def number(index: int) -> str:
-    return f"{2000000000 + index}"
 
 
 def workbook(rows: int) -> Path:
-    path = Path(tempfile.mkdtemp()) / "routes.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("Routes")
-    sheet.write_row(0, 0, HEADER)
-    for r in range(rows):
-        sheet.write_row(r + 1, 0, ["create", f"Paced route {r}", 70035, number(r), "4045550123"])
-    book.close()
-    return path
+    return create_workbook(Path(tempfile.mkdtemp()) / "routes.xlsx", rows, "Paced route")
 
 
 def once(path: Path, rows: int, client_rate: float) -> None:

@@ -30,8 +30,16 @@ def rebuild(
     from bulkops.io.results import RunSummary, write_failed, write_results
 
     path = Path(path)
+    workbook = open_workbook(path, encoding=encoding)  # first: a missing input is named as such
+    workbook.close()
     results = out or results_path_for(path)
-    journal = Journal.read(journal_path_for(results))
+    location = journal_path_for(results)
+    if not location.exists():
+        raise ConfigError(
+            f"no journal of a run of {path.name} ({location.name} is not there): run it "
+            "first, or give -o the results workbook that run wrote"
+        )
+    journal = Journal.read(location)
     try:
         meta = journal.meta()
         if meta.get("input_sha256") != file_sha256(path):

@@ -116,11 +116,8 @@ async def decide(
         )
         raise Failed(error, attempts)
     desired = operation.body
-    if action == "upsert":
+    if action == "upsert":  # what differs among the filled cells (never create-only ones)
         desired = build_body(resource, "update", record.values)
-        for column in resource.columns:
-            if column.create_only:
-                desired.pop(column.path, None)
     diff = differences(desired, current)
     if diff is None:
         return _unchanged(record, action, ident, f"already as the row describes (id {ident})"), (

@@ -158,10 +158,7 @@ class Journal:
     def read(cls, path: Path) -> Journal:
         """Open an existing journal to read it only (no lock taken, nothing changed)."""
         if not path.exists():
-            raise ConfigError(
-                f"{path}: no journal here: this file was not run with these "
-                "results (or -o names other results)"
-            )
+            raise ConfigError(f"{path}: there is no journal here")
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         return cls(path, db, "")
 

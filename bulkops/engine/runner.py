@@ -96,24 +96,19 @@ class Runner:
         self,
         method: str,
         path: str,
-        body: Any = None,
+        content: bytes | None = None,
         params: dict[str, Any] | None = None,
         gone_is_done: bool = False,
     ) -> tuple[Answer, int]:
-        """One request through the limiter, retried as the policy says."""
+        """One request through the limiter, retried as the policy says. `content` is the
+        body already encoded (the bytes the journal hashed)."""
         attempt = 0
         while True:
             attempt += 1
             await self.limiter.acquire()
             self.requests += 1
             try:
-                answer = await self.client.request(
-                    method,
-                    path,
-                    params=params,
-                    content=body if isinstance(body, bytes) else None,
-                    json_body=None if isinstance(body, bytes) else body,
-                )
+                answer = await self.client.request(method, path, params=params, content=content)
             except (ApiError, TransportError) as error:
                 if isinstance(error, RateLimited):
                     self.throttled += 1
