@@ -16,6 +16,7 @@ from bulkops.io.tables import Workbook, open_workbook
 from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
 from bulkops.resources.schema import MISSING, Resource
 from bulkops.validation import Report, drain, validate_sheet
+from bulkops.validation.cells import INPUT_DIR
 from bulkops.validation.columns import ACTION_LABEL
 
 __all__ = [
@@ -109,8 +110,8 @@ def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple
         matched = resource_for_sheet(name)
         if matched is not None and (forced is None or matched is forced):
             found.append((name, matched))
-    if found:
-        return found
+    if found:  # in dependency order: what rows refer to runs first
+        return sorted(found, key=lambda pair: pair[1].order)
     if forced is not None and len(data_sheets) == 1:
         return [(data_sheets[0], forced)]
     names = ", ".join(f"'{s}'" for s in workbook.sheet_names)
@@ -164,6 +165,7 @@ def validate(
     try:
         sheets = select_sheets(workbook, resource)
         result = Report(path=path, sheets=[])
+        folder = INPUT_DIR.set(path.parent)  # a recipients file is read beside the input
         with _collector_paused():
             for name, chosen in sheets:
                 validation = validate_sheet(
@@ -171,6 +173,7 @@ def validate(
                 )
                 drain(validation)
                 result.sheets.append(validation.report)
+        INPUT_DIR.reset(folder)
     finally:
         workbook.close()
     target = report if report is not None else report_path_for(path)

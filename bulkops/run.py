@@ -29,6 +29,7 @@ from bulkops.config import (
 from bulkops.connect import check_url, credentials, preflight
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal, journal_path_for
+from bulkops.engine.links import Links
 from bulkops.engine.outcome import RowOutcome
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
@@ -37,6 +38,7 @@ from bulkops.engine.scan import scan_input, unreached
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, SheetReport, validate_sheet
+from bulkops.validation.cells import INPUT_DIR
 
 __all__ = [
     "GRACE_SECONDS",
@@ -191,7 +193,7 @@ def execute(
         )
         if resume:
             done, doubt = journal.done(), journal.in_doubt()
-    state: dict[str, Any] = {"signal": None, "runner": None}
+    state: dict[str, Any] = {"signal": None, "runners": []}
 
     def stop_reason(signum: int) -> str:
         name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
@@ -205,8 +207,8 @@ def execute(
                     group.cancel_scope.cancel()  # a second one: stop now
                     return
                 state["signal"] = signum
-                if state["runner"] is not None:
-                    state["runner"].stop(stop_reason(signum))
+                for runner in state["runners"]:
+                    runner.stop(stop_reason(signum))
                 group.start_soon(_cancel_after, grace, group, clock)
 
     async def main() -> None:
@@ -227,7 +229,14 @@ def execute(
                 group.cancel_scope.cancel()
 
     async def sheets_run(client: ApiClient) -> None:
-        for name, chosen in sheets:
+        """Every sheet at once, in dependency order: a row waits only for the rows it
+        refers to, and all share the request slots and the rate limit."""
+        links = Links(sheets, dry_run=dry_run)
+        slots = anyio.Semaphore(settings.concurrency)
+        runners: list[Runner] = []
+        state["runners"] = runners
+
+        async def one(name: str, chosen: Any) -> None:
             validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden)
             runner = Runner(
                 client,
@@ -242,16 +251,31 @@ def execute(
                 journal=journal,
                 done=done,
                 doubt=doubt,
+                links=links,
+                slots=slots,
+                sheet=name,
             )
-            state["runner"] = runner
+            runners.append(runner)
             if state["signal"] is not None:
                 runner.stop(stop_reason(state["signal"]))
+            reports[name] = validation
             finished = await runner.run(validation.records())
-            report.sheets.append(validation.report)
             finished.sort(key=lambda o: o.row)
-            outcomes.extend(finished)
+            results[name] = finished
             counters["requests"] += runner.requests
             counters["throttled"] += runner.throttled
+
+        reports: dict[str, Any] = {}
+        results: dict[str, list[RowOutcome]] = {}
+        try:
+            async with anyio.create_task_group() as group:
+                for name, chosen in sheets:
+                    group.start_soon(one, name, chosen)
+        finally:
+            for name, _ in sheets:  # in the workbook's order, whatever finished first
+                if name in reports:
+                    report.sheets.append(reports[name].report)
+                outcomes.extend(results.get(name, []))
 
     if on_total is not None:
         on_total(total)
@@ -261,6 +285,7 @@ def execute(
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(max(thresholds[0], 20_000), thresholds[1], thresholds[2])
+    folder = INPUT_DIR.set(path.parent)  # a recipients file is read beside the input
     try:
         anyio.run(main)
         if len(outcomes) < total and not state.get("abort"):
@@ -276,6 +301,7 @@ def execute(
                 if all(done.sheet != sheet_name for done in report.sheets):
                     report.sheets.append(SheetReport(sheet_name, chosen.name))
     finally:
+        INPUT_DIR.reset(folder)
         gc.set_threshold(*thresholds)
         gc.unfreeze()
         workbook.close()

@@ -240,7 +240,7 @@ def invalid_rows() -> list[tuple[str, dict[str, Any]]]:
     return [
         ("invalid-action", {**_base("Bad action"), "Action": "frobnicate"}),
         ("required-value", {**_base("No ring to"), "Ring_To_Number": ""}),
-        ("invalid-type", {**_base("Group as text"), "Group_ID": "west"}),
+        ("invalid-type", {**_base("Value as text"), "Call_Value": "lots"}),
         ("invalid-choice", {**_base("Bad status"), "Route_Status": "paused"}),
         ("invalid-phone", {**_base("Lost zero"), "Ring_To_Number": 123456789}),
         ("undialable-phone", {**_base("Placeholder"), "Ring_To_Number": "1111111111"}),

@@ -242,11 +242,13 @@ def test_api_refusals_point_at_the_cell(tmp_path: Path, xlsx: MakeFile) -> None:
 def test_invalid_rows_are_never_sent(tmp_path: Path, xlsx: MakeFile) -> None:
     """Rows with validation errors end invalid with the reason; valid rows still run."""
     box = sandbox()
-    rows = [*creates(1), ["create", "", "Bad", "west", "4045550101", "4045550123", "", ""]]
+    rows = [*creates(1), ["create", "", "Bad", 70035, "4045550101", "west", "", ""]]
     result = run(xlsx([HEADER, *rows]), box, tmp_path)
     assert statuses(result) == {"succeeded": 1, "invalid": 1}
     bad = result.outcomes[1]
-    assert bad.message.startswith("not sent: Group ID (D3): expected a whole number, found 'west'")
+    assert bad.message.startswith(
+        "not sent: Ring To Number (F3): expected a 10-digit phone number, found 'west'"
+    )
     assert len(box.log.matching("POST")) == 1
     assert not result.ok
 

@@ -139,7 +139,7 @@ def test_xlsx_provenance_with_offset_table(tmp_path: Path) -> None:
         ws.cell(row=3, column=2 + offset, value=value)
     ws.cell(row=5, column=2, value="create")
     ws.cell(row=5, column=3, value="Main")
-    ws.cell(row=5, column=4, value="oops")
+    ws.cell(row=5, column=5, value="oops")
     path = tmp_path / "routes.xlsx"
     book.save(path)
     wb = open_workbook(path)
@@ -152,8 +152,8 @@ def test_xlsx_provenance_with_offset_table(tmp_path: Path) -> None:
     from bulkops.actions import validate
 
     report = validate(path, write_report=False)
-    bad = next(p for p in report.problems if p.code == "invalid-type")
-    assert (bad.row, bad.cell, bad.column) == (5, "D5", "Group ID")
+    bad = next(p for p in report.problems if p.code == "invalid-phone")
+    assert (bad.row, bad.cell, bad.column) == (5, "E5", "Tracking Number")
 
 
 def test_formula_cached_value_is_used_and_unvalued_one_reported(tmp_path: Path) -> None:

@@ -56,6 +56,34 @@ def _unchanged(record: RowRecord, action: str, ident: Any, why: str) -> RowOutco
     )
 
 
+def _alternates(resource: Resource, record: RowRecord) -> list[tuple[str, Any]]:
+    """The row's filled alternate keys (external ids), as (path, value)."""
+    found = []
+    for path in resource.alt_keys:
+        value = record.values.get(resource.by_path[path])
+        if isinstance(value, str) and value:
+            found.append((path, value))
+    return found
+
+
+def _matching(
+    runner: Runner, key: tuple[Any, ...] | None, alternates: list[tuple[str, Any]]
+) -> list[str]:
+    """Ids of the existing objects the row is about: by the first of its keys that finds
+    any (alternate keys first where the resource says so)."""
+    tries: list[Any] = [("alt", path, value) for path, value in alternates]
+    if key is not None:
+        tries.insert(len(tries) if runner.resource.alt_first else 0, ("key", key))
+    for attempt in tries:
+        if attempt[0] == "key":
+            ids = runner.existing.find(attempt[1])
+        else:
+            ids = runner.existing.find_alt(attempt[1], attempt[2])
+        if ids:
+            return ids
+    return []
+
+
 async def decide(
     runner: Runner, record: RowRecord, operation: Operation
 ) -> tuple[Operation | RowOutcome, int]:
@@ -66,18 +94,20 @@ async def decide(
     attempts = 0
     resource, existing, action = runner.resource, runner.existing, operation.action
     ident: Any = record.resource_id
-    if ident is None and operation.key is not None:
-        ids = existing.find(operation.key)
+    alternates = _alternates(resource, record)
+    if ident is None and (operation.key is not None or alternates):
+        ids = _matching(runner, operation.key, alternates)
         if action in ("create", "upsert") and not ids:
             # a create row's planned body is already the create body: build it once
             body = operation.body if action == "create" else None
             body = body or build_body(resource, "create", record.values)
             return Operation(action, "POST", resource.base_path, body, operation.key), attempts
+        named = operation.key[0] if operation.key else alternates[0][1]
         if action == "delete" and not ids:
-            why = f"no {resource.name[:-1]} named '{operation.key[0]}' is left: already deleted"
+            why = f"no {resource.name[:-1]} named '{named}' is left: already deleted"
             return _unchanged(record, action, None, why + " (or check the name)"), attempts
         try:
-            ident = runner.lookup.outcome(operation.key, ids)
+            ident = runner.lookup.outcome(operation.key or (str(named).casefold(), None), ids)
         except ApiError as missing:
             raise Failed(missing, attempts) from None
     current = existing.get(ident)

@@ -24,6 +24,7 @@ class Existing:
         self._lock = anyio.Lock()
         self._by_id: dict[str, str] = {}
         self._by_key: dict[tuple[Any, ...], set[str]] = {}
+        self._by_alt: dict[tuple[str, str], set[str]] = {}
 
     def key_of(self, item: dict[str, Any]) -> tuple[Any, ...]:
         name_path, *rest = self.resource.key_paths
@@ -34,19 +35,32 @@ class Existing:
         self.remove(ident)
         self._by_id[ident] = json.dumps(item, separators=(",", ":"))
         self._by_key.setdefault(self.key_of(item), set()).add(ident)
+        for alt in self._alts(item):
+            self._by_alt.setdefault(alt, set()).add(ident)
+
+    def _alts(self, item: dict[str, Any]) -> list[tuple[str, str]]:
+        found = []
+        for path in self.resource.alt_keys:
+            value = item.get(path)
+            if value not in (None, ""):
+                found.append((path, str(value).casefold()))
+        return found
 
     def add_page(self, data: Any) -> int:
         """Add one page of a list answer; returns the list's total."""
         items = _items(data)
         for item in items:
-            self.add(item)
+            self.add(self.resource.shaped(item))
         total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
         return int(total)
 
     def remove(self, ident: Any) -> None:
         text = self._by_id.pop(str(ident), None)
         if text is not None:
-            self._by_key.get(self.key_of(json.loads(text)), set()).discard(str(ident))
+            item = json.loads(text)
+            self._by_key.get(self.key_of(item), set()).discard(str(ident))
+            for alt in self._alts(item):
+                self._by_alt.get(alt, set()).discard(str(ident))
 
     def get(self, ident: Any) -> dict[str, Any] | None:
         text = self._by_id.get(str(ident))
@@ -57,6 +71,10 @@ class Existing:
         if len(key) > 1 and key[1] is None:
             return sorted(i for k, ids in self._by_key.items() if k[0] == key[0] for i in ids)
         return sorted(self._by_key.get(key, ()))
+
+    def find_alt(self, path: str, value: Any) -> list[str]:
+        """Ids whose alternate key `path` (an external id) is `value`, case aside."""
+        return sorted(self._by_alt.get((path, str(value).casefold()), ()))
 
     async def load(self, call: Callable[..., Awaitable[tuple[Any, int]]]) -> int:
         """List every page once (`call` is the runner's rate-limited request); the
@@ -69,7 +87,7 @@ class Existing:
             attempts = offset = 0
             while True:
                 answer, used = await call(
-                    "GET", self.resource.base_path, params={"limit": 200, "offset": offset}
+                    "GET", self.resource.listing, params={"limit": 200, "offset": offset}
                 )
                 attempts += used
                 total = self.add_page(answer.data)

@@ -17,6 +17,7 @@ from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
 from bulkops.engine.failures import failure_outcome, systemic, text_of
 from bulkops.engine.journal import Journal
+from bulkops.engine.links import Blocked, Links
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.preview import preview
@@ -63,6 +64,9 @@ class Runner:
         journal: Journal | None = None,
         done: dict[tuple[str, int], RowOutcome] | None = None,
         doubt: set[tuple[str, int]] | None = None,
+        links: Links | None = None,
+        slots: anyio.Semaphore | None = None,
+        sheet: str = "",
     ) -> None:
         self.client = client
         self.resource = resource
@@ -84,6 +88,10 @@ class Runner:
         self.requests = 0
         self.throttled = 0
         self.outcomes: list[RowOutcome] = []
+        self.links = links
+        self.sheet = sheet
+        #: request slots shared by every sheet of the run (each holds one row at work)
+        self.slots = slots or anyio.Semaphore(concurrency)
 
     # -- requests --------------------------------------------------------------------------
 
@@ -135,7 +143,7 @@ class Runner:
         attempts = offset = 0
         while True:
             answer, used = await self.call(
-                "GET", self.resource.base_path, params=self.lookup.query(key, offset)
+                "GET", self.resource.listing, params=self.lookup.query(key, offset)
             )
             attempts += used
             page, total = self.lookup.match(key, answer.data)
@@ -168,25 +176,52 @@ class Runner:
 
     # -- rows ----------------------------------------------------------------------------
 
-    def _done(self, outcome: RowOutcome) -> RowOutcome:
+    def _done(self, outcome: RowOutcome, record: RowRecord) -> RowOutcome:
         if self.journal is not None:
             self.journal.outcome(outcome)
+        return self._finished(outcome, record)
+
+    def _finished(self, outcome: RowOutcome, record: RowRecord) -> RowOutcome:
         self.outcomes.append(outcome)
+        if self.links is not None:
+            self.links.settle(record, outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
 
-    async def row(self, record: RowRecord) -> RowOutcome:
+    def _sendable(self, record: RowRecord) -> bool:
+        return (
+            (record.sheet, record.row) not in self.finished
+            and record.action not in ("", "skip")
+            and record.valid
+            and not self.blocked(record)
+        )
+
+    async def _parked(self, record: RowRecord) -> None:
+        """A row that refers to others: it waits for them without holding a slot."""
+        assert self.links is not None
+        notes: list[str] = []
+        blocked: Blocked | None = None
+        if self._sendable(record) and self.stopped is None:
+            try:
+                notes = await self.links.resolve(self, record)
+            except Blocked as why:
+                blocked = why
+            except Failed as failed:  # looking a name up failed
+                blocked = Blocked(Status.FAILED, f"could not look it up: {text_of(failed.error)}")
+        async with self.slots:
+            await self.row(record, notes, blocked)
+
+    async def row(
+        self, record: RowRecord, notes: list[str] | None = None, blocked: Blocked | None = None
+    ) -> RowOutcome:
         earlier = self.finished.get((record.sheet, record.row))
         if earlier is not None:  # done by the run this one resumes: never sent again
-            self.outcomes.append(earlier)
-            if self.on_outcome is not None:
-                self.on_outcome(earlier)
-            return earlier
+            return self._finished(earlier, record)
         base = RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID)
         if record.action == "skip":
             base.status, base.message = Status.SKIPPED, "skipped as the Action column says"
-            return self._done(base)
+            return self._done(base, record)
         errors = [p for p in record.problems if p.is_error]
         if errors or not record.action or self.blocked(record):
             if errors:
@@ -197,12 +232,24 @@ class Runner:
                 reason = "its sheet is hidden, or a column its action needs is missing"
             more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
             base.message = f"not sent: {reason}{more}"
-            return self._done(base)
+            return self._done(base, record)
+        if blocked is not None:
+            base.status, base.message = blocked.status, blocked.message
+            return self._done(base, record)
         await self.breaker.admit()  # held while the API is failing
         if self.stopped is not None:
             base.status, base.message = Status.NOT_ATTEMPTED, self.stopped
-            return self._done(base)
+            return self._done(base, record)
+        if notes and self.dry_run:  # refers to what earlier rows would create
+            base.status = Status.PLANNED
+            base.message = f"would {record.action} after the rows it refers to: " + "; ".join(notes)
+            return self._done(base, record)
         started = self.clock.monotonic()
+        if self.resource.executor is not None:  # not plain CRUD (phone numbers)
+            outcome, attempts = await self.resource.executor(self, record)
+            outcome.attempts = attempts
+            outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
+            return self._done(outcome, record)
         operation = plan_row(self.resource, record)
         attempts = 0
         sent = False
@@ -234,7 +281,7 @@ class Runner:
             self.breaker.succeeded()
         outcome.attempts = attempts
         outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
-        return self._done(outcome)
+        return self._done(outcome, record)
 
     async def _trip(self, error: Exception) -> None:
         """A row failed for the API's reasons: the breaker may hold, probe and stop."""
@@ -283,7 +330,9 @@ class Runner:
             operation.method, operation.path, body, gone_is_done=in_doubt
         )
         data = answer.data if isinstance(answer.data, dict) else {}
-        resource_id = data.get(self.resource.id_key, record.resource_id)
+        resource_id = data.get(self.resource.created_key, data.get(self.resource.id_key))
+        if resource_id is None:
+            resource_id = record.resource_id
         if resource_id is None and operation.path != self.resource.base_path:
             resource_id = operation.path.rsplit("/", 1)[-1]
         verb = {"POST": "created", "PATCH": "updated", "PUT": "replaced", "DELETE": "deleted"}[
@@ -360,19 +409,34 @@ class Runner:
         return outcome
 
     async def run(self, records: Iterable[RowRecord]) -> list[RowOutcome]:
-        """Every record, `concurrency` at a time; outcomes in the order they finish."""
+        """Every record, `concurrency` at a time (the slots shared with the run's other
+        sheets); a row that refers to others waits for them aside. Outcomes in the order
+        they finish."""
         send, receive = anyio.create_memory_object_stream[RowRecord](self.concurrency)
 
         async def worker(mine: Any) -> None:
             async with mine:
                 async for record in mine:
-                    await self.row(record)
+                    async with self.slots:
+                        await self.row(record)
 
+        links = self.links
         async with anyio.create_task_group() as group:
             for _ in range(self.concurrency):
                 group.start_soon(worker, receive.clone())
             receive.close()
-            async with send:
-                for record in records:
-                    await send.send(record)
+            try:
+                async with send:
+                    for record in records:
+                        if links is None:
+                            await send.send(record)
+                            continue
+                        links.register(record, self.resource)
+                        if links.refers(self.resource, record):
+                            group.start_soon(self._parked, record)
+                        else:
+                            await send.send(record)
+            finally:
+                if links is not None:
+                    links.finished_reading(self.sheet)
         return self.outcomes

@@ -38,7 +38,16 @@ REQUIRED_MARK = " *"
 _FIXED_DATE = datetime(2026, 1, 1)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _REQUIRED_FILL = PatternFill("solid", fgColor="F4B183")
-_TEXT_KINDS = (Kind.PHONE, Kind.DIGITS, Kind.ID_LIST, Kind.TEXT)
+_TEXT_KINDS = (
+    Kind.PHONE,
+    Kind.DIGITS,
+    Kind.ID_LIST,
+    Kind.TEXT,
+    Kind.DATETIME,
+    Kind.EMAIL,
+    Kind.TIMEZONE,
+    Kind.PHONE_LIST,
+)
 _KIND_HELP = {
     Kind.TEXT: "text",
     Kind.INTEGER: "whole number",
@@ -48,6 +57,11 @@ _KIND_HELP = {
     Kind.CHOICE: "one of the allowed values",
     Kind.ID_LIST: "ids separated by ';'",
     Kind.DIGITS: "digits (kept as text)",
+    Kind.DATETIME: "date and time with its time zone, e.g. 2026-12-01 09:00 America/New_York",
+    Kind.EMAIL: "an email address",
+    Kind.TIMEZONE: "an IANA time zone, e.g. America/New_York",
+    Kind.PHONE_LIST: "10-digit numbers separated by ';', or the name of a CSV file of numbers "
+    "beside the workbook",
 }
 
 
@@ -75,7 +89,10 @@ def describe_default(column: Column) -> str:
 
 def column_note(resource: Resource, column: Column) -> str:
     """The note on a header cell: what it is, its type, values, who needs it, its default."""
-    lines = [column.description, "", f"Type: {_KIND_HELP[column.kind]}."]
+    kind = _KIND_HELP[column.kind]
+    if column.refers is not None:
+        kind += ", or ref:<Sheet>!<key> for a row of this workbook"
+    lines = [column.description, "", f"Type: {kind}."]
     if column.choices:
         shown = ", ".join(c if c else "(blank)" for c in column.choices)
         lines.append(f"Allowed: {shown}.")
@@ -223,7 +240,7 @@ def write_template(resource: Resource, out: Path) -> Path:
             )
             sheet.add_data_validation(rule)
             rule.add(span)
-        if column.kind in _TEXT_KINDS or column is resource.id_column:
+        if column.kind in _TEXT_KINDS or column.refers or column is resource.id_column:
             sheet.column_dimensions[letter].number_format = "@"
             example = sheet.cell(row=2, column=index)
             example.number_format = "@"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bulkops.errors import UsageError
+from bulkops.resources.groups import GROUPS
 from bulkops.resources.routes import ROUTES
 from bulkops.resources.schema import Column, Kind, ListGroup, Resource, Rule, Wire
+from bulkops.resources.users import USERS
 
 __all__ = [
     "RESOURCES",
@@ -18,7 +20,10 @@ __all__ = [
     "resource_for_sheet",
 ]
 
-RESOURCES: dict[str, Resource] = {r.name: r for r in (ROUTES,)}
+#: by CLI name, in the order a workbook's sheets run (what a row refers to runs first)
+RESOURCES: dict[str, Resource] = {
+    r.name: r for r in sorted((GROUPS, USERS, ROUTES), key=lambda r: r.order)
+}
 
 
 def get_resource(name: str) -> Resource:

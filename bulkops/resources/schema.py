@@ -64,6 +64,10 @@ class Kind(StrEnum):
     CHOICE = "choice"
     ID_LIST = "id list"
     DIGITS = "digits"
+    DATETIME = "date-time"
+    EMAIL = "email"
+    TIMEZONE = "time zone"
+    PHONE_LIST = "phone list"
 
 
 class Wire(StrEnum):
@@ -121,6 +125,11 @@ class Column:
     emit: Callable[[str, Any], dict[str, Any]] | None = None
     #: for a reference to another object: the item path a dry run GETs to check it exists
     ref: str | None = None
+    #: the resource whose object this cell names: it may then hold `ref:<Sheet>!<key>` (a
+    #: row of the same workbook) or, where the resource can be found by name, a name
+    refers: str | None = None
+    #: a further check of the typed value: None, or (problem code, message)
+    check: Callable[[Any], tuple[str, str] | None] | None = None
 
     @cached_property
     def parts(self) -> tuple[tuple[str, int | None], ...]:
@@ -175,6 +184,8 @@ class Rule:
     when: tuple[str, ...]
     then: str
     message: str
+    #: the value of a `when` cell that switches the rule on (a Yes, unless given)
+    equals: Any = True
 
 
 @dataclass(frozen=True)
@@ -202,6 +213,28 @@ class Resource:
     irreversible: frozenset[str] = frozenset()
     description: str = ""
     notes: tuple[str, ...] = ()
+    #: where the list of objects is (None: `base_path`) and the key of the new id in a
+    #: create's answer (None: the id column's path)
+    list_path: str | None = None
+    answer_key: str | None = None
+    #: further natural keys, tried in order after `key_paths` (e.g. an external id)
+    alt_keys: tuple[str, ...] = ()
+    #: whether the alternate keys are tried before `key_paths` (groups: external id first)
+    alt_first: bool = False
+    #: an object as the API lists it -> the shape of a body (the GET mapping the
+    #: comparisons and exports use); None: the listing is already body-shaped
+    from_api: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    #: position in the dependency order of a workbook's sheets (groups before users ...)
+    order: int = 100
+    #: (column path, value): rows holding this value are irreversible too (a broadcast
+    #: whose Status is 'scheduled' sends messages)
+    irreversible_if: tuple[str, str] | None = None
+    #: a row's own executor, for resources that are not plain CRUD (phone numbers)
+    executor: Callable[..., Any] | None = None
+    #: row checks beyond `rules`: record -> [(problem code, column path, message)]
+    checks: tuple[Callable[[Any], list[tuple[str, str, str]]], ...] = ()
+    #: what a reference to one of these objects resolves to (None: its id)
+    ref_value: Callable[[Any], Any] | None = None
 
     @cached_property
     def all_columns(self) -> tuple[Column, ...]:
@@ -243,6 +276,26 @@ class Resource:
     def group_columns(self, group: ListGroup, position: int) -> tuple[Column, ...]:
         """The columns of one position of a list group."""
         return tuple(c for c, gp in self._groups_by_column.items() if gp == (group, position))
+
+    @property
+    def listing(self) -> str:
+        return self.list_path or self.base_path
+
+    @property
+    def created_key(self) -> str:
+        return self.answer_key or self.id_key
+
+    def shaped(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A listed object in body shape (ids kept)."""
+        return self.from_api(item) if self.from_api is not None else item
+
+    def is_irreversible(self, action: str, values: Mapping[Column, Any]) -> bool:
+        if action in self.irreversible:
+            return True
+        if self.irreversible_if is None or action in ("delete", "skip"):
+            return False
+        path, wanted = self.irreversible_if
+        return values.get(self.by_path[path]) == wanted
 
     def required_for(self, action: str) -> tuple[Column, ...]:
         return tuple(c for c in self.all_columns if action in c.required)

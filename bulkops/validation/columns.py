@@ -13,6 +13,7 @@ from itertools import chain
 from typing import Any
 
 from bulkops.io.tables import Sheet
+from bulkops.resources.refs import NAMED, Named, parse_ref
 from bulkops.resources.schema import Column, Kind, Resource, header_key
 from bulkops.validation import cells
 from bulkops.validation.cells import CellError
@@ -62,6 +63,10 @@ _BY_KIND: dict[Kind, Callable[[Any], Any]] = {
     Kind.PHONE: cells.to_phone,
     Kind.ID_LIST: cells.to_id_list,
     Kind.DIGITS: cells.to_digits,
+    Kind.DATETIME: cells.to_datetime,
+    Kind.EMAIL: cells.to_email,
+    Kind.TIMEZONE: cells.to_timezone,
+    Kind.PHONE_LIST: cells.to_phone_list,
 }
 
 
@@ -96,6 +101,10 @@ def coercer(column: Column) -> Callable[[Any], Any]:
 
     unbounded = low is None and high is None and longest is None
     checked = base if unbounded else bounded
+    if column.check is not None:
+        checked = _with_check(checked, column.check)
+    if column.refers is not None:
+        checked = _referring(checked, column.refers)
     if kind not in _MEMO_KINDS:
         return checked
     # Switches, choices and small numbers repeat down a column ('Yes', 'active', '3'):
@@ -113,6 +122,45 @@ def coercer(column: Column) -> Callable[[Any], Any]:
         return checked(raw)
 
     return remembered
+
+
+def _with_check(
+    coerce: Callable[[Any], Any], check: Callable[[Any], tuple[str, str] | None]
+) -> Callable[[Any], Any]:
+    def checked(raw: Any) -> Any:
+        value = coerce(raw)
+        found = check(value)
+        if found is not None:
+            raise CellError(*found)
+        return value
+
+    return checked
+
+
+def _referring(coerce: Callable[[Any], Any], resource: str) -> Callable[[Any], Any]:
+    """A cell naming an object of `resource`: `ref:<Sheet>!<key>`, the column's own type
+    (an id), or, for resources found by name, a name."""
+    by_name = resource in NAMED
+
+    def referring(raw: Any) -> Any:
+        if raw.__class__ is str and raw[:4].lower() == "ref:":
+            found = parse_ref(raw)
+            if found is None:
+                raise CellError(
+                    "invalid-reference",
+                    f"'{raw}' is not a reference: write ref:<Sheet>!<key>, e.g. "
+                    "ref:Groups!west-stores",
+                )
+            return found
+        try:
+            return coerce(raw)
+        except CellError:
+            text = raw.strip() if raw.__class__ is str else ""
+            if by_name and text and not text.isdigit():
+                return Named(resource, text)
+            raise
+
+    return referring
 
 
 @dataclass(frozen=True, slots=True)

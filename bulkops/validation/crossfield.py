@@ -38,6 +38,7 @@ class CrossFieldChecks:
     """The list-group and cross-field checks of one resource, precomputed once per sheet."""
 
     def __init__(self, resource: Resource, locate: Locator) -> None:
+        self.resource = resource
         self._problem = locate
         self.letters = locate.letters
         self._groups = [
@@ -121,10 +122,10 @@ class CrossFieldChecks:
         """'When this switch is on, that field must be filled' rules."""
         values = record.values
         partial = record.action == "update"
-        if record.action == "delete":
+        if record.action in ("delete", "skip"):
             return
         for rule, switches, target in self._rule_columns:
-            on = next((s for s in switches if values.get(s) is True), None)
+            on = next((s for s in switches if _on(values.get(s), rule.equals)), None)
             if on is None:
                 continue
             value = values.get(target, MISSING)
@@ -140,3 +141,12 @@ class CrossFieldChecks:
                         target if target in self.letters else on,
                     )
                 )
+        for check in self.resource.checks:
+            for code, path, message in check(record):
+                column = self.resource.by_path.get(path)
+                located = column if column is not None and column in self.letters else None
+                record.problems.append(self._problem(code, message, record.row, located))
+
+
+def _on(value: Any, wanted: Any) -> bool:
+    return value is True if wanted is True else value == wanted

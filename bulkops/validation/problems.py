@@ -46,6 +46,12 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "formula-without-value": (Severity.ERROR, "cell", "A formula with no saved result."),
     "merged-cells": (Severity.ERROR, "cell", "Merged cells inside the data."),
     "ignored-value": (Severity.WARNING, "cell", "The value is not used by the row's action."),
+    "invalid-reference": (Severity.ERROR, "cell", "A ref: cell that is not ref:<Sheet>!<key>."),
+    "invalid-email": (Severity.ERROR, "cell", "The value is not an email address."),
+    "invalid-timezone": (Severity.ERROR, "cell", "Not a time zone of the IANA database."),
+    "invalid-datetime": (Severity.ERROR, "cell", "Not a date and time with a time zone."),
+    "past-datetime": (Severity.ERROR, "cell", "A time that must be in the future is not."),
+    "recipients-file": (Severity.ERROR, "cell", "A recipients file missing, or with a bad number."),
     # row
     "missing-key": (Severity.ERROR, "row", "An update or delete names neither id nor name."),
     "hidden-row": (Severity.ERROR, "row", "The row is hidden in Excel."),
@@ -56,6 +62,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "message-without-content": (Severity.ERROR, "row", "The caller message is on but empty."),
     "hold-message-without-content": (Severity.ERROR, "row", "Hold message on but empty."),
     "voice-agent-without-id": (Severity.ERROR, "row", "A voice agent is on but not named."),
+    "missing-search": (Severity.ERROR, "row", "A number order has neither number nor search."),
+    "scheduled-without-time": (Severity.ERROR, "row", "A scheduled broadcast has no time."),
 }
 
 

@@ -46,6 +46,7 @@ class RowValidator:
         self._keys: dict[tuple[Any, ...], int] = {}
         self._unlabelled_reported: set[int] = set()
         self._key_columns = tuple(resource.by_path[p] for p in resource.key_paths)
+        self._alt_columns = tuple(resource.by_path[p] for p in resource.alt_keys)
         self._action_words = {a: a for a in resource.actions} | {
             k: v for k, v in ACTION_ALIASES.items() if v in resource.actions
         }
@@ -191,7 +192,7 @@ class RowValidator:
                     message += f" (for example {shown(column.example)})"
                 record.problems.append(self._problem(error.code, message, record.row, column, raw))
                 continue
-            if is_phone and undialable(value):
+            if is_phone and value.__class__ is str and undialable(value):
                 record.problems.append(
                     self._problem(
                         "undialable-phone",
@@ -277,12 +278,14 @@ class RowValidator:
         key = tuple(values.get(c) for c in self._key_columns)
         name = key[0]
         has_name = name is not None and name is not CLEARED
-        if action != "create" and id_value is None and not has_name:
+        has_alt = any(values.get(c) not in (None, CLEARED) for c in self._alt_columns)
+        if action != "create" and id_value is None and not has_name and not has_alt:
+            finders = [self.resource.id_column, self._key_columns[0], *self._alt_columns]
+            listed = ", ".join(c.label for c in finders[:-1]) + f" or {finders[-1].label}"
             record.problems.append(
                 self._problem(
                     "missing-key",
-                    f"{action} needs {self.resource.id_column.label} or "
-                    f"{self._key_columns[0].label} to find the object: fill one of them",
+                    f"{action} needs {listed} to find the object: fill one of them",
                     row,
                     self.resource.id_column if self.id_bound else None,
                 )
@@ -304,7 +307,11 @@ class RowValidator:
             record.key = (str(name).casefold(), *key[1:])
             first = self._keys.setdefault(record.key, row)
             if first != row:
-                where = "" if key[1] is None else f" in {self._key_columns[1].label} {key[1]}"
+                where = (
+                    f" in {self._key_columns[1].label} {key[1]}"
+                    if len(key) > 1 and key[1] is not None
+                    else ""
+                )
                 record.problems.append(
                     self._problem(
                         "duplicate-key",

@@ -77,6 +77,7 @@ ROUTES: Final = Resource(
     actions=("create", "update", "replace", "upsert", "delete", "skip"),
     default_action="create",
     key_paths=("provisioned_route_name", "org_unit_id"),
+    order=40,
     body_model=RouteBody,
     description="Call routes of tracking numbers: where calls ring, what callers hear.",
     notes=(

@@ -61,21 +61,25 @@ FIELDS: tuple[Column, ...] = (
         "Group ID",
         "org_unit_id",
         Kind.INTEGER,
-        "The id of the group (org unit) that owns the route.",
+        "The group (org unit) that owns the route: its id, its name path "
+        "(Acme/West/Store 12), or ref:Groups!<key> for a group the same workbook creates.",
         example=70035,
         required=_CREATE_REPLACE,
         minimum=1,
         ref="/groups/{}",
+        refers="groups",
     ),
     Column(
         "Tracking Number",
         "phone_number",
         Kind.PHONE,
-        "The tracking number callers dial: 10 digits, a number reserved for the account. "
-        "Set only when the route is created.",
+        "The tracking number callers dial: 10 digits, a number reserved for the account, "
+        "or ref:Numbers!<key> for a number the same workbook orders. Set only when the "
+        "route is created.",
         example="4045550100",
         required=frozenset({"create", "upsert"}),
         create_only=True,
+        refers="numbers",
     ),
     Column(
         "Routing Type",
@@ -274,12 +278,14 @@ FIELDS: tuple[Column, ...] = (
         "Assigned Agent ID",
         f"{_CONFIG}.assigned_agent_id",
         Kind.INTEGER,
-        "A user id the call is assigned to; blank for none.",
+        "The user the call is assigned to: a user id, a username (email), or "
+        "ref:Users!<username>; blank for none.",
         example="",
         minimum=1,
         default=None,
         clear_value=None,
         ref="/users/{}",
+        refers="users",
     ),
     _yes_no(
         "Click To Call Enabled",

@@ -1,0 +1,429 @@
+"""References between the rows of one run, and names looked up in the account.
+
+A cell may name an object another row of the same workbook creates, as
+`ref:<Sheet>!<key>`, or by its name (a group's name path, a user's email). `Links` knows
+every row read so far by the keys it can be referred to by, and what became of it:
+
+- a row that refers to another waits for it (without holding a request slot), then takes
+  its id; when that row failed, was invalid or was not sent, this one ends `not_attempted`
+  with a message naming it;
+- a name is looked up once the rows that could create it have finished, in the account's
+  objects plus the ones this run created (`Directory`);
+- in a dry run, a row that would be created resolves as `PENDING`, and the rows that
+  refer to it are planned "once <Sheet> row N is created".
+
+Waits only go to earlier sheets (sheets run in dependency order) or to rows above in the
+same sheet, so they can never form a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+import anyio
+
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.resources.payload import CLEARED
+from bulkops.resources.refs import Named, Ref
+from bulkops.resources.schema import Column, Kind, Resource
+from bulkops.validation.record import RowRecord
+
+if TYPE_CHECKING:
+    from bulkops.engine.runner import Runner
+
+__all__ = ["PENDING", "Blocked", "Directory", "Links", "Pending", "ref_keys"]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """In a dry run: the object a row would create (it has no id yet)."""
+
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.sheet} row {self.row}"
+
+
+PENDING: Final = Pending("", 0)
+
+
+@dataclass
+class Blocked(Exception):
+    """A row that cannot be sent because of what it refers to."""
+
+    status: Status
+    message: str
+
+
+@dataclass
+class _Slot:
+    record: RowRecord
+    done: anyio.Event = field(default_factory=anyio.Event)
+    outcome: RowOutcome | None = None
+
+
+_SETTLED: Final = (Status.SUCCEEDED, Status.UNCHANGED)
+
+
+class Links:
+    """Run-wide register of rows and named objects; see the module's docstring."""
+
+    def __init__(self, sheets: list[tuple[str, Resource]], dry_run: bool = False) -> None:
+        self.dry_run = dry_run
+        self.sheets = dict(sheets)
+        self.position = {name: index for index, (name, _) in enumerate(sheets)}
+        self.read = {name: anyio.Event() for name, _ in sheets}
+        self._rows: dict[tuple[str, int], _Slot] = {}
+        self._keys: dict[tuple[str, str], list[int]] = {}
+        self._names: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self.directory = Directory()
+        self._refers = {
+            resource.name: tuple(c for c in resource.columns if c.refers is not None)
+            for _, resource in sheets
+        }
+
+    # -- the rows -------------------------------------------------------------------------
+
+    def register(self, record: RowRecord, resource: Resource) -> None:
+        """A row read from a sheet: referable by its keys from now on."""
+        self._rows[(record.sheet, record.row)] = _Slot(record)
+        for key in ref_keys(resource, record):
+            self._keys.setdefault((record.sheet, key), []).append(record.row)
+        name = _text(record.values.get(resource.by_path[resource.key_paths[0]]))
+        if name:
+            last = name.rsplit("/", 1)[-1].strip().casefold()
+            self._names.setdefault((resource.name, last), []).append((record.sheet, record.row))
+
+    def finished_reading(self, sheet: str) -> None:
+        self.read[sheet].set()
+
+    def settle(self, record: RowRecord, outcome: RowOutcome) -> None:
+        """What became of a row; rows waiting for it go on."""
+        slot = self._rows.get((record.sheet, record.row))
+        if slot is None:
+            slot = self._rows[(record.sheet, record.row)] = _Slot(record)
+        slot.outcome = outcome
+        resource = self.sheets.get(record.sheet)
+        if resource is not None and resource.name == "groups":
+            ident: Any = outcome.resource_id
+            if outcome.status in _SETTLED and ident is not None:
+                self.directory.add_group(_group_entry(resource, slot.record, int(ident)))
+            elif outcome.status is Status.PLANNED and outcome.resource_id is None:
+                self.directory.add_group(
+                    _group_entry(resource, slot.record, Pending(record.sheet, record.row))
+                )
+        slot.done.set()
+
+    def refers(self, resource: Resource, record: RowRecord) -> bool:
+        """Whether the row names another object by reference or by name."""
+        values = record.values
+        return any(
+            isinstance(values.get(c), Ref | Named) for c in self._refers.get(resource.name, ())
+        )
+
+    # -- resolving ------------------------------------------------------------------------
+
+    async def resolve(self, runner: Runner, record: RowRecord) -> list[str]:
+        """Replace every reference and name in the row by the id it stands for. Returns
+        notes on what in a dry run would only exist once other rows ran (empty when all is
+        known). Raises `Blocked`."""
+        resource = runner.resource
+        notes: list[str] = []
+        for column in self._refers.get(resource.name, ()):
+            value = record.values.get(column)
+            if isinstance(value, Ref):
+                found = await self._by_ref(record, resource, column, value)
+            elif isinstance(value, Named):
+                found = await self._by_name(runner, record, resource, column, value)
+            else:
+                continue
+            if isinstance(found, Pending):
+                notes.append(f"{column.label} is what {found} creates")
+            record.values[column] = found
+        if record.key is not None:
+            key_columns = [resource.by_path[p] for p in resource.key_paths]
+            record.key = (record.key[0], *(record.values.get(c) for c in key_columns[1:]))
+        return notes
+
+    def _check_order(self, record: RowRecord, target_sheet: str, target_row: int) -> None:
+        if target_sheet == record.sheet and target_row >= record.row:
+            raise Blocked(
+                Status.INVALID,
+                f"not sent: refers to row {target_row}, which is not above it: move that row above "
+                "this one (rows run after the rows above them that they refer to)",
+            )
+        if self.position[target_sheet] > self.position[record.sheet]:
+            raise Blocked(
+                Status.INVALID,
+                f"not sent: refers to sheet '{target_sheet}', which runs after '{record.sheet}'",
+            )
+
+    async def _by_ref(self, record: RowRecord, resource: Resource, column: Column, ref: Ref) -> Any:
+        sheet = self._sheet_named(ref.sheet, column.refers or "")
+        if sheet is None:
+            wanted = column.refers or "objects"
+            known = ", ".join(f"'{s}'" for s, r in self.sheets.items() if r.name == wanted)
+            raise Blocked(
+                Status.INVALID,
+                f"not sent: {column.label}: {ref} names no {wanted} sheet of this workbook"
+                + (f" (there is {known})" if known else ""),
+            )
+        key = ref.key.casefold()
+        rows = self._keys.get((sheet, key))
+        if not rows:
+            await self.read[sheet].wait()
+            rows = self._keys.get((sheet, key))
+        if not rows:
+            raise Blocked(
+                Status.INVALID,
+                f"not sent: {column.label}: no row of sheet '{sheet}' has the key '{ref.key}' "
+                "(its name, external id or reference): check the spelling",
+            )
+        if len(rows) > 1:
+            raise Blocked(
+                Status.INVALID,
+                f"not sent: {column.label}: rows {', '.join(map(str, rows))} of sheet "
+                f"'{sheet}' all have the key '{ref.key}': give them different keys",
+            )
+        self._check_order(record, sheet, rows[0])
+        outcome = await self._outcome_of(sheet, rows[0])
+        return _value(column, sheet, rows[0], outcome)
+
+    def _sheet_named(self, text: str, refers: str) -> str | None:
+        wanted = text.strip().casefold()
+        for name, resource in self.sheets.items():
+            if resource.name == refers and wanted in (name.casefold(), resource.name):
+                return name
+        return None
+
+    async def _outcome_of(self, sheet: str, row: int) -> RowOutcome:
+        slot = self._rows[(sheet, row)]
+        await slot.done.wait()
+        assert slot.outcome is not None
+        return slot.outcome
+
+    async def _by_name(
+        self, runner: Runner, record: RowRecord, resource: Resource, column: Column, named: Named
+    ) -> Any:
+        """A name: wait for the rows of this run that could create it, then look it up."""
+        target = named.resource
+        last = named.text.rsplit("/", 1)[-1].strip().casefold()
+        waited: list[tuple[str, int, RowOutcome]] = []
+        for sheet, other in self.sheets.items():
+            if other.name != target or self.position[sheet] > self.position[record.sheet]:
+                continue
+            if sheet != record.sheet:
+                await self.read[sheet].wait()
+            candidates = list(self._names.get((target, last), []))
+            candidates += [(sheet, r) for r in self._keys.get((sheet, named.text.casefold()), [])]
+            for where, row in dict.fromkeys(candidates):
+                if where != sheet or (where == record.sheet and row >= record.row):
+                    continue
+                waited.append((where, row, await self._outcome_of(where, row)))
+        try:
+            found = await self.directory.find(runner, target, named.text)
+        except LookupError as missing:
+            planned = [(s, r) for s, r, o in waited if o.status is Status.PLANNED]
+            if planned and self.dry_run:
+                return Pending(*planned[0])
+            failed = [(s, r, o) for s, r, o in waited if o.status not in _SETTLED]
+            if failed:
+                sheet, row, outcome = failed[0]
+                raise Blocked(
+                    Status.NOT_ATTEMPTED,
+                    f"not sent: {column.label} '{named.text}' was to be created by {sheet} row "
+                    f"{row}, which ended {outcome.status.value}",
+                ) from None
+            raise Blocked(Status.FAILED, f"{column.label}: {missing.args[0]}") from None
+        if isinstance(found, Pending):
+            return found
+        return _typed(column, found)
+
+
+def ref_keys(resource: Resource, record: RowRecord) -> list[str]:
+    """The keys a row can be referred to by: its natural key's name and its alternate keys."""
+    keys = []
+    for path in (resource.key_paths[0], *resource.alt_keys):
+        text = _text(record.values.get(resource.by_path[path]))
+        if text:
+            keys.append(text.casefold())
+    return keys
+
+
+def _text(value: Any) -> str:
+    if value is None or value is CLEARED or isinstance(value, Ref | Named | Pending):
+        return ""
+    return str(value).strip()
+
+
+def _typed(column: Column, value: Any) -> Any:
+    """An id as the referring column holds it (the journal keeps ids as text)."""
+    if column.kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _value(column: Column, sheet: str, row: int, outcome: RowOutcome) -> Any:
+    ident = outcome.resource_id
+    if outcome.status is Status.PLANNED:
+        return Pending(sheet, row) if ident is None else _typed(column, ident)
+    if outcome.status in _SETTLED and ident is not None:
+        if isinstance(ident, str) and ";" in ident:
+            raise Blocked(
+                Status.INVALID,
+                f"not sent: {column.label}: {sheet} row {row} ordered several numbers; refer "
+                "to a row that orders one",
+            )
+        return _typed(column, ident)
+    raise Blocked(
+        Status.NOT_ATTEMPTED,
+        f"not sent: {column.label} refers to {sheet} row {row}, which ended "
+        f"{outcome.status.value}"
+        + (f" ({outcome.message})" if outcome.message else "")
+        + "; fix that row, then run again with --resume",
+    )
+
+
+def _group_entry(resource: Resource, record: RowRecord, ident: Any) -> dict[str, Any]:
+    values = record.values
+    return {
+        "org_unit_id": ident,
+        "org_unit_name": _text(values.get(resource.by_path["org_unit_name"])),
+        "org_unit_parent_id": values.get(resource.by_path["org_unit_parent_id"]),
+        "org_unit_ext_id": _text(values.get(resource.by_path["org_unit_ext_id"])) or None,
+    }
+
+
+Call = Callable[..., Awaitable[tuple[Any, int]]]
+
+
+class Directory:
+    """Objects of the account found by name: groups (by name path or external id), users
+    (by email or external id), industries (by name). Listed once, on first need."""
+
+    def __init__(self) -> None:
+        self._groups: dict[Any, dict[str, Any]] | None = None
+        self._industries: dict[str, int] | None = None
+        self._users: dict[str, Any] = {}
+        self._added: list[dict[str, Any]] = []
+        self._lock = anyio.Lock()
+
+    def add_group(self, group: dict[str, Any]) -> None:
+        if self._groups is not None:
+            self._groups[group["org_unit_id"]] = group
+        else:
+            self._added.append(group)
+
+    async def find(self, runner: Runner, resource: str, text: str) -> Any:
+        if resource == "groups":
+            return await self._group(runner, text)
+        if resource == "industries":
+            return await self._industry(runner, text)
+        return await self._user(runner, text)
+
+    async def _list(self, runner: Runner, path: str) -> list[dict[str, Any]]:
+        from bulkops.engine.plan import _items
+
+        items: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            answer, _ = await runner.call("GET", path, params={"limit": 200, "offset": offset})
+            page = _items(answer.data)
+            items += page
+            data = answer.data
+            total = data.get("total", len(page)) if isinstance(data, dict) else len(page)
+            offset += 200
+            if offset >= int(total) or not page:
+                return items
+
+    async def _group(self, runner: Runner, text: str) -> Any:
+        async with self._lock:
+            if self._groups is None:
+                listed = await self._list(runner, "/groups")
+                self._groups = {g["org_unit_id"]: g for g in listed if "org_unit_id" in g}
+                for group in self._added:
+                    self._groups[group["org_unit_id"]] = group
+        groups = self._groups
+        wanted = text.strip().casefold()
+        by_ext = [
+            i for i, g in groups.items() if str(g.get("org_unit_ext_id") or "").casefold() == wanted
+        ]
+        if len(by_ext) == 1:
+            return by_ext[0]
+        parts = [p.strip().casefold() for p in text.split("/") if p.strip()]
+        matches = []
+        for ident, group in groups.items():
+            node: dict[str, Any] | None = group
+            for part in reversed(parts):
+                if node is None or str(node.get("org_unit_name", "")).casefold() != part:
+                    break
+                node = groups.get(node.get("org_unit_parent_id"))
+            else:
+                matches.append(ident)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise LookupError(
+                f"no group '{text}' in the account or this workbook: give its id, its name "
+                "path (Parent/Child), or ref:Groups!<key>"
+            )
+        paths = ", ".join(self._path(m) for m in matches[:4])
+        raise LookupError(
+            f"{len(matches)} groups are called '{text}' ({paths}): give more of the path, or the id"
+        )
+
+    def _path(self, ident: Any) -> str:
+        assert self._groups is not None
+        names: list[str] = []
+        node = self._groups.get(ident)
+        while node is not None and len(names) < 20:
+            names.append(str(node.get("org_unit_name")))
+            node = self._groups.get(node.get("org_unit_parent_id"))
+        return "/".join(reversed(names))
+
+    async def _industry(self, runner: Runner, text: str) -> Any:
+        from difflib import get_close_matches
+
+        async with self._lock:
+            if self._industries is None:
+                answer, _ = await runner.call("GET", "/industry")
+                from bulkops.engine.plan import _items
+
+                self._industries = {
+                    str(i.get("industry_name", "")).casefold(): i["industry_id"]
+                    for i in _items(answer.data)
+                    if "industry_id" in i
+                }
+        wanted = text.strip().casefold()
+        if wanted in self._industries:
+            return self._industries[wanted]
+        hint = get_close_matches(wanted, list(self._industries), n=1, cutoff=0.6)
+        suggestion = f" (did you mean '{hint[0].title()}'?)" if hint else ""
+        raise LookupError(f"'{text}' is not an industry of GET /industry{suggestion}")
+
+    async def _user(self, runner: Runner, text: str) -> Any:
+        from bulkops.engine.plan import _items
+
+        wanted = text.strip().casefold()
+        if wanted not in self._users:
+            from bulkops.engine.runner import Failed
+
+            try:
+                answer, _ = await runner.call(
+                    "GET", "/users/list", params={"email": text.strip(), "limit": 200}
+                )
+            except Failed as failed:
+                raise LookupError(f"could not look up user '{text}': {failed.error}") from None
+            found = [
+                u.get("ct_user_id")
+                for u in _items(answer.data)
+                if str(u.get("username", u.get("email", ""))).casefold() == wanted
+            ]
+            self._users[wanted] = found[0] if len(found) == 1 else None
+        ident = self._users[wanted]
+        if ident is None:
+            raise LookupError(f"no user with the username '{text}' in the account")
+        return ident

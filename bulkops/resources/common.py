@@ -1,0 +1,54 @@
+"""Column builders the resources share: ids, names, references to groups, switches."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from bulkops.resources.schema import Column, Kind
+
+__all__ = ["US_STATES", "group_column", "id_column", "switch", "text"]
+
+_STATE_CODES: Final = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+    "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+)
+US_STATES: Final = tuple(_STATE_CODES.split(" "))
+
+
+def id_column(label: str, path: str, noun: str, example: Any, finds: str) -> Column:
+    return Column(
+        label,
+        path,
+        Kind.INTEGER,
+        f"The {noun}'s id. Needed to update, replace or delete a {noun}, unless {finds} "
+        "finds it. Ignored when creating.",
+        example=example,
+        minimum=1,
+    )
+
+
+def group_column(path: str, owner: str, required: frozenset[str], **kw: Any) -> Column:
+    return Column(
+        kw.pop("label", "Group"),
+        path,
+        Kind.INTEGER,
+        f"The group (org unit) {owner}: its id, its name path (Acme/West/Store 12), its "
+        "external id, or ref:Groups!<key> for a group this workbook creates.",
+        example=kw.pop("example", 70035),
+        required=required,
+        minimum=1,
+        ref="/groups/{}",
+        refers="groups",
+        **kw,
+    )
+
+
+def switch(label: str, path: str, description: str, **kw: Any) -> Column:
+    example = kw.pop("example", "No")
+    default = kw.pop("default", False)
+    return Column(label, path, Kind.BOOLEAN, description, example=example, default=default, **kw)
+
+
+def text(label: str, path: str, description: str, example: Any, **kw: Any) -> Column:
+    kw.setdefault("clear_value", None)
+    return Column(label, path, Kind.TEXT, description, example=example, **kw)

@@ -1,0 +1,51 @@
+"""References between rows and objects: a cell of a column that `refers` to a resource may
+name its object by id, by `ref:<Sheet>!<key>` (a row of the same workbook, resolved to the
+id once that row succeeded) or, where the resource is found by name, by that name (a
+group's name path 'Acme/West/Store 12', a user's email, an industry's name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["NAMED", "Named", "Ref", "parse_ref"]
+
+#: resources a cell may name by text (not only by id or ref:)
+NAMED: Final = frozenset({"groups", "users", "industries"})
+
+_REF = re.compile(r"^ref:\s*(?:'([^']+)'|([^!]+))!(.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """`ref:<Sheet>!<key>`: the object a row of sheet `sheet` with natural key `key`
+    creates or finds in the same run."""
+
+    sheet: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"ref:{self.sheet}!{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An object of `resource` given by name (looked up in the account, or in the rows
+    of the same workbook that create it)."""
+
+    resource: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_ref(text: str) -> Ref | None:
+    """`ref:Groups!west-stores` -> Ref('Groups', 'west-stores'); None when malformed."""
+    match = _REF.match(text.strip())
+    if match is None:
+        return None
+    sheet = (match.group(1) or match.group(2)).strip()
+    key = match.group(3).strip()
+    return Ref(sheet, key) if sheet and key else None
