@@ -101,7 +101,10 @@ async def decide(
             # a create row's planned body is already the create body: build it once
             body = operation.body if action == "create" else None
             body = body or build_body(resource, "create", record.values)
-            return Operation(action, "POST", resource.base_path, body, operation.key), attempts
+            created = Operation(
+                action, "POST", resource.base_path, body, operation.key, operation.irreversible
+            )
+            return created, attempts
         named = operation.key[0] if operation.key else alternates[0][1]
         if action == "delete" and not ids:
             why = f"no {resource.name[:-1]} named '{named}' is left: already deleted"
@@ -124,7 +127,9 @@ async def decide(
                 return _unchanged(record, action, ident, "already deleted"), attempts
             if action == "upsert":
                 body = build_body(resource, "create", record.values)
-                created = Operation(action, "POST", resource.base_path, body, operation.key)
+                created = Operation(
+                    action, "POST", resource.base_path, body, operation.key, operation.irreversible
+                )
                 return created, attempts
             raise Failed(failed.error, attempts) from None
     assert current is not None
@@ -154,5 +159,7 @@ async def decide(
             attempts
         )
     if action == "replace":
-        return Operation(action, "PUT", path, operation.body, operation.key), attempts
-    return Operation(action, "PATCH", path, diff, operation.key), attempts
+        return Operation(
+            action, "PUT", path, operation.body, operation.key, operation.irreversible
+        ), attempts
+    return Operation(action, "PATCH", path, diff, operation.key, operation.irreversible), attempts

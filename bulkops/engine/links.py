@@ -42,9 +42,15 @@ class Pending:
 
     sheet: str
     row: int
+    #: what it stands for when that is already known (a phone number an order will get)
+    value: Any = None
 
     def __str__(self) -> str:
         return f"{self.sheet} row {self.row}"
+
+    def shown(self) -> Any:
+        """How a dry run's request shows it."""
+        return self.value if self.value is not None else f"<id of {self}>"
 
 
 PENDING: Final = Pending("", 0)
@@ -80,6 +86,7 @@ class Links:
         self._keys: dict[tuple[str, str], list[int]] = {}
         self._names: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self.directory = Directory()
+        self._resources = {resource.name for _, resource in sheets}
         self._refers = {
             resource.name: tuple(c for c in resource.columns if c.refers is not None)
             for _, resource in sheets
@@ -118,11 +125,16 @@ class Links:
         slot.done.set()
 
     def refers(self, resource: Resource, record: RowRecord) -> bool:
-        """Whether the row names another object by reference or by name."""
+        """Whether the row names another object by reference, by name, or by a natural key
+        (a phone number) that a sheet of this workbook may create."""
         values = record.values
-        return any(
-            isinstance(values.get(c), Ref | Named) for c in self._refers.get(resource.name, ())
-        )
+        for column in self._refers.get(resource.name, ()):
+            value = values.get(column)
+            if isinstance(value, Ref | Named):
+                return True
+            if isinstance(value, str) and column.refers in self._resources:
+                return True
+        return False
 
     # -- resolving ------------------------------------------------------------------------
 
@@ -138,6 +150,8 @@ class Links:
                 found = await self._by_ref(record, resource, column, value)
             elif isinstance(value, Named):
                 found = await self._by_name(runner, record, resource, column, value)
+            elif isinstance(value, str) and column.refers in self._resources:
+                found = await self._by_key(record, column, value)
             else:
                 continue
             if isinstance(found, Pending):
@@ -191,6 +205,29 @@ class Links:
         self._check_order(record, sheet, rows[0])
         outcome = await self._outcome_of(sheet, rows[0])
         return _value(column, sheet, rows[0], outcome)
+
+    async def _by_key(self, record: RowRecord, column: Column, value: str) -> Any:
+        """A natural key (a phone number) that a row of this workbook may create: wait for
+        that row; the value stays as it is."""
+        for sheet, other in self.sheets.items():
+            if other.name != column.refers or self.position[sheet] > self.position[record.sheet]:
+                continue
+            if sheet != record.sheet:
+                await self.read[sheet].wait()
+            for row in self._keys.get((sheet, value.casefold()), []):
+                if sheet == record.sheet and row >= record.row:
+                    continue
+                outcome = await self._outcome_of(sheet, row)
+                if outcome.status is Status.PLANNED:
+                    return Pending(sheet, row, value)
+                if outcome.status not in _SETTLED:
+                    raise Blocked(
+                        Status.NOT_ATTEMPTED,
+                        f"not sent: {column.label} {value} is what {sheet} row {row} was to "
+                        f"provide, and that row ended {outcome.status.value}; fix it, then "
+                        "run again with --resume",
+                    )
+        return value
 
     def _sheet_named(self, text: str, refers: str) -> str | None:
         wanted = text.strip().casefold()

@@ -54,7 +54,8 @@ def plan_row(resource: Resource, record: RowRecord) -> Operation:
         path = f"{resource.base_path}/{record.resource_id}"
     else:
         path = None  # found by its natural key first
-    return Operation(record.action, method, path, body, record.key)
+    irreversible = resource.is_irreversible(record.action, record.values)
+    return Operation(record.action, method, path, body, record.key, irreversible)
 
 
 class Lookup:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bulkops.engine.links import Pending
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
 from bulkops.errors import Forbidden, NotFound
@@ -36,6 +37,8 @@ async def preview(
     for column, value in record.values.items():
         if column.ref is None or value is None or value is CLEARED:
             continue
+        if isinstance(value, Pending):
+            continue
         for ident in value if isinstance(value, list) else [value]:
             path = column.ref.format(ident)
             found = runner.exists.get(path)
@@ -51,6 +54,8 @@ async def preview(
                 runner.exists[path] = found
             if not found:
                 problems.append(f"{column.label} {ident} does not exist in the account")
+    if runner.resource.vet is not None:
+        problems += await runner.resource.vet(runner, record, operation)
     request = (operation.method, operation.path, operation.body)
     outcome = RowOutcome(record.sheet, record.row, operation.action, Status.PLANNED,
                          resource_id=record.resource_id, request=request)  # fmt: skip
@@ -61,6 +66,11 @@ async def preview(
         outcome.message = "would fail: " + "; ".join(problems)
         return outcome, attempts
     message = f"would {operation.method} {operation.path}"
+    if runner.resource.describe is not None and isinstance(operation.body, dict):
+        described = runner.resource.describe(operation.body)
+        message += f": {described}" if described else ""
+    if operation.irreversible:
+        message += " (cannot be undone: the run asks first)"
     if operation.action == "replace" and isinstance(current, dict):
         reset = resets(runner.resource, record.values, current)
         if reset:

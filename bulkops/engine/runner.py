@@ -89,6 +89,8 @@ class Runner:
         self.throttled = 0
         self.outcomes: list[RowOutcome] = []
         self.links = links
+        #: what a resource's own executor keeps for the run (the account's numbers)
+        self.memo: dict[str, Any] = {}
         self.sheet = sheet
         #: request slots shared by every sheet of the run (each holds one row at work)
         self.slots = slots or anyio.Semaphore(concurrency)
@@ -240,15 +242,13 @@ class Runner:
         if self.stopped is not None:
             base.status, base.message = Status.NOT_ATTEMPTED, self.stopped
             return self._done(base, record)
-        if notes and self.dry_run:  # refers to what earlier rows would create
-            base.status = Status.PLANNED
-            base.message = f"would {record.action} after the rows it refers to: " + "; ".join(notes)
-            return self._done(base, record)
         started = self.clock.monotonic()
         if self.resource.executor is not None:  # not plain CRUD (phone numbers)
             outcome, attempts = await self.resource.executor(self, record)
             outcome.attempts = attempts
             outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
+            if notes:
+                outcome.message += f" ({'; '.join(notes)})"
             return self._done(outcome, record)
         operation = plan_row(self.resource, record)
         attempts = 0
@@ -281,6 +281,8 @@ class Runner:
             self.breaker.succeeded()
         outcome.attempts = attempts
         outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
+        if notes:  # a dry run's references to what earlier rows would create
+            outcome.message += f" ({'; '.join(notes)})"
         return self._done(outcome, record)
 
     async def _trip(self, error: Exception) -> None:

@@ -58,14 +58,35 @@ def scan_input(
             action = (
                 keys.index(header_key(ACTION_LABEL)) if header_key(ACTION_LABEL) in keys else None
             )
+            condition = _condition(chosen, keys)
             for _, values in sheet.rows:
                 if not is_blank_row(values):
                     total += 1
+                    word = chosen.default_action
                     if action is not None and action < len(values):
-                        word = str(values[action]).strip().lower()
+                        word = str(values[action]).strip().lower() or chosen.default_action
                         word = ACTION_ALIASES.get(word, word)
-                        deletes += word == "delete"
-                        irreversible += word in chosen.irreversible
+                    deletes += word == "delete"
+                    if word in chosen.irreversible:
+                        irreversible += 1
+                    elif condition is not None and word not in ("delete", "skip"):
+                        index, wanted = condition
+                        cell = values[index] if index < len(values) else ""
+                        irreversible += str(cell).strip().lower() == wanted
         return total, deletes, irreversible
     finally:
         book.close()
+
+
+def _condition(resource: Any, keys: list[str]) -> tuple[int, str] | None:
+    """(column index, value) of the resource's `irreversible_if` in this header."""
+    from bulkops.resources.schema import header_key
+
+    if resource.irreversible_if is None:
+        return None
+    path, wanted = resource.irreversible_if
+    column = resource.by_path[path]
+    for name in (column.label, column.path):
+        if header_key(name) in keys:
+            return keys.index(header_key(name)), str(wanted).lower()
+    return None

@@ -165,6 +165,11 @@ def write_results(
     return atomic(out, write)
 
 
+def _shown(value: object) -> object:
+    shown = getattr(value, "shown", None)
+    return shown() if callable(shown) else str(value)
+
+
 def _request_text(outcome: RowOutcome) -> str:
     """A dry run's request as the Request column shows it: method, path and JSON body."""
     if outcome.request is None or outcome.status is not Status.PLANNED:
@@ -172,7 +177,8 @@ def _request_text(outcome: RowOutcome) -> str:
     method, path, body = outcome.request
     text = f"{method} {path}"
     if body is not None:
-        text += " " + json.dumps(body, ensure_ascii=False)
+        # an id a dry run cannot know yet (what an earlier row would create) shows as such
+        text += " " + json.dumps(body, ensure_ascii=False, default=_shown)
     return text[:32000]
 
 

@@ -128,6 +128,9 @@ def _instructions(resource: Resource) -> list[tuple[str, str]]:
         "each header's note",
         "upsert": "find the object by its natural key, then update it or create it",
         "delete": "delete the object found by its id (or name)",
+        "order": "order (buy) a number: the exact Phone Number, or Quantity numbers found by "
+        "Area Code, State or Contains; spends money",
+        "release": "give a reserved number back (found by Phone Number)",
         "skip": "leave the row alone",
     }
     rows = [
@@ -142,7 +145,8 @@ def _instructions(resource: Resource) -> list[tuple[str, str]]:
         ("", ""),
         (
             "Required",
-            "Headers marked * are needed to create; the note on each header says "
+            f"Headers marked * are needed to {resource.default_action}; the note on each "
+            "header says "
             "which actions need it, its type, its allowed values and its replace default.",
         ),
         (

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bulkops.errors import UsageError
+from bulkops.resources.broadcasts import BROADCASTS
 from bulkops.resources.groups import GROUPS
+from bulkops.resources.numbers import NUMBERS
 from bulkops.resources.routes import ROUTES
 from bulkops.resources.schema import Column, Kind, ListGroup, Resource, Rule, Wire
 from bulkops.resources.users import USERS
@@ -22,7 +24,7 @@ __all__ = [
 
 #: by CLI name, in the order a workbook's sheets run (what a row refers to runs first)
 RESOURCES: dict[str, Resource] = {
-    r.name: r for r in sorted((GROUPS, USERS, ROUTES), key=lambda r: r.order)
+    r.name: r for r in sorted((GROUPS, USERS, NUMBERS, ROUTES, BROADCASTS), key=lambda r: r.order)
 }
 
 

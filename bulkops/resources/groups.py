@@ -44,7 +44,7 @@ def _zip(value: Any) -> tuple[str, str] | None:
     return None if ok else ("invalid-type", f"'{value}' is not a ZIP code (30303 or 30303-1234)")
 
 
-COLUMNS: Final[tuple[Column, ...]] = (
+_COLUMNS: Final[tuple[Column, ...]] = (
     text(
         "Group Name",
         "org_unit_name",
@@ -132,7 +132,7 @@ GROUPS: Final = Resource(
     title="Groups (org units)",
     base_path="/groups",
     id_column=id_column("Group ID", "org_unit_id", "group", 80001, "External ID or Group Name"),
-    columns=COLUMNS,
+    columns=_COLUMNS,
     groups=(),
     rules=(),
     actions=("create", "update", "replace", "upsert", "delete", "skip"),

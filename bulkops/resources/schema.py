@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Every action a row can name; a resource offers a subset.
-ACTIONS: Final = ("create", "update", "replace", "upsert", "delete", "skip")
+ACTIONS: Final = ("create", "update", "replace", "upsert", "delete", "order", "release", "skip")
 
 #: Friendly spellings of actions, after lower-casing.
 ACTION_ALIASES: Final = {
@@ -41,6 +41,8 @@ ACTION_ALIASES: Final = {
     "put": "replace",
     "remove": "delete",
     "ignore": "skip",
+    "buy": "order",
+    "purchase": "order",
 }
 
 
@@ -219,6 +221,8 @@ class Resource:
     answer_key: str | None = None
     #: further natural keys, tried in order after `key_paths` (e.g. an external id)
     alt_keys: tuple[str, ...] = ()
+    #: actions beyond create whose rows need no id nor natural key (ordering numbers)
+    keyless: frozenset[str] = frozenset()
     #: whether the alternate keys are tried before `key_paths` (groups: external id first)
     alt_first: bool = False
     #: an object as the API lists it -> the shape of a body (the GET mapping the
@@ -233,8 +237,10 @@ class Resource:
     executor: Callable[..., Any] | None = None
     #: row checks beyond `rules`: record -> [(problem code, column path, message)]
     checks: tuple[Callable[[Any], list[tuple[str, str, str]]], ...] = ()
-    #: what a reference to one of these objects resolves to (None: its id)
-    ref_value: Callable[[Any], Any] | None = None
+    #: a dry run's further checks of a row it would send: async (runner, record,
+    #: operation) -> problems, and a note on the body (a message's SMS segments)
+    vet: Callable[..., Any] | None = None
+    describe: Callable[[dict[str, Any]], str] | None = None
 
     @cached_property
     def all_columns(self) -> tuple[Column, ...]:

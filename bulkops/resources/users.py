@@ -48,7 +48,7 @@ class UserBody(BaseModel):
     access_audio: bool | None = None
 
 
-COLUMNS: Final[tuple[Column, ...]] = (
+_COLUMNS: Final[tuple[Column, ...]] = (
     Column(
         "Username",
         "username",
@@ -141,7 +141,7 @@ USERS: Final = Resource(
     base_path="/users",
     list_path="/users/list",
     id_column=id_column("User ID", "ct_user_id", "user", 90001, "Username or External ID"),
-    columns=COLUMNS,
+    columns=_COLUMNS,
     groups=(),
     rules=(),
     actions=("create", "update", "replace", "upsert", "delete", "skip"),

@@ -65,7 +65,8 @@ class Sandbox:
         if demo and self.store.empty:
             from bulkops.sandbox.demo import seed_demo
 
-            seed_demo(self.store, self.clock.now())
+            with self.store.transaction():  # all of it or none: a kill mid-seed leaves none
+                seed_demo(self.store, self.clock.now())
 
     # -- tokens ------------------------------------------------------------------------
 

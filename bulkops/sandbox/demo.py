@@ -126,7 +126,7 @@ def seed_demo(store: Store, now: float) -> None:
         store.put("tags", tag_id, {"tag_id": tag_id, "tag_name": name, "org_unit_id": None,
                                    "created_on": stamp, "updated_on": stamp})  # fmt: skip
     for area, state, city in _AREAS:
-        for line in range(100, 200):
+        for line in range(100, 300):
             digits = f"{area}555{line:04d}"
             store.put("numbers", digits, _number(digits, "local", state, city))
     for area in _TOLL_FREE:

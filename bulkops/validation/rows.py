@@ -279,7 +279,8 @@ class RowValidator:
         name = key[0]
         has_name = name is not None and name is not CLEARED
         has_alt = any(values.get(c) not in (None, CLEARED) for c in self._alt_columns)
-        if action != "create" and id_value is None and not has_name and not has_alt:
+        keyless = action == "create" or action in self.resource.keyless
+        if not keyless and id_value is None and not has_name and not has_alt:
             finders = [self.resource.id_column, self._key_columns[0], *self._alt_columns]
             listed = ", ".join(c.label for c in finders[:-1]) + f" or {finders[-1].label}"
             record.problems.append(

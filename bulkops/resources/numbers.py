@@ -1,0 +1,459 @@
+"""Phone numbers (CLI name `numbers`): order an exact number, order N numbers found by a
+search (area code, state, digits it contains), or release a number the account reserved.
+
+The requests are CONTRACT.md section 3's assumed shapes, kept here once:
+search `GET /phone-numbers/available`, order `POST /phone-numbers {phone_number,
+org_unit_id}`, release `DELETE /phone-numbers/reserved/{phone_number}`, and the account's
+numbers at `GET /phone-numbers/assigned` and `/phone-numbers/provisioned`.
+
+Ordering spends money: it is irreversible, a run holding an order asks first, and an order
+whose answer was lost is looked up among the account's numbers, never sent again. The
+results show which numbers a row obtained (Resource ID), and `ref:Numbers!<Reference>`
+gives another sheet the number a row ordered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.resources.common import US_STATES, group_column, text
+from bulkops.resources.schema import Column, Kind, Resource
+
+if TYPE_CHECKING:
+    from bulkops.engine.runner import Runner
+    from bulkops.validation.record import RowRecord
+
+__all__ = [
+    "AVAILABLE",
+    "MAX_QUANTITY",
+    "NUMBERS",
+    "ORDER",
+    "OWNED",
+    "RELEASE",
+    "OrderBody",
+    "execute",
+    "owned_numbers",
+]
+
+AVAILABLE: Final = "/phone-numbers/available"
+ORDER: Final = "/phone-numbers"
+RELEASE: Final = "/phone-numbers/reserved/{}"
+OWNED: Final = ("/phone-numbers/assigned", "/phone-numbers/provisioned")
+MAX_QUANTITY: Final = 100
+
+
+class OrderBody(BaseModel):
+    """The body of an order."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    phone_number: Annotated[str, Field(pattern=r"^\d{10}$")]
+    org_unit_id: Annotated[int, Field(ge=1)]
+
+
+def _area_code(value: Any) -> tuple[str, str] | None:
+    if len(value) == 3 and value[0] in "23456789":
+        return None
+    return ("invalid-type", f"'{value}' is not an area code: 3 digits, not starting with 0 or 1")
+
+
+def _contains(value: Any) -> tuple[str, str] | None:
+    if 1 <= len(value) <= 7:
+        return None
+    return ("invalid-type", f"'{value}' is not 1 to 7 digits (the number's last 7 digits)")
+
+
+_ORDER = frozenset({"order"})
+
+_COLUMNS: Final[tuple[Column, ...]] = (
+    Column(
+        "Phone Number",
+        "phone_number",
+        Kind.PHONE,
+        "The exact number to order or release (10 digits). Leave blank to order numbers "
+        "found by Area Code, State or Contains.",
+        example="4045550142",
+        required=frozenset({"release"}),
+    ),
+    group_column("org_unit_id", "the numbers are ordered for", _ORDER),
+    Column(
+        "Quantity",
+        "quantity",
+        Kind.INTEGER,
+        f"How many numbers a search orders (1 to {MAX_QUANTITY}); blank: 1.",
+        example=1,
+        minimum=1,
+        maximum=MAX_QUANTITY,
+    ),
+    Column(
+        "Area Code",
+        "area_code",
+        Kind.DIGITS,
+        "Order numbers in this area code (3 digits).",
+        example="404",
+        check=_area_code,
+    ),
+    Column(
+        "State",
+        "state",
+        Kind.CHOICE,
+        "Order numbers of this state (two-letter code).",
+        example="GA",
+        choices=US_STATES,
+    ),
+    Column(
+        "Contains",
+        "contains",
+        Kind.DIGITS,
+        "Order numbers whose last 7 digits contain these digits (a vanity pattern).",
+        example="555",
+        check=_contains,
+    ),
+    Column(
+        "Number Type",
+        "number_type",
+        Kind.CHOICE,
+        "local or tollfree; blank: local.",
+        example="local",
+        choices=("local", "tollfree"),
+        choice_aliases={"toll_free": "tollfree"},
+    ),
+    text(
+        "Reference",
+        "reference",
+        "Your name for the number this row orders, so other sheets can use it before it "
+        "is known: ref:Numbers!<Reference>. Not sent to the API.",
+        "sunrise-main",
+        max_length=100,
+    ),
+)
+
+
+def _needs_search(record: RowRecord) -> list[tuple[str, str, str]]:
+    if record.action != "order":
+        return []
+    given = {c.path for c in record.values}
+    if "phone_number" in given or given & {"area_code", "state", "contains"}:
+        return []
+    return [
+        (
+            "missing-search",
+            "phone_number",
+            "order needs a Phone Number, or an Area Code, State or Contains to search by: "
+            "fill one of them",
+        )
+    ]
+
+
+def _value(record: RowRecord, path: str) -> Any:
+    return record.values.get(NUMBERS.by_path[path])
+
+
+async def owned_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
+    """The account's numbers (reserved and routed), listed once per run."""
+    from bulkops.engine.plan import _items
+
+    cached = runner.memo.get("owned")
+    if cached is None:
+        cached = {}
+        for path in OWNED:
+            offset = 0
+            while True:
+                answer, _ = await runner.call("GET", path, params={"limit": 200, "offset": offset})
+                page = _items(answer.data)
+                for item in page:
+                    cached[str(item.get("phone_number"))] = item
+                data = answer.data
+                total = data.get("total", len(page)) if isinstance(data, dict) else len(page)
+                offset += 200
+                if offset >= int(total) or not page:
+                    break
+        runner.memo["owned"] = cached
+    owned: dict[str, dict[str, Any]] = cached
+    return owned
+
+
+def _outcome(record: RowRecord, status: Status, message: str, **more: Any) -> RowOutcome:
+    return RowOutcome(record.sheet, record.row, record.action, status, message=message, **more)
+
+
+async def execute(runner: Runner, record: RowRecord) -> tuple[RowOutcome, int]:
+    """One numbers row: order or release. Returns its outcome and the requests it took."""
+    from bulkops.engine.runner import Failed
+
+    calls_before = runner.requests
+    try:
+        outcome = await _execute(runner, record)
+    except Failed as failed:
+        from bulkops.engine.failures import explain
+
+        outcome = _outcome(record, Status.FAILED, explain(NUMBERS, failed.error))
+        error = failed.error
+        outcome.http_status = getattr(error, "status", None) or None
+        outcome.request_id = getattr(error, "request_id", None)
+    return outcome, runner.requests - calls_before
+
+
+async def _execute(runner: Runner, record: RowRecord) -> RowOutcome:
+    owned = await owned_numbers(runner)
+    number = _value(record, "phone_number")
+    if record.action == "release":
+        return await _release(runner, record, number, owned)
+    if number is not None:
+        return await _order_exact(runner, record, number, owned)
+    return await _order_search(runner, record, owned)
+
+
+async def _release(
+    runner: Runner, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
+) -> RowOutcome:
+    path = RELEASE.format(number)
+    if number not in owned:
+        return _outcome(
+            record,
+            Status.UNCHANGED,
+            f"unchanged: {number} is not a number of this account (already released?)",
+            resource_id=number,
+        )
+    if runner.dry_run:
+        return _outcome(
+            record, Status.PLANNED, f"would DELETE {path}", request=("DELETE", path, None)
+        )
+    in_doubt = (record.sheet, record.row) in runner.doubt
+    _journal(runner, record, "DELETE", path, number, b"")
+    answer, _ = await runner.call("DELETE", path, gone_is_done=in_doubt)
+    owned.pop(number, None)
+    return _outcome(
+        record,
+        Status.SUCCEEDED,
+        "released",
+        resource_id=number,
+        http_status=answer.status,
+        request_id=answer.request_id,
+    )
+
+
+async def _available(runner: Runner, **query: Any) -> list[str]:
+    from bulkops.engine.plan import _items
+
+    params = {k: v for k, v in query.items() if v not in (None, "")}
+    answer, _ = await runner.call("GET", AVAILABLE, params=params)
+    return [str(i.get("phone_number")) for i in _items(answer.data)]
+
+
+async def _order_exact(
+    runner: Runner, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
+) -> RowOutcome:
+    if number in owned:
+        return _outcome(
+            record,
+            Status.UNCHANGED,
+            f"unchanged: {number} is already a number of this account",
+            resource_id=number,
+        )
+    group = _value(record, "org_unit_id")
+    if runner.dry_run:
+        found = await _available(
+            runner,
+            area_code=number[:3],
+            contains=number[3:],
+            number_type=_value(record, "number_type") or "local",
+            limit=200,
+        )
+        if number not in found:
+            return _outcome(
+                record,
+                Status.FAILED,
+                f"would fail: {number} is not available to order; choose another, or order "
+                "by Area Code instead",
+            )
+        return _outcome(
+            record,
+            Status.PLANNED,
+            f"would order {number} (spends money: the run asks first)",
+            request=("POST", ORDER, {"phone_number": number, "org_unit_id": group}),
+        )
+    got, message = await _order_one(runner, record, number, group, owned)
+    if got is None:
+        return _outcome(record, Status.UNKNOWN, message)
+    return got
+
+
+async def _order_one(
+    runner: Runner,
+    record: RowRecord,
+    number: str,
+    group: Any,
+    owned: dict[str, dict[str, Any]],
+) -> tuple[RowOutcome | None, str]:
+    """Order one number: its outcome, or (None, why) when it may or may not be ours now.
+    Never sent twice: a lost answer is settled by listing the account's numbers."""
+    from bulkops.engine.runner import Failed
+    from bulkops.errors import OutcomeUnknown, ServerError
+
+    body = OrderBody(phone_number=number, org_unit_id=group).model_dump()
+    encoded = json.dumps(body, separators=(",", ":")).encode()
+    _journal(runner, record, "POST", ORDER, number, encoded)
+    try:
+        answer, _ = await runner.call("POST", ORDER, encoded)
+    except Failed as failed:
+        if not isinstance(failed.error, OutcomeUnknown | ServerError):
+            raise
+        runner.memo.pop("owned", None)
+        now = await owned_numbers(runner)
+        if number in now:
+            owned[number] = now[number]
+            outcome = _outcome(
+                record,
+                Status.SUCCEEDED,
+                f"ordered {number} (its answer was lost; found among the account's numbers)",
+                resource_id=number,
+                reconciled=True,
+            )
+            return outcome, ""
+        return None, (
+            f"the order of {number} got no clear answer ({failed.error}) and the number is "
+            "not among the account's: check the account before ordering again"
+        )
+    data = answer.data if isinstance(answer.data, dict) else {}
+    owned[number] = {"phone_number": number, "phone_number_id": data.get("phone_number_id")}
+    outcome = _outcome(
+        record,
+        Status.SUCCEEDED,
+        f"ordered {number}",
+        resource_id=number,
+        http_status=answer.status,
+        request_id=answer.request_id,
+    )
+    return outcome, ""
+
+
+async def _order_search(
+    runner: Runner, record: RowRecord, owned: dict[str, dict[str, Any]]
+) -> RowOutcome:
+    from bulkops.engine.runner import Failed
+    from bulkops.errors import Conflict, NotFound
+
+    quantity = _value(record, "quantity") or 1
+    criteria = {
+        "area_code": _value(record, "area_code"),
+        "state": _value(record, "state"),
+        "contains": _value(record, "contains"),
+        "number_type": _value(record, "number_type") or "local",
+    }
+    described = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in criteria.items() if v)
+    if (record.sheet, record.row) in runner.doubt:
+        return _outcome(
+            record,
+            Status.UNKNOWN,
+            "the interrupted run was ordering numbers for this row: check the group's numbers "
+            "(bulkops does not order again, so nothing is bought twice)",
+        )
+    found = [n for n in await _available(runner, **criteria, limit=200) if n not in owned]
+    if len(found) < quantity:
+        return _outcome(
+            record,
+            Status.FAILED,
+            f"only {len(found)} number{'s' if len(found) != 1 else ''} match ({described}) "
+            f"and {quantity} were asked for: order fewer or widen the search; nothing was "
+            "ordered",
+        )
+    group = _value(record, "org_unit_id")
+    if runner.dry_run:
+        shown = "; ".join(found[:quantity][:5]) + (" …" if quantity > 5 else "")
+        return _outcome(
+            record,
+            Status.PLANNED,
+            f"would order {quantity} number{'s' if quantity != 1 else ''} ({described}), "
+            f"e.g. {shown} (spends money: the run asks first)",
+        )
+    obtained: list[str] = []
+    last: RowOutcome | None = None
+    for number in found:
+        if len(obtained) == quantity:
+            break
+        try:
+            got, why = await _order_one(runner, record, number, group, owned)
+        except Failed as failed:
+            if isinstance(failed.error, Conflict | NotFound):
+                continue  # taken by someone else since the search: the next one
+            raise
+        if got is None:
+            listed = "; ".join(obtained) or "none"
+            return _outcome(record, Status.UNKNOWN, f"{why}; ordered before it: {listed}")
+        obtained.append(number)
+        last = got
+    if len(obtained) < quantity:
+        return _outcome(
+            record,
+            Status.FAILED,
+            f"ordered {len(obtained)} of {quantity} ({'; '.join(obtained) or 'none'}): the "
+            "others were taken meanwhile; order the rest in a new row",
+            resource_id="; ".join(obtained) or None,
+        )
+    assert last is not None
+    return _outcome(
+        record,
+        Status.SUCCEEDED,
+        f"ordered {len(obtained)} number{'s' if len(obtained) != 1 else ''}: "
+        + "; ".join(obtained),
+        resource_id="; ".join(obtained),
+        http_status=last.http_status,
+        request_id=last.request_id,
+    )
+
+
+def _journal(
+    runner: Runner, record: RowRecord, method: str, path: str, number: str, payload: bytes
+) -> None:
+    if runner.journal is not None:
+        runner.journal.intent(
+            record.sheet, record.row, record.action, method, path, (number,), payload
+        )
+
+
+NUMBERS: Final = Resource(
+    name="numbers",
+    sheet="Numbers",
+    title="Phone numbers",
+    base_path="/phone-numbers",
+    id_column=Column(
+        "Number ID",
+        "phone_number_id",
+        Kind.INTEGER,
+        "The id the API gives a number when it is ordered. Not needed: rows find numbers "
+        "by Phone Number.",
+        example="",
+        minimum=1,
+    ),
+    columns=_COLUMNS,
+    groups=(),
+    rules=(),
+    actions=("order", "release", "skip"),
+    default_action="order",
+    key_paths=("phone_number",),
+    alt_keys=("reference",),
+    body_model=OrderBody,
+    keyless=frozenset({"order", "release"}),
+    irreversible=frozenset({"order"}),
+    checks=(_needs_search,),
+    executor=execute,
+    order=30,
+    description="Tracking numbers: order them (exact, or by area code, state or pattern) "
+    "or release them.",
+    notes=(
+        "A blank Action means order. Ordering spends money: a run that orders asks for "
+        "confirmation first (or --yes).",
+        "Order an exact number with Phone Number, or leave it blank and give Area Code, "
+        "State or Contains (and Quantity) to order numbers a search finds.",
+        "The results' Resource ID lists the numbers a row obtained.",
+        "A number already the account's is 'unchanged'; an order whose answer was lost is "
+        "looked up, never sent twice.",
+        "release gives a reserved number back; a number with a route must lose its route first.",
+        "Give a row a Reference to use its number in other sheets: ref:Numbers!<Reference>.",
+    ),
+)
