@@ -100,6 +100,23 @@ def template(resource: str, out: str | Path | None = None, *, as_csv: bool = Fal
         raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
 
 
+def template_all(out: str | Path | None = None) -> Path:
+    """One workbook with a template sheet per resource, in the order a run takes them."""
+    target = Path(out) if out is not None else Path(ACCOUNT_TEMPLATE)
+    if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
+        target = target / ACCOUNT_TEMPLATE
+    from bulkops.io.templates import write_templates
+
+    try:
+        return write_templates(list(RESOURCES.values()), target)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
+
+
+#: the file name `bulkops template --all` writes
+ACCOUNT_TEMPLATE = "account.xlsx"
+
+
 def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple[str, Resource]]:
     """The resource sheets of a workbook: named after a resource, or the one sheet there is
     when `resource` is given. A CSV file's one sheet is named after the file."""

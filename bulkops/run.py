@@ -168,7 +168,8 @@ def execute(
         raise InputError(
             f"{path}: {total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
         )
-    gated = deletes > DELETE_CONFIRM or irreversible > 0
+    # the in-process sandbox spends no money and sends no text: only deletes are gated there
+    gated = deletes > DELETE_CONFIRM or (irreversible > 0 and not sandbox)
     if not dry_run and gated and not yes:
         what = (
             f"{deletes} rows delete objects"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulkops.docs import columns_markdown, problems_markdown
-from bulkops.io.templates import write_csv_template, write_template
+from bulkops.io.templates import write_csv_template, write_template, write_templates
 from bulkops.resources import RESOURCES, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,10 @@ def main() -> None:
         _write_xlsx_if_changed(resource, ROOT / "templates" / f"{name}.xlsx")
         write_csv_template(resource, ROOT / "templates" / f"{name}.csv")
         (docs / f"columns-{name}.md").write_text(columns_markdown(resource), encoding="utf-8")
+    save_if_changed(
+        lambda path: write_templates(list(RESOURCES.values()), path),
+        ROOT / "templates" / "account.xlsx",
+    )
     print("wrote templates/ and docs/")
 
 

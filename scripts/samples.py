@@ -348,7 +348,25 @@ def main() -> None:
     write_invalid_text(folder)
     save_if_changed(write_hidden, folder / "routes-hidden.xlsx")
     save_if_changed(write_hidden_sheet, folder / "routes-hidden-sheet.xlsx")
-    print("wrote samples/routes.xlsx and samples/invalid/")
+    import samples_account as more
+
+    save_if_changed(more.write_new_account, ROOT / "samples" / "new-account.xlsx")
+    more.write_recipients(ROOT / "samples" / "new-account-recipients.csv")
+    for name, rows in more.invalid_rows().items():
+        save_if_changed(
+            lambda path, n=name, r=rows: more.write_invalid(path, n, r), folder / f"{name}.xlsx"
+        )
+    for name, rows in (
+        ("groups", more.GROUPS),
+        ("users", more.USERS),
+        ("numbers", more.NUMBERS),
+        ("broadcasts", more.BROADCASTS),
+    ):
+        save_if_changed(
+            lambda path, n=name, r=rows: more.write_book(path, {n: r}),
+            ROOT / "samples" / f"{name}.xlsx",
+        )
+    print("wrote samples/ and samples/invalid/")
 
 
 if __name__ == "__main__":

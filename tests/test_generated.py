@@ -11,7 +11,12 @@ from openpyxl import load_workbook
 from bulkops.actions import validate
 from bulkops.cli import main
 from bulkops.docs import columns_markdown, problems_markdown
-from bulkops.io.templates import header_labels, write_csv_template, write_template
+from bulkops.io.templates import (
+    header_labels,
+    write_csv_template,
+    write_template,
+    write_templates,
+)
 from bulkops.resources import RESOURCES, get_resource
 from bulkops.resources.schema import Kind
 from tests.conftest import ROOT
@@ -33,6 +38,8 @@ def test_committed_templates_are_current(tmp_path: Path) -> None:
         assert _parts(fresh_xlsx) == _parts(ROOT / "templates" / f"{name}.xlsx"), FIX
         fresh_csv = write_csv_template(resource, tmp_path / f"{name}.csv")
         assert fresh_csv.read_bytes() == (ROOT / "templates" / f"{name}.csv").read_bytes(), FIX
+    whole = write_templates(list(RESOURCES.values()), tmp_path / "account.xlsx")
+    assert _parts(whole) == _parts(ROOT / "templates" / "account.xlsx"), FIX
 
 
 def test_committed_docs_are_current() -> None:
@@ -98,3 +105,19 @@ def test_template_command_writes_xlsx_and_csv(tmp_path: Path) -> None:
     assert header == header_labels(ROUTES)
     assert example[0] == "create"
     assert main(["template", "nope"]) == 2
+
+
+def test_template_all_writes_one_workbook_with_every_resource(tmp_path: Path) -> None:
+    """`bulkops template --all` writes one workbook: a sheet per resource in run order, and
+    its example rows validate as one multi-sheet workbook."""
+    assert main(["template", "--all", "-o", str(tmp_path) + "/"]) == 0
+    path = tmp_path / "account.xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames == [*(r.sheet for r in RESOURCES.values()), "Instructions"]
+    assert book.sheetnames[:5] == ["Groups", "Users", "Numbers", "Routes", "Broadcasts"]
+    guide = " ".join(str(c.value) for row in book["Instructions"].iter_rows() for c in row)
+    assert "ref:<Sheet>!<key>" in guide
+    report = validate(path, write_report=False)
+    assert report.problems == []
+    assert report.rows == len(RESOURCES)
+    assert main(["template", "--all", "--csv"]) == 2

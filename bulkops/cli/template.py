@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from bulkops import actions
-from bulkops.resources import RESOURCES
 
 __all__ = ["command"]
 
@@ -22,17 +21,15 @@ def command(
     ] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Write a CSV instead of .xlsx.")] = False,
     every: Annotated[
-        bool, typer.Option("--all", help="Write every resource's template (xlsx and csv).")
+        bool,
+        typer.Option("--all", help="Write one workbook with a sheet per resource."),
     ] = False,
 ) -> None:
     """Write a blank template: header notes, dropdowns, an example row, Instructions."""
     if every:
-        folder = Path(out or "templates")
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in RESOURCES:
-            for csv_form in (False, True):
-                written = actions.template(name, folder, as_csv=csv_form)
-                typer.echo(f"wrote {written}")
+        if as_csv:
+            raise typer.BadParameter("--all writes one .xlsx workbook; --csv writes one resource")
+        typer.echo(f"wrote {actions.template_all(out)}")
         return
     if resource is None:
         raise typer.BadParameter("name a resource (e.g. routes), or pass --all")

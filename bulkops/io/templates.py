@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "header_labels",
     "write_csv_template",
     "write_template",
+    "write_templates",
 ]
 
 REQUIRED_MARK = " *"
@@ -193,10 +195,61 @@ def _instructions(resource: Resource) -> list[tuple[str, str]]:
 
 def write_template(resource: Resource, out: Path) -> Path:
     """The .xlsx template for `resource` at `out`."""
+    return write_templates((resource,), out)
+
+
+def write_templates(resources: Sequence[Resource], out: Path) -> Path:
+    """One .xlsx workbook with a template sheet per resource (in the order a run takes
+    them) and one Instructions sheet."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = resource.sheet
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for resource in resources:
+        _template_sheet(book, resource)
+    guide = book.create_sheet("Instructions")
+    guide.column_dimensions["A"].width = 18
+    guide.column_dimensions["B"].width = 110
+    rows: list[tuple[str, str]] = []
+    if len(resources) > 1:
+        rows += _workbook_guide(resources)
+    for resource in resources:
+        rows += _instructions(resource) + [("", "")]
+    for key, text in rows:
+        guide.append([key, text])
+        guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
+        guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
+    book.properties.created = _FIXED_DATE
+    book.properties.modified = _FIXED_DATE
+    book.properties.creator = "bulkops"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out
+
+
+def _workbook_guide(resources: Sequence[Resource]) -> list[tuple[str, str]]:
+    order = ", ".join(r.sheet for r in resources)
+    return [
+        ("bulkops template", "A whole account in one workbook: one sheet per resource."),
+        ("Order", f"The sheets run in this order: {order}. Delete the sheets you do not need."),
+        (
+            "References",
+            "A cell may name an object another sheet creates: ref:<Sheet>!<key>, e.g. "
+            "ref:Groups!west-stores (the key is the row's name, external id, username or "
+            "Reference). The row then runs once that row succeeded, with its id; if it "
+            "failed, this row is not sent and says why.",
+        ),
+        (
+            "Concurrency",
+            "Rows that do not refer to each other run at the same time; a dry run shows "
+            "what each reference would be ('what Groups row 3 creates').",
+        ),
+        ("", ""),
+    ]
+
+
+def _template_sheet(book: Any, resource: Resource) -> None:
+    sheet = book.create_sheet(resource.sheet)
     labels = header_labels(resource)
     columns: list[Column | None] = [None, *resource.all_columns]
     sheet.append(labels)
@@ -251,19 +304,6 @@ def write_template(resource: Resource, out: Path) -> Path:
             if example.value not in (None, ""):
                 example.value = str(example.value)
     sheet.freeze_panes = "B2"
-    guide = book.create_sheet("Instructions")
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["B"].width = 110
-    for key, text in _instructions(resource):
-        guide.append([key, text])
-        guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
-        guide.cell(row=guide.max_row, column=2).alignment = Alignment(wrap_text=True)
-    book.properties.created = _FIXED_DATE
-    book.properties.modified = _FIXED_DATE
-    book.properties.creator = "bulkops"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
 
 
 def write_csv_template(resource: Resource, out: Path) -> Path:

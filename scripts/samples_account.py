@@ -1,0 +1,471 @@
+"""Samples of the resources beyond routes, and the new-account workbook that provisions one
+customer in one run (groups, users, numbers, routes, a draft broadcast).
+
+Called by scripts/samples.py; rows are given by column label.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+from bulkops.io.templates import header_labels, write_templates
+from bulkops.resources import get_resource
+
+Rows = list[dict[str, Any]]
+EXPECTED = "Expected Problem"
+
+
+def _labels(name: str) -> list[str]:
+    return [label.rstrip(" *") for label in header_labels(get_resource(name))]
+
+
+def _line(name: str, cells: dict[str, Any]) -> list[Any]:
+    labels = _labels(name)
+    row: list[Any] = [""] * len(labels)
+    for key, value in cells.items():
+        row[labels.index(key)] = value
+    return row
+
+
+def write_book(path: Path, sheets: dict[str, Rows]) -> None:
+    """A workbook laid out as `bulkops template` writes it (notes, dropdowns,
+    Instructions), holding `sheets` (resource name -> rows)."""
+    resources = [get_resource(name) for name in sheets]
+    write_templates(resources, path)
+    book = load_workbook(path)
+    for name, rows in sheets.items():
+        sheet = book[get_resource(name).sheet]
+        sheet.delete_rows(2)  # the template's example row
+        for cells in rows:
+            sheet.append(_line(name, cells))
+    book.save(path)
+
+
+def write_invalid(path: Path, name: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    """One row per problem code, the code in an extra column (itself an unknown column)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = get_resource(name).sheet
+    sheet.append([*_labels(name), EXPECTED])
+    for code, cells in rows:
+        sheet.append([*_line(name, cells), code])
+    book.save(path)
+
+
+# -- the new customer: Sunrise Smiles, three offices each side of town -----------------
+
+_TOP = "Peachtree Dental Group"  # the demo account's top group
+
+
+def _group(
+    name: str, parent: str, ext: str, city: str, zip_code: str, **more: Any
+) -> dict[str, Any]:
+    return {
+        "Action": "create",
+        "Group Name": name,
+        "Parent Group": parent,
+        "External ID": ext,
+        "City": city,
+        "State": "GA",
+        "ZIP": zip_code,
+        "Industry": "Dental",
+        **more,
+    }
+
+
+NEW_GROUPS: Rows = [
+    _group(
+        "Sunrise Smiles",
+        _TOP,
+        "sunrise",
+        "Atlanta",
+        "30309",
+        Address="1200 Peachtree St NE",
+        Timezone="America/New_York",
+        **{"Phone Number": "4045550300"},
+    ),
+    _group("Sunrise Smiles - West", "ref:Groups!sunrise", "sunrise-west", "Marietta", "30060"),
+    _group("Sunrise Smiles - East", "ref:Groups!sunrise", "sunrise-east", "Decatur", "30030"),
+    _group("Midtown Office", "ref:Groups!sunrise", "sunrise-midtown", "Atlanta", "30309"),
+    _group("Marietta Office", "ref:Groups!sunrise-west", "sunrise-marietta", "Marietta", "30060"),
+    # a parent given by its name path, as an account manager would type it
+    _group(
+        "Smyrna Office", "Sunrise Smiles/Sunrise Smiles - West", "sunrise-smyrna", "Smyrna", "30080"
+    ),
+    _group("Decatur Office", "ref:Groups!sunrise-east", "sunrise-decatur", "Decatur", "30030"),
+    _group("Tucker Office", "ref:Groups!sunrise-east", "sunrise-tucker", "Tucker", "30084"),
+]
+
+
+def _user(email: str, first: str, last: str, group: str, role: str, **more: Any) -> dict[str, Any]:
+    return {
+        "Action": "create",
+        "Username": f"{email}@sunrisesmiles.example",
+        "First Name": first,
+        "Last Name": last,
+        "Group": group,
+        "Role": role,
+        "Timezone": "America/New_York",
+        **more,
+    }
+
+
+_OFFICES = ("midtown", "marietta", "smyrna", "decatur", "tucker")
+_DESK = {
+    "midtown": ("Ana", "Reyes", "4045550311"),
+    "marietta": ("Ben", "Carter", "7705550312"),
+    "smyrna": ("Chloe", "Nguyen", "7705550313"),
+    "decatur": ("Dev", "Patel", "4705550314"),
+    "tucker": ("Ella", "Brooks", "6785550315"),
+}
+
+NEW_USERS: Rows = [
+    _user(
+        "maria.lopez",
+        "Maria",
+        "Lopez",
+        "ref:Groups!sunrise",
+        "Admin",
+        **{"External ID": "emp-1001"},
+    ),
+    _user(
+        "james.west",
+        "James",
+        "Okafor",
+        "ref:Groups!sunrise-west",
+        "Standard",
+        **{"External ID": "emp-1002"},
+    ),
+    _user(
+        "priya.east",
+        "Priya",
+        "Shah",
+        "ref:Groups!sunrise-east",
+        "Standard",
+        **{"External ID": "emp-1003"},
+    ),
+    *(
+        _user(
+            f"frontdesk.{office}",
+            first,
+            last,
+            f"ref:Groups!sunrise-{office}",
+            "Standard",
+            **{
+                "Agent Ring To": ring,
+                "Agent Code": 2000 + n,
+                "Score Calls": "Yes",
+                "Access Audio": "Yes",
+            },
+        )
+        for n, (office, (first, last, ring)) in enumerate(_DESK.items(), start=1)
+    ),
+    _user("hygiene.midtown", "Hana", "Kim", "ref:Groups!sunrise-midtown", "Standard"),
+    _user("hygiene.decatur", "Omar", "Haddad", "ref:Groups!sunrise-decatur", "Standard"),
+    _user("hygiene.marietta", "Sofia", "Rossi", "ref:Groups!sunrise-marietta", "Standard"),
+    _user("books", "Grace", "Miller", "ref:Groups!sunrise", "ReadOnly", **{"Access Audio": "No"}),
+]
+
+_AREA = {"midtown": "404", "marietta": "770", "smyrna": "770", "decatur": "470", "tucker": "678"}
+
+NEW_NUMBERS: Rows = [
+    *(
+        {
+            "Action": "order",
+            "Group": f"ref:Groups!sunrise-{office}",
+            "Area Code": area,
+            "Reference": f"{office}-main",
+        }
+        for office, area in _AREA.items()
+    ),
+    {
+        "Action": "order",
+        "Phone Number": "4045550250",
+        "Group": "ref:Groups!sunrise",
+        "Reference": "sunrise-text",
+    },
+    {
+        "Action": "order",
+        "Group": "ref:Groups!sunrise",
+        "Area Code": "404",
+        "Contains": "27",
+        "Quantity": 2,
+    },
+]
+
+NEW_ROUTES: Rows = [
+    *(
+        {
+            "Action": "create",
+            "Route Name": f"{office.title()} Office - Google Ads",
+            "Route Status": "active",
+            "Group ID": f"ref:Groups!sunrise-{office}",
+            "Tracking Number": f"ref:Numbers!{office}-main",
+            "Ring To Number": ring,
+            "Record Calls": "Yes",
+            "Whisper Enabled": "Yes",
+            "Whisper Type": "text",
+            "Whisper Message": "Google Ads caller",
+            "Assigned Agent ID": f"ref:Users!frontdesk.{office}@sunrisesmiles.example",
+        }
+        for office, (_, _, ring) in _DESK.items()
+    ),
+    {
+        "Action": "create",
+        "Route Name": "Sunrise Smiles - Text Line",
+        "Route Status": "active",
+        "Group ID": "ref:Groups!sunrise",
+        "Tracking Number": "ref:Numbers!sunrise-text",
+        "Ring To Number": "4045550300",
+        "Record Calls": "Yes",
+        "SMS Forwarding": "Yes",
+    },
+]
+
+NEW_BROADCASTS: Rows = [
+    {
+        "Action": "create",
+        "Broadcast Name": "Grand opening",
+        "Group": "ref:Groups!sunrise",
+        "From Number": "ref:Numbers!sunrise-text",
+        "Message": "Sunrise Smiles opens 5 offices across Atlanta on Monday! Book a free "
+        "first visit: reply YES and we will call you. Reply STOP to opt out.",
+        "Recipients": "new-account-recipients.csv",
+        "Status": "draft",
+    },
+]
+
+
+def write_new_account(path: Path) -> None:
+    write_book(
+        path,
+        {
+            "groups": NEW_GROUPS,
+            "users": NEW_USERS,
+            "numbers": NEW_NUMBERS,
+            "routes": NEW_ROUTES,
+            "broadcasts": NEW_BROADCASTS,
+        },
+    )
+
+
+def write_recipients(path: Path) -> None:
+    lines = ["phone"] + [f"404555{n:04d}" for n in range(401, 441)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# -- one sample per resource, each green on the demo account alone ----------------------
+
+GROUPS: Rows = [
+    {
+        "Action": "create",
+        "Group Name": "Alpharetta Dental",
+        "Parent Group": "North Georgia",
+        "External ID": "store-031",
+        "City": "Alpharetta",
+        "State": "GA",
+        "ZIP": "30009",
+        "Industry": "Dental",
+        "Timezone": "America/New_York",
+    },
+    {
+        "Action": "create",
+        "Group Name": "Alpharetta Ortho",
+        "Parent Group": "Peachtree Dental Group/North Georgia/Alpharetta Dental",
+        "External ID": "store-032",
+        "City": "Alpharetta",
+        "State": "GA",
+    },
+    {
+        "Action": "create",
+        "Group Name": "Savannah Dental",
+        "Parent Group": 70000,
+        "External ID": "store-040",
+        "City": "Savannah",
+        "State": "GA",
+        "Industry": "dental",
+        "Phone Number": "(912) 555-0140",
+    },
+    {"Action": "update", "Group ID": 70036, "Address": "950 W Peachtree St NW", "ZIP": "30309"},
+    {
+        "Action": "upsert",
+        "Group Name": "Buckhead Ortho",
+        "Parent Group": "Atlanta Metro",
+        "City": "Atlanta",
+        "Industry": "Healthcare",
+    },
+    {"Action": "delete", "Group ID": 70042},
+    {"Action": "skip", "Group Name": "Athens Dental (opens in spring)", "Parent Group": 70000},
+]
+
+USERS: Rows = [
+    {
+        "Action": "create",
+        "Username": "nina.frost@peachtreedental.example",
+        "First Name": "Nina",
+        "Last Name": "Frost",
+        "Group": "Downtown Dental",
+        "Role": "Standard",
+        "Timezone": "America/New_York",
+        "Agent Ring To": "4045550161",
+        "Agent Code": 3101,
+    },
+    {
+        "Action": "create",
+        "Username": "leo.marsh@peachtreedental.example",
+        "First Name": "Leo",
+        "Last Name": "Marsh",
+        "Group": "Atlanta Metro/Midtown Dental",
+        "Role": "read only",
+        "External ID": "emp-2002",
+    },
+    {
+        "Action": "create",
+        "Username": "ivy.chen@peachtreedental.example",
+        "First Name": "Ivy",
+        "Last Name": "Chen",
+        "Group": 70002,
+        "Role": "Admin",
+        "Score Calls": "Yes",
+        "Access Audio": "Yes",
+    },
+    {"Action": "update", "User ID": 7849, "Timezone": "America/Chicago", "Agent Code": 1042},
+    {
+        "Action": "upsert",
+        "Username": "readonly@demo.bulkops.test",
+        "First Name": "Riley",
+        "Last Name": "Readonly",
+        "Group": 70000,
+        "Role": "ReadOnly",
+        "Access Audio": "No",
+    },
+    {"Action": "delete", "Username": "frontdesk@demo.bulkops.test"},
+]
+
+NUMBERS: Rows = [
+    {
+        "Action": "order",
+        "Phone Number": "4045550255",
+        "Group": "Downtown Dental",
+        "Reference": "downtown-spring",
+    },
+    {"Action": "order", "Group": "Midtown Dental", "Area Code": "404", "Quantity": 3},
+    {"Action": "order", "Group": "North Georgia", "State": "GA", "Contains": "28"},
+    {"Action": "order", "Group": 70000, "Number Type": "tollfree", "Area Code": "888"},
+    {"Action": "release", "Phone Number": "4045550150"},
+]
+
+BROADCASTS: Rows = [
+    {
+        "Action": "create",
+        "Broadcast Name": "December recall",
+        "Group": "Downtown Dental",
+        "From Number": "4045550120",
+        "Message": "Hi from Downtown Dental! It's time for your 6-month cleaning. Reply YES to "
+        "book, STOP to opt out.",
+        "Recipients": "4045550401; 4045550402; (404) 555-0403",
+    },
+    {
+        "Action": "create",
+        "Broadcast Name": "Holiday hours",
+        "Group": 70035,
+        "From Number": "4045550120",
+        "Message": "Downtown Dental is closed Dec 24-26. Happy holidays! 🎄",
+        "Recipients": "new-account-recipients.csv",
+        "Status": "draft",
+    },
+]
+
+
+def write_valid_samples(folder: Path) -> None:
+    for name, rows in (
+        ("groups", GROUPS),
+        ("users", USERS),
+        ("numbers", NUMBERS),
+        ("broadcasts", BROADCASTS),
+    ):
+        write_book(folder / f"{name}.xlsx", {name: rows})
+
+
+# -- invalid samples: one row per problem code ------------------------------------------
+
+
+def invalid_rows() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    group = {"Action": "create", "Group Name": "G", "Parent Group": 70000}
+    user = {
+        "Action": "create",
+        "Username": "u@x.example",
+        "First Name": "U",
+        "Last Name": "V",
+        "Group": 70035,
+        "Role": "Standard",
+    }
+    order = {"Action": "order", "Group": 70035, "Area Code": "404"}
+    text = {
+        "Action": "create",
+        "Broadcast Name": "B",
+        "Group": 70035,
+        "From Number": "4045550120",
+        "Message": "Hi",
+        "Recipients": "4045550401",
+    }
+    return {
+        "groups": [
+            ("invalid-choice", {**group, "Group Name": "G1", "State": "Georgia"}),
+            ("invalid-type", {**group, "Group Name": "G2", "ZIP": "3030"}),
+            ("invalid-timezone", {**group, "Group Name": "G3", "Timezone": "Eastern"}),
+            ("invalid-reference", {**group, "Group Name": "G4", "Parent Group": "ref:Groups"}),
+            ("required-value", {**group, "Group Name": ""}),
+            ("missing-key", {"Action": "update", "City": "Atlanta"}),
+            ("", {**group, "Group Name": "Twice"}),
+            ("duplicate-key", {**group, "Group Name": "Twice"}),
+        ],
+        "users": [
+            ("invalid-email", {**user, "Username": "maria.lopez"}),
+            ("invalid-choice", {**user, "Username": "a@x.example", "Role": "Manager"}),
+            ("invalid-timezone", {**user, "Username": "b@x.example", "Timezone": "EST5"}),
+            (
+                "undialable-phone",
+                {**user, "Username": "c@x.example", "Agent Ring To": "1115550100"},
+            ),
+            ("out-of-range", {**user, "Username": "d@x.example", "Agent Code": -1}),
+            ("invalid-clear", {**user, "Username": "e@x.example", "Role": "#CLEAR"}),
+            ("required-value", {**user, "Username": "f@x.example", "Last Name": ""}),
+        ],
+        "numbers": [
+            ("missing-search", {"Action": "order", "Group": 70035}),
+            ("invalid-type", {**order, "Area Code": "12"}),
+            ("invalid-choice", {**order, "Number Type": "mobile"}),
+            ("out-of-range", {**order, "Quantity": 500}),
+            ("required-value", {"Action": "release"}),
+            ("invalid-action", {**order, "Action": "rent"}),
+        ],
+        "broadcasts": [
+            (
+                "invalid-datetime",
+                {
+                    **text,
+                    "Broadcast Name": "B1",
+                    "Scheduled At": "2027-01-05 09:00",
+                    "Status": "scheduled",
+                },
+            ),
+            (
+                "past-datetime",
+                {
+                    **text,
+                    "Broadcast Name": "B2",
+                    "Scheduled At": "2020-01-05 09:00 America/New_York",
+                    "Status": "scheduled",
+                },
+            ),
+            ("scheduled-without-time", {**text, "Broadcast Name": "B3", "Status": "scheduled"}),
+            ("recipients-file", {**text, "Broadcast Name": "B4", "Recipients": "nobody.csv"}),
+            ("too-long", {**text, "Broadcast Name": "B5", "Message": "x" * 1601}),
+            ("invalid-phone", {**text, "Broadcast Name": "B6", "Recipients": "4045550401; 12"}),
+        ],
+    }
