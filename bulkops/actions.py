@@ -20,6 +20,7 @@ from bulkops.validation.cells import INPUT_DIR
 from bulkops.validation.columns import ACTION_LABEL
 
 __all__ = [
+    "ACCOUNT_TEMPLATE",
     "catalogue",
     "login",
     "logout",
@@ -28,6 +29,7 @@ __all__ = [
     "select_sheets",
     "serve_sandbox",
     "template",
+    "template_all",
     "validate",
 ]
 

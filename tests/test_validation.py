@@ -30,6 +30,14 @@ def sheet_of(cells: dict[str, Any]) -> list[list[Any]]:
     return [list(cells), list(cells.values())]
 
 
+@pytest.mark.parametrize("name", ["groups", "users", "numbers", "broadcasts", "new-account"])
+def test_every_valid_sample_has_no_problem(name: str) -> None:
+    """The samples of every resource, and the new-account workbook, are valid as they are."""
+    report = validate(SAMPLES / f"{name}.xlsx", write_report=False)
+    assert report.problems == []
+    assert report.rows >= 2
+
+
 def test_the_valid_sample_has_no_problem_at_all() -> None:
     """samples/routes.xlsx is valid, without even a warning, and mixes every action."""
     report = validate(SAMPLES / "routes.xlsx", write_report=False)
@@ -45,11 +53,17 @@ def test_the_valid_sample_has_no_problem_at_all() -> None:
     }
 
 
-def test_each_invalid_sample_row_yields_exactly_its_code() -> None:
-    """Every row of samples/invalid/routes.xlsx breaks one rule and gets exactly that code."""
-    path = SAMPLES / "invalid" / "routes.xlsx"
+INVALID_BOOKS = ("routes", "groups", "users", "numbers", "broadcasts")
+
+
+@pytest.mark.parametrize("name", INVALID_BOOKS)
+def test_each_invalid_sample_row_yields_exactly_its_code(name: str) -> None:
+    """Every row of samples/invalid/<resource>.xlsx breaks one rule and gets exactly that
+    code, at that row."""
+    path = SAMPLES / "invalid" / f"{name}.xlsx"
     book = open_workbook(path)
-    sheet = book.sheet("Routes")
+    [sheet_name] = book.sheet_names
+    sheet = book.sheet(sheet_name)
     expected_column = sheet.header.index("Expected Problem")
     expected = {number: values[expected_column] for number, values in sheet.rows}
     report = validate(path, write_report=False)
@@ -77,7 +91,9 @@ def test_header_and_file_samples() -> None:
 
 def test_every_problem_code_has_an_invalid_sample() -> None:
     """A new problem code needs its broken sample row (or header/file sample)."""
-    covered = set(codes_of(SAMPLES / "invalid" / "routes.xlsx"))
+    covered: set[str] = set()
+    for name in INVALID_BOOKS:
+        covered |= set(codes_of(SAMPLES / "invalid" / f"{name}.xlsx"))
     for extra in (
         "routes-bad-header.csv",
         "routes-no-data.csv",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +214,9 @@ def write_templates(resources: Sequence[Resource], out: Path) -> Path:
     if len(resources) > 1:
         rows += _workbook_guide(resources)
     for resource in resources:
-        rows += _instructions(resource) + [("", "")]
+        rows += _instructions(resource)
+        if len(resources) > 1:
+            rows.append(("", ""))
     for key, text in rows:
         guide.append([key, text])
         guide.cell(row=guide.max_row, column=1).font = Font(bold=True)

@@ -137,8 +137,9 @@ def _needs_search(record: RowRecord) -> list[tuple[str, str, str]]:
     if record.action != "order":
         return []
     given = {c.path for c in record.values}
+    given |= {c.path for c in NUMBERS.columns if any(p.column == c.label for p in record.problems)}
     if "phone_number" in given or given & {"area_code", "state", "contains"}:
-        return []
+        return []  # (a search cell filled but wrong is reported there)
     return [
         (
             "missing-search",

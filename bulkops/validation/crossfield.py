@@ -132,6 +132,8 @@ class CrossFieldChecks:
             empty = value is CLEARED or value == "" or value is MISSING
             if partial and value is MISSING:
                 continue  # an update leaves the message as it is on the server
+            if value is MISSING and any(p.column == target.label for p in record.problems):
+                continue  # the cell is filled but wrong: already reported there
             if empty:
                 record.problems.append(
                     self._problem(
