@@ -15,9 +15,10 @@ from bulkops.errors import OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
 from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
 from bulkops.resources.schema import MISSING, Resource
-from bulkops.validation import Report, drain, validate_sheet
+from bulkops.validation import Report, validate_sheet
 from bulkops.validation.cells import INPUT_DIR
 from bulkops.validation.columns import ACTION_LABEL
+from bulkops.validation.references import ReferenceCheck
 
 __all__ = [
     "ACCOUNT_TEMPLATE",
@@ -185,13 +186,21 @@ def validate(
         sheets = select_sheets(workbook, resource)
         result = Report(path=path, sheets=[])
         folder = INPUT_DIR.set(path.parent)  # a recipients file is read beside the input
+        references = ReferenceCheck(sheets)
         with _collector_paused():
             for name, chosen in sheets:
                 validation = validate_sheet(
                     chosen, workbook.sheet(name), include_hidden=include_hidden
                 )
-                drain(validation)
+                for record in validation.records():
+                    references.add(chosen, record, validation.validator)
                 result.sheets.append(validation.report)
+        by_sheet = {report.sheet: report for report in result.sheets}
+        for problem in references.problems():
+            sheet_report = by_sheet[problem.sheet]
+            if not any(p.row == problem.row and p.is_error for p in sheet_report.problems):
+                sheet_report.invalid_rows += 1
+            sheet_report.problems.append(problem)
         INPUT_DIR.reset(folder)
     finally:
         workbook.close()

@@ -29,11 +29,12 @@ from bulkops.resources.payload import CLEARED
 from bulkops.resources.refs import Named, Ref
 from bulkops.resources.schema import Column, Kind, Resource
 from bulkops.validation.record import RowRecord
+from bulkops.validation.references import ref_keys
 
 if TYPE_CHECKING:
     from bulkops.engine.runner import Runner
 
-__all__ = ["PENDING", "Blocked", "Directory", "Links", "Pending", "ref_keys"]
+__all__ = ["PENDING", "Blocked", "Directory", "Links", "Pending"]
 
 
 @dataclass(frozen=True)
@@ -278,16 +279,6 @@ class Links:
         if isinstance(found, Pending):
             return found
         return _typed(column, found)
-
-
-def ref_keys(resource: Resource, record: RowRecord) -> list[str]:
-    """The keys a row can be referred to by: its natural key's name and its alternate keys."""
-    keys = []
-    for path in (resource.key_paths[0], *resource.alt_keys):
-        text = _text(record.values.get(resource.by_path[path]))
-        if text:
-            keys.append(text.casefold())
-    return keys
 
 
 def _text(value: Any) -> str:

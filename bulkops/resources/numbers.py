@@ -84,7 +84,9 @@ _COLUMNS: Final[tuple[Column, ...]] = (
         "Quantity",
         "quantity",
         Kind.INTEGER,
-        f"How many numbers a search orders (1 to {MAX_QUANTITY}); blank: 1.",
+        f"How many numbers like these the group should hold (1 to {MAX_QUANTITY}); blank: "
+        "1. A run orders only what the group lacks, so running the sheet again orders "
+        "nothing.",
         example=1,
         minimum=1,
         maximum=MAX_QUANTITY,
@@ -249,6 +251,7 @@ async def _available(runner: Runner, **query: Any) -> list[str]:
 async def _order_exact(
     runner: Runner, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
+    runner.memo.setdefault("claimed", set()).add(number)
     if number in owned:
         return _outcome(
             record,
@@ -321,7 +324,11 @@ async def _order_one(
             "not among the account's: check the account before ordering again"
         )
     data = answer.data if isinstance(answer.data, dict) else {}
-    owned[number] = {"phone_number": number, "phone_number_id": data.get("phone_number_id")}
+    owned[number] = {
+        "phone_number": number,
+        "phone_number_id": data.get("phone_number_id"),
+        "org_unit_id": group,
+    }
     outcome = _outcome(
         record,
         Status.SUCCEEDED,
@@ -347,32 +354,56 @@ async def _order_search(
         "number_type": _value(record, "number_type") or "local",
     }
     described = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in criteria.items() if v)
+    group = _value(record, "org_unit_id")
+    # the row describes a state: the group holds `quantity` numbers like these. Numbers it
+    # already holds (and no other row of this run claimed) count, so a second run of the
+    # sheet orders nothing.
+    claimed: set[str] = runner.memo.setdefault("claimed", set())
+    held = [
+        number
+        for number, item in sorted(owned.items())
+        if number not in claimed
+        and item.get("org_unit_id") == group
+        and _matches(number, item, criteria)
+    ][:quantity]
+    claimed.update(held)
+    if len(held) == quantity:
+        return _outcome(
+            record,
+            Status.UNCHANGED,
+            f"unchanged: the group already holds {quantity} number"
+            f"{'s' if quantity != 1 else ''} like these ({described})",
+            resource_id="; ".join(held),
+        )
     if (record.sheet, record.row) in runner.doubt:
         return _outcome(
             record,
             Status.UNKNOWN,
-            "the interrupted run was ordering numbers for this row: check the group's numbers "
-            "(bulkops does not order again, so nothing is bought twice)",
+            "the interrupted run was ordering numbers for this row and the group holds "
+            f"{len(held)} of {quantity}: check the group's numbers (bulkops does not order "
+            "again, so nothing is bought twice)",
+            resource_id="; ".join(held) or None,
         )
+    wanted = quantity - len(held)
     found = [n for n in await _available(runner, **criteria, limit=200) if n not in owned]
-    if len(found) < quantity:
+    if len(found) < wanted:
         return _outcome(
             record,
             Status.FAILED,
             f"only {len(found)} number{'s' if len(found) != 1 else ''} match ({described}) "
-            f"and {quantity} were asked for: order fewer or widen the search; nothing was "
+            f"and {wanted} were asked for: order fewer or widen the search; nothing was "
             "ordered",
         )
-    group = _value(record, "org_unit_id")
     if runner.dry_run:
-        shown = "; ".join(found[:quantity][:5]) + (" …" if quantity > 5 else "")
+        shown = "; ".join(found[:wanted][:5]) + (" …" if wanted > 5 else "")
+        already = f" (the group holds {len(held)} already)" if held else ""
         return _outcome(
             record,
             Status.PLANNED,
-            f"would order {quantity} number{'s' if quantity != 1 else ''} ({described}), "
-            f"e.g. {shown} (spends money: the run asks first)",
+            f"would order {wanted} number{'s' if wanted != 1 else ''} ({described}), "
+            f"e.g. {shown}{already} (spends money: the run asks first)",
         )
-    obtained: list[str] = []
+    obtained: list[str] = list(held)
     last: RowOutcome | None = None
     for number in found:
         if len(obtained) == quantity:
@@ -387,6 +418,7 @@ async def _order_search(
             listed = "; ".join(obtained) or "none"
             return _outcome(record, Status.UNKNOWN, f"{why}; ordered before it: {listed}")
         obtained.append(number)
+        claimed.add(number)
         last = got
     if len(obtained) < quantity:
         return _outcome(
@@ -406,6 +438,19 @@ async def _order_search(
         http_status=last.http_status,
         request_id=last.request_id,
     )
+
+
+def _matches(number: str, item: dict[str, Any], criteria: dict[str, Any]) -> bool:
+    """Whether a number the account holds fits a search's criteria."""
+    if criteria["area_code"] and not number.startswith(criteria["area_code"]):
+        return False
+    if criteria["contains"] and criteria["contains"] not in number[3:]:
+        return False
+    state = item.get("state")
+    if criteria["state"] and state is not None and state != criteria["state"]:
+        return False
+    kind = item.get("number_type")
+    return kind is None or kind == criteria["number_type"]
 
 
 def _journal(
@@ -452,8 +497,9 @@ NUMBERS: Final = Resource(
         "Order an exact number with Phone Number, or leave it blank and give Area Code, "
         "State or Contains (and Quantity) to order numbers a search finds.",
         "The results' Resource ID lists the numbers a row obtained.",
-        "A number already the account's is 'unchanged'; an order whose answer was lost is "
-        "looked up, never sent twice.",
+        "A row describes what the group holds: a number already the account's, or a group "
+        "that already holds Quantity numbers like these, is 'unchanged'. An order whose "
+        "answer was lost is looked up, never sent twice.",
         "release gives a reserved number back; a number with a route must lose its route first.",
         "Give a row a Reference to use its number in other sheets: ref:Numbers!<Reference>.",
     ),
