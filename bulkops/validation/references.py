@@ -27,7 +27,7 @@ def ref_keys(resource: Resource, record: RowRecord) -> list[str]:
         text = str(value).strip()
         if text and value.__class__.__name__ != "Pending":
             keys.append(text.casefold())
-    return keys
+    return list(dict.fromkeys(keys))  # a name that is also the external id counts once
 
 
 @dataclass

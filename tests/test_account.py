@@ -1,0 +1,363 @@
+"""Workbooks with several resource sheets: dependency order, references between rows,
+and the resources beyond routes (groups, users, numbers, broadcasts), end to end against
+the in-process sandbox on a manual clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from bulkops.actions import validate
+from bulkops.cli import main
+from bulkops.engine.outcome import Status
+from bulkops.errors import UsageError
+from bulkops.run import RunResult
+from bulkops.sandbox import FaultPlan, Sandbox
+from tests.conftest import ROOT
+from tests.test_run import run, sandbox
+
+NEW_ACCOUNT = ROOT / "samples" / "new-account.xlsx"
+
+
+def book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def by_place(result: RunResult) -> dict[tuple[str, int], Any]:
+    return {(o.sheet, o.row): o for o in result.outcomes}
+
+
+GROUPS = ["Action", "Group Name", "Parent Group", "External ID"]
+ROUTES = ["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
+
+
+def test_new_account_sample_runs_green_with_every_reference_linked(tmp_path: Path) -> None:
+    """samples/new-account.xlsx provisions a customer in one run: every row succeeds and
+    each reference became the id (or number) the referred row produced."""
+    box = sandbox()
+    result = run(NEW_ACCOUNT, box, tmp_path, yes=True)
+    assert result.counts() == {"succeeded": 34}
+    place = by_place(result)
+    groups = {o.row: int(o.resource_id) for o in result.outcomes if o.sheet == "Groups"}
+    stored = {g["org_unit_id"]: g for g in box.store.all("groups")}
+    assert stored[groups[3]]["org_unit_parent_id"] == groups[2]  # ref:Groups!sunrise
+    assert stored[groups[7]]["org_unit_parent_id"] == groups[3]  # a name path
+    assert stored[groups[2]]["org_unit_parent_id"] == 70000  # the account's group, by name
+    assert stored[groups[2]]["industry_id"] == 1  # "Dental", looked up in GET /industry
+    midtown = box.store.get("routes", int(place[("Routes", 2)].resource_id))
+    assert midtown is not None
+    assert midtown["org_unit_id"] == groups[5]
+    assert midtown["phone_number"] == place[("Numbers", 2)].resource_id
+    desk = int(place[("Users", 5)].resource_id)
+    assert midtown["routing_configuration"]["config"]["assigned_agent_id"] == desk
+    [broadcast] = box.store.all("broadcasts")
+    assert broadcast["from_number"] == "4045550250"
+    assert len(broadcast["recipients"]) == 40  # read from the CSV beside the workbook
+    numbers = {o.row: o.resource_id for o in result.outcomes if o.sheet == "Numbers"}
+    assert len(numbers[8].split("; ")) == 2  # Quantity 2
+    # the results mirror every sheet, in dependency order
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(result.results_path).sheetnames
+    assert sheets == ["Summary", "Groups", "Users", "Numbers", "Routes", "Broadcasts", "Problems"]
+
+
+def test_a_second_run_of_the_account_sends_no_write(tmp_path: Path) -> None:
+    """Run again on the same account, every row is unchanged: nothing created or ordered
+    twice, and only GETs are sent."""
+    box = sandbox()
+    run(NEW_ACCOUNT, box, tmp_path, yes=True)
+    writes = len(box.log.writes())
+    again = run(NEW_ACCOUNT, box, tmp_path / "again", yes=True)
+    assert again.counts() == {"unchanged": 34}
+    assert len(box.log.writes()) == writes
+
+
+def test_rows_referring_to_a_failed_row_are_not_attempted_and_others_run(
+    tmp_path: Path,
+) -> None:
+    """A group the API refuses: the rows that refer to it end not_attempted naming that
+    row; a route that refers to nothing still runs."""
+    box = sandbox()
+    path = book(
+        tmp_path / "acct.xlsx",
+        {
+            "Groups": [
+                GROUPS,
+                ["create", "Downtown Dental", 70001, "dup"],  # a sibling has this name: 409
+                ["create", "Annex", "ref:Groups!dup", "annex"],
+            ],
+            "Routes": [
+                ROUTES,
+                ["create", "Annex - Google", "ref:Groups!annex", "4045550150", "4045550123"],
+                ["create", "Plain", 70035, "4045550151", "4045550123"],
+            ],
+        },
+    )
+    result = run(path, box, tmp_path)
+    place = by_place(result)
+    assert place[("Groups", 2)].status is Status.FAILED
+    annex = place[("Groups", 3)]
+    assert annex.status is Status.NOT_ATTEMPTED
+    assert "refers to Groups row 2, which ended failed" in annex.message
+    route = place[("Routes", 2)]
+    assert route.status is Status.NOT_ATTEMPTED
+    assert "Groups row 3" in route.message
+    assert place[("Routes", 3)].status is Status.SUCCEEDED
+    assert box.log.matching("POST", "/v3/groups") == []  # the name was taken: none sent
+
+
+def test_dry_run_resolves_references_as_would_be_created(tmp_path: Path) -> None:
+    """A dry run sends GETs only; a row referring to a row that would be created is
+    planned and says so; a broadcast shows its SMS segments."""
+    box = sandbox()
+    result = run(NEW_ACCOUNT, box, tmp_path, dry_run=True)
+    assert result.counts() == {"planned": 34}
+    assert box.log.writes() == []
+    place = by_place(result)
+    assert "Parent Group is what Groups row 2 creates" in place[("Groups", 3)].message
+    route = place[("Routes", 2)].message
+    assert "Tracking Number is what Numbers row 2 creates" in route
+    assert "would order 1 number (area code 404" in place[("Numbers", 2)].message
+    assert "SMS segment" in place[("Broadcasts", 2)].message
+    assert "× 40 recipients" in place[("Broadcasts", 2)].message
+
+
+def test_rows_without_references_do_not_wait_for_earlier_sheets(tmp_path: Path) -> None:
+    """Sheets run at once: a route that refers to nothing is created before a chain of
+    dependent groups is done."""
+    box = sandbox()
+    chain = [
+        ["create", f"Level {n}", f"ref:Groups!l{n - 1}" if n else 70035, f"l{n}"] for n in range(6)
+    ]
+    path = book(
+        tmp_path / "acct.xlsx",
+        {
+            "Groups": [GROUPS, *chain],
+            "Routes": [ROUTES, ["create", "Alone", 70035, "4045550150", "4045550123"]],
+        },
+    )
+    result = run(path, box, tmp_path)
+    assert result.counts() == {"succeeded": 7}
+    posts = [e.path for e in box.log.matching("POST")]
+    assert posts.index("/v3/provisioned-routes") < len(posts) - 2
+
+
+def test_resume_resolves_references_from_the_journal(tmp_path: Path) -> None:
+    """The routes fail for the API's reasons (left for --resume); resumed, they take the
+    group ids the first run journaled, and the groups are not created again."""
+    box = sandbox(faults="refuse:1:limit=40@POST /provisioned-routes")
+    path = book(
+        tmp_path / "acct.xlsx",
+        {
+            "Groups": [GROUPS, ["create", "Annex", "Atlanta Metro", "annex"]],
+            "Routes": [
+                ROUTES,
+                ["create", "Annex - Bing", "ref:Groups!annex", "4045550150", "4045550123"],
+            ],
+        },
+    )
+    first = run(path, box, tmp_path)
+    assert by_place(first)[("Routes", 2)].status is Status.NOT_ATTEMPTED
+    box.faults = FaultPlan()  # the API is well again
+    resumed = run(path, box, tmp_path, resume=True)
+    assert resumed.counts() == {"succeeded": 2}
+    [group] = [g for g in box.store.all("groups") if g["org_unit_name"] == "Annex"]
+    [route] = [r for r in box.store.all("routes") if r["provisioned_route_name"] == "Annex - Bing"]
+    assert route["org_unit_id"] == group["org_unit_id"]
+
+
+def test_ordering_numbers_needs_confirmation_outside_the_sandbox(tmp_path: Path) -> None:
+    """An order spends money and a scheduled broadcast sends texts: without --yes nothing
+    is sent; a draft broadcast alone needs no confirmation."""
+    box = sandbox()
+    orders = book(
+        tmp_path / "numbers.xlsx",
+        {"Numbers": [["Action", "Group", "Area Code"], ["order", 70035, "404"]]},
+    )
+    with pytest.raises(UsageError, match="cannot be undone"):
+        run(orders, box, tmp_path)
+    head = [
+        "Action",
+        "Broadcast Name",
+        "Group",
+        "From Number",
+        "Message",
+        "Recipients",
+        "Scheduled At",
+        "Status",
+    ]
+    scheduled = book(
+        tmp_path / "b.xlsx",
+        {
+            "Broadcasts": [
+                head,
+                [
+                    "create",
+                    "Soon",
+                    70035,
+                    "4045550120",
+                    "Hi",
+                    "4045550101",
+                    "2099-01-01 09:00 America/New_York",
+                    "scheduled",
+                ],
+            ]
+        },
+    )
+    with pytest.raises(UsageError, match="1 row cannot be undone"):
+        run(scheduled, box, tmp_path)
+    draft = book(
+        tmp_path / "d.xlsx",
+        {
+            "Broadcasts": [
+                head,
+                ["create", "Later", 70035, "4045550120", "Hi", "4045550101", "", "draft"],
+            ]
+        },
+    )
+    assert run(draft, box, tmp_path).counts() == {"succeeded": 1}
+    assert box.log.matching("POST", "/v3/phone-numbers") == []
+    assert run(orders, box, tmp_path / "y", yes=True).counts() == {"succeeded": 1}
+
+
+def test_an_order_whose_answer_was_lost_is_found_not_repeated(tmp_path: Path) -> None:
+    """The connection drops after the order committed: the number is found among the
+    account's and the row succeeded; it was ordered exactly once."""
+    box = sandbox(faults="drop:1:limit=1@POST /phone-numbers")
+    path = book(
+        tmp_path / "n.xlsx",
+        {"Numbers": [["Action", "Phone Number", "Group"], ["order", "4045550250", 70035]]},
+    )
+    result = run(path, box, tmp_path, yes=True)
+    [outcome] = result.outcomes
+    assert outcome.status is Status.SUCCEEDED
+    assert outcome.reconciled
+    assert len(box.log.matching("POST", "/v3/phone-numbers")) == 1
+    lost = sandbox(faults="slow:1:commit=false:limit=1@POST /phone-numbers")
+    result = run(path, lost, tmp_path / "lost", yes=True)
+    [outcome] = result.outcomes
+    assert outcome.status is Status.UNKNOWN
+    assert "check the account before ordering again" in outcome.message
+    assert len(lost.log.matching("POST", "/v3/phone-numbers")) == 1
+
+
+def test_validate_points_at_references_that_cannot_resolve(tmp_path: Path) -> None:
+    """Before anything is sent: a key no row has, a row below, a sheet that is not there."""
+    path = book(
+        tmp_path / "acct.xlsx",
+        {
+            "Groups": [
+                GROUPS,
+                ["create", "Child", "ref:Groups!parent", "child"],
+                ["create", "Parent", 70000, "parent"],
+            ],
+            "Routes": [
+                ROUTES,
+                ["create", "A", "ref:Groups!nobody", "4045550150", "4045550123"],
+                ["create", "B", "ref:Teams!x", "4045550151", "4045550123"],
+            ],
+        },
+    )
+    report = validate(path, write_report=False)
+    found = {(p.sheet, p.cell): p.message for p in report.problems}
+    assert set(found) == {("Groups", "C2"), ("Routes", "C2"), ("Routes", "C3")}
+    assert "not above this one" in found[("Groups", "C2")]
+    assert "no row of 'Groups' has the key 'nobody'" in found[("Routes", "C2")]
+    assert "no groups sheet called 'Teams'" in found[("Routes", "C3")]
+    assert report.invalid_rows == 3
+
+
+def test_names_resolve_by_path_and_say_when_they_cannot(tmp_path: Path) -> None:
+    """A group by name path or external id; an unknown name fails with what to do."""
+    box = sandbox()
+    path = book(
+        tmp_path / "u.xlsx",
+        {
+            "Users": [
+                ["Action", "Username", "First Name", "Last Name", "Group", "Role"],
+                ["create", "a@x.example", "A", "B", "Atlanta Metro/Midtown Dental", "Standard"],
+                ["create", "c@x.example", "C", "D", "Nowhere Dental", "Standard"],
+            ]
+        },
+    )
+    result = run(path, box, tmp_path)
+    place = by_place(result)
+    assert place[("Users", 2)].status is Status.SUCCEEDED
+    user = box.store.get("users", int(place[("Users", 2)].resource_id))
+    assert user is not None
+    assert user["ct_user_ou_id"] == 70036
+    assert place[("Users", 3)].status is Status.FAILED
+    assert "no group 'Nowhere Dental'" in place[("Users", 3)].message
+
+
+@pytest.mark.parametrize("name", ["groups", "users", "numbers", "broadcasts"])
+def test_each_resource_sample_runs_green_then_converges(name: str, tmp_path: Path) -> None:
+    """samples/<resource>.xlsx runs green on the demo account, and a second run sends no
+    write: the listings map back to the shape rows describe."""
+    box: Sandbox = sandbox()
+    path = ROOT / "samples" / f"{name}.xlsx"
+    first = run(path, box, tmp_path, yes=True)
+    assert first.ok, [o.message for o in first.outcomes if not o.status.ok]
+    assert first.counts().get("succeeded", 0) >= 2
+    writes = len(box.log.writes())
+    again = run(path, box, tmp_path / "again", yes=True)
+    assert set(again.counts()) <= {"unchanged", "skipped"}, again.counts()
+    assert len(box.log.writes()) == writes
+
+
+def test_broadcast_dry_run_checks_the_sender(tmp_path: Path) -> None:
+    """From Number must be a number of the account that can send texts."""
+    box = sandbox()
+    head = ["Action", "Broadcast Name", "Group", "From Number", "Message", "Recipients"]
+    path = book(
+        tmp_path / "b.xlsx",
+        {
+            "Broadcasts": [
+                head,
+                ["create", "Ours", 70035, "4045550120", "x" * 161, "4045550101; 4045550102"],
+                ["create", "Not ours", 70035, "3125550150", "Hi", "4045550101"],
+                ["create", "Toll free", 70035, "8005550140", "Hi", "4045550101"],
+            ]
+        },
+    )
+    toll_free = box.store.get("numbers", "8005550140")
+    assert toll_free is not None
+    box.store.put(
+        "numbers", "8005550140", {**toll_free, "status": "reserved", "org_unit_id": 70000}
+    )
+    result = run(path, box, tmp_path, dry_run=True)
+    place = by_place(result)
+    assert "161 characters = 2 SMS segments (GSM-7) × 2 recipients = 4 texts" in (
+        place[("Broadcasts", 2)].message
+    )
+    assert place[("Broadcasts", 3)].status is Status.FAILED
+    assert "not a number of this account" in place[("Broadcasts", 3)].message
+    assert "not SMS-enabled" in place[("Broadcasts", 4)].message
+
+
+def test_resources_lists_every_resource() -> None:
+    """`bulkops resources` names every resource, its actions and natural key."""
+    import io
+    from contextlib import redirect_stdout
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["resources"]) == 0
+    text = out.getvalue()
+    for name in ("groups", "users", "numbers", "routes", "broadcasts"):
+        assert f"{name}  (sheet" in text
+    assert "order, release, skip" in text
+    assert "natural key: username" in text
