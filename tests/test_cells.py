@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -171,11 +173,64 @@ def test_coercers_only_ever_raise_cell_errors(raw: object, index: int) -> None:
         assert caught.message
 
 
-@given(st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True), st.sampled_from(
-    ["{a}{b}{c}", "({a}) {b}-{c}", "+1 {a}-{b}-{c}", "1{a}{b}{c}", "{a}.{b}.{c}"]
-))  # fmt: skip
+@given(
+    st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True),
+    st.sampled_from(["{a}{b}{c}", "({a}) {b}-{c}", "+1 {a}-{b}-{c}", "1{a}{b}{c}", "{a}.{b}.{c}"]),
+)
 def test_any_formatting_of_a_number_reads_back(digits: str, form: str) -> None:
     """A dialable number in any common format reads back as its 10 digits."""
     text = form.format(a=digits[:3], b=digits[3:6], c=digits[6:])
     assert cells.to_phone(text) == digits
     assert cells.to_phone(float(digits)) == digits
+
+
+def test_date_times_need_their_time_zone() -> None:
+    """A moment is kept with its offset; one without a zone (Excel's) is refused."""
+    from datetime import datetime
+
+    from bulkops.validation.cells import to_datetime
+
+    assert to_datetime("2026-12-01 09:00 America/New_York") == "2026-12-01T09:00:00-05:00"
+    assert to_datetime("2026-07-01 09:00 america/chicago") == "2026-07-01T09:00:00-05:00"
+    assert to_datetime("2026-12-01T09:00Z") == "2026-12-01T09:00:00+00:00"
+    assert to_datetime("2026-12-01T09:00:00+01:00") == "2026-12-01T09:00:00+01:00"
+    for bad in (
+        "2026-12-01 09:00",
+        datetime(2026, 12, 1, 9),
+        "next tuesday",
+        "2026-12-01 09:00 Mars/Base",
+    ):
+        with pytest.raises(CellError) as caught:
+            to_datetime(bad)
+        assert caught.value.code == "invalid-datetime"
+
+
+def test_time_zones_and_emails() -> None:
+    from bulkops.validation.cells import to_email, to_timezone
+
+    assert to_timezone("america/new_york") == "America/New_York"
+    with pytest.raises(CellError, match="did you mean 'America/Chicago'"):
+        to_timezone("America/Chicgo")
+    assert to_email(" ana@x.example ") == "ana@x.example"
+    with pytest.raises(CellError) as caught:
+        to_email("ana.x.example")
+    assert caught.value.code == "invalid-email"
+
+
+def test_phone_lists_from_a_cell_or_a_file_beside_the_input(tmp_path: Path) -> None:
+    """';'-separated numbers, or a CSV file (header skipped) read relative to the input."""
+    from bulkops.validation.cells import INPUT_DIR, to_phone_list
+
+    assert to_phone_list("4045550101; (404) 555-0102") == ["4045550101", "4045550102"]
+    (tmp_path / "r.csv").write_text("phone\n4045550101\n+1 404 555 0102\n", encoding="utf-8")
+    token = INPUT_DIR.set(tmp_path)
+    try:
+        assert to_phone_list("r.csv") == ["4045550101", "4045550102"]
+        with pytest.raises(CellError) as caught:
+            to_phone_list("missing.csv")
+        assert caught.value.code == "recipients-file"
+        (tmp_path / "bad.csv").write_text("4045550101\n12345\n", encoding="utf-8")
+        with pytest.raises(CellError, match=r"bad\.csv line 2"):
+            to_phone_list("bad.csv")
+    finally:
+        INPUT_DIR.reset(token)
