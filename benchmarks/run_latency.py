@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from common import create_workbook, stored_account
@@ -36,14 +37,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=5000)
-    parser.add_argument("--concurrency", type=int, default=64)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    database, path = prepare(folder, args.rows)
-    port = free_port()
+def start_server(port: int, database: Path, latency_ms: float, token: str) -> Any:
+    """`bulkops sandbox serve` in its own process, once it answers."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -56,21 +51,35 @@ def main() -> None:
             "--db",
             str(database),
             "--latency-ms",
-            "100",
+            str(latency_ms),
             "--token",
-            TOKEN,
+            token,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    root = f"http://127.0.0.1:{port}"
+    for _ in range(400):
+        try:
+            httpx.get(f"{root}/v3/industry", headers={"Authorization": f"Bearer {token}"})
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    server.terminate()
+    raise SystemExit("the sandbox server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    database, path = prepare(folder, args.rows)
+    port = free_port()
+    server = start_server(port, database, 100.0, TOKEN)
     try:
         root = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(f"{root}/v3/industry", headers={"Authorization": f"Bearer {TOKEN}"})
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
         settings = Settings(
             base_url=f"{root}/v3", token=TOKEN, rate=1000.0, concurrency=args.concurrency
         )

@@ -356,7 +356,7 @@ NUMBERS: Rows = [
     {"Action": "order", "Group": "Midtown Dental", "Area Code": "404", "Quantity": 3},
     {"Action": "order", "Group": "North Georgia", "State": "GA", "Contains": "28"},
     {"Action": "order", "Group": 70000, "Number Type": "tollfree", "Area Code": "888"},
-    {"Action": "release", "Phone Number": "4045550150"},
+    {"Action": "release", "Phone Number": "7705550150"},
 ]
 
 BROADCASTS: Rows = [

@@ -361,3 +361,25 @@ def test_resources_lists_every_resource() -> None:
         assert f"{name}  (sheet" in text
     assert "order, release, skip" in text
     assert "natural key: username" in text
+
+
+def test_a_look_up_the_api_does_not_answer_fails_its_row_only(tmp_path: Path) -> None:
+    """The group listing behind a name keeps failing: rows naming a group end failed and
+    say so; a row with a group id still runs."""
+    box = sandbox(faults="500:1@GET /groups")
+    path = book(
+        tmp_path / "r.xlsx",
+        {
+            "Routes": [
+                ROUTES,
+                ["create", "By name", "Downtown Dental", "4045550150", "4045550123"],
+                ["create", "By id", 70035, "4045550151", "4045550123"],
+            ]
+        },
+    )
+    result = run(path, box, tmp_path)
+    place = by_place(result)
+    named = place[("Routes", 2)]
+    assert named.status is Status.FAILED
+    assert named.message.startswith("could not look it up")
+    assert place[("Routes", 3)].status is Status.SUCCEEDED

@@ -143,21 +143,39 @@ class Links:
         """Replace every reference and name in the row by the id it stands for. Returns
         notes on what in a dry run would only exist once other rows ran (empty when all is
         known). Raises `Blocked`."""
+        from bulkops.engine.runner import Failed
+
         resource = runner.resource
+        found: dict[Column, Any] = {}
+        failures: list[Blocked] = []
+
+        async def one(column: Column, value: Any) -> None:
+            try:
+                if isinstance(value, Ref):
+                    found[column] = await self._by_ref(record, resource, column, value)
+                elif isinstance(value, Named):
+                    found[column] = await self._by_name(runner, record, resource, column, value)
+                else:
+                    found[column] = await self._by_key(record, column, value)
+            except Blocked as blocked:
+                failures.append(blocked)
+            except Failed as failed:  # the API did not answer a look-up
+                failures.append(Blocked(Status.FAILED, f"could not look it up: {failed.error}"))
+
+        async with anyio.create_task_group() as group:  # a row's look-ups go at once
+            for column in self._refers.get(resource.name, ()):
+                value = record.values.get(column)
+                plain = isinstance(value, str) and column.refers in self._resources
+                if isinstance(value, Ref | Named) or plain:
+                    group.start_soon(one, column, value)
+        if failures:
+            raise failures[0]
         notes: list[str] = []
-        for column in self._refers.get(resource.name, ()):
-            value = record.values.get(column)
-            if isinstance(value, Ref):
-                found = await self._by_ref(record, resource, column, value)
-            elif isinstance(value, Named):
-                found = await self._by_name(runner, record, resource, column, value)
-            elif isinstance(value, str) and column.refers in self._resources:
-                found = await self._by_key(record, column, value)
-            else:
-                continue
-            if isinstance(found, Pending):
-                notes.append(f"{column.label} is what {found} creates")
-            record.values[column] = found
+        for column in self._refers.get(resource.name, ()):  # in column order
+            if column in found:
+                if isinstance(found[column], Pending):
+                    notes.append(f"{column.label} is what {found[column]} creates")
+                record.values[column] = found[column]
         if record.key is not None:
             key_columns = [resource.by_path[p] for p in resource.key_paths]
             record.key = (record.key[0], *(record.values.get(c) for c in key_columns[1:]))

@@ -3,6 +3,7 @@ row into a `RowOutcome`. The dry run takes the same path but sends only GETs."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -319,6 +320,14 @@ class Runner:
         """Our own write, reflected in what the account holds (for later rows)."""
         self.existing.remember(operation.method, operation.body, resource_id)
 
+    async def _list_early(self) -> None:
+        # if it fails, the first row that needs the listing tries again, and says why
+        with contextlib.suppress(Failed):
+            if self.resource.prefetch is not None:
+                await self.resource.prefetch(self)
+            elif self.resource.executor is None:
+                await self.ensure_existing()
+
     async def ensure_existing(self) -> int:
         """List the account's objects once per run; the requests it took."""
         return await self.existing.load(self.call)
@@ -424,6 +433,9 @@ class Runner:
 
         links = self.links
         async with anyio.create_task_group() as group:
+            if links is not None:
+                # list what the account holds while the first rows wait for their references
+                group.start_soon(self._list_early)
             for _ in range(self.concurrency):
                 group.start_soon(worker, receive.clone())
             receive.close()

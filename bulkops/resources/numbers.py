@@ -36,6 +36,7 @@ __all__ = [
     "RELEASE",
     "OrderBody",
     "execute",
+    "list_numbers",
     "owned_numbers",
 ]
 
@@ -157,27 +158,36 @@ def _value(record: RowRecord, path: str) -> Any:
 
 
 async def owned_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
-    """The account's numbers (reserved and routed), listed once per run."""
+    """The account's numbers (reserved and routed), listed once per run and kept current
+    with the run's own orders and releases."""
+    import anyio
+
+    lock = runner.memo.setdefault("owned-lock", anyio.Lock())
+    async with lock:  # rows starting together list once
+        if "owned" not in runner.memo:
+            runner.memo["owned"] = await list_numbers(runner)
+    owned: dict[str, dict[str, Any]] = runner.memo["owned"]
+    return owned
+
+
+async def list_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
+    """The account's numbers as the API lists them now."""
     from bulkops.engine.plan import _items
 
-    cached = runner.memo.get("owned")
-    if cached is None:
-        cached = {}
-        for path in OWNED:
-            offset = 0
-            while True:
-                answer, _ = await runner.call("GET", path, params={"limit": 200, "offset": offset})
-                page = _items(answer.data)
-                for item in page:
-                    cached[str(item.get("phone_number"))] = item
-                data = answer.data
-                total = data.get("total", len(page)) if isinstance(data, dict) else len(page)
-                offset += 200
-                if offset >= int(total) or not page:
-                    break
-        runner.memo["owned"] = cached
-    owned: dict[str, dict[str, Any]] = cached
-    return owned
+    found: dict[str, dict[str, Any]] = {}
+    for path in OWNED:
+        offset = 0
+        while True:
+            answer, _ = await runner.call("GET", path, params={"limit": 200, "offset": offset})
+            page = _items(answer.data)
+            for item in page:
+                found[str(item.get("phone_number"))] = item
+            data = answer.data
+            total = data.get("total", len(page)) if isinstance(data, dict) else len(page)
+            offset += 200
+            if offset >= int(total) or not page:
+                break
+    return found
 
 
 def _outcome(record: RowRecord, status: Status, message: str, **more: Any) -> RowOutcome:
@@ -230,6 +240,7 @@ async def _release(
     _journal(runner, record, "DELETE", path, number, b"")
     answer, _ = await runner.call("DELETE", path, gone_is_done=in_doubt)
     owned.pop(number, None)
+    runner.memo.setdefault("released", set()).add(number)  # never bought back by this run
     return _outcome(
         record,
         Status.SUCCEEDED,
@@ -307,8 +318,7 @@ async def _order_one(
     except Failed as failed:
         if not isinstance(failed.error, OutcomeUnknown | ServerError):
             raise
-        runner.memo.pop("owned", None)
-        now = await owned_numbers(runner)
+        now = await list_numbers(runner)
         if number in now:
             owned[number] = now[number]
             outcome = _outcome(
@@ -385,7 +395,12 @@ async def _order_search(
             resource_id="; ".join(held) or None,
         )
     wanted = quantity - len(held)
-    found = [n for n in await _available(runner, **criteria, limit=200) if n not in owned]
+    released = runner.memo.get("released", set())
+    found = [
+        n
+        for n in await _available(runner, **criteria, limit=200)
+        if n not in owned and n not in released
+    ]
     if len(found) < wanted:
         return _outcome(
             record,
@@ -488,6 +503,7 @@ NUMBERS: Final = Resource(
     irreversible=frozenset({"order"}),
     checks=(_needs_search,),
     executor=execute,
+    prefetch=owned_numbers,
     order=30,
     description="Tracking numbers: order them (exact, or by area code, state or pattern) "
     "or release them.",

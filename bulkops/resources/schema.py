@@ -233,8 +233,10 @@ class Resource:
     #: (column path, value): rows holding this value are irreversible too (a broadcast
     #: whose Status is 'scheduled' sends messages)
     irreversible_if: tuple[str, str] | None = None
-    #: a row's own executor, for resources that are not plain CRUD (phone numbers)
+    #: a row's own executor, for resources that are not plain CRUD (phone numbers), and
+    #: what it lists at the start of a run (async, given the runner)
     executor: Callable[..., Any] | None = None
+    prefetch: Callable[..., Any] | None = None
     #: row checks beyond `rules`: record -> [(problem code, column path, message)]
     checks: tuple[Callable[[Any], list[tuple[str, str, str]]], ...] = ()
     #: a dry run's further checks of a row it would send: async (runner, record,
