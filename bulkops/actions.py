@@ -57,6 +57,7 @@ def _describe(resource: Resource) -> dict[str, Any]:
             "description": "What to do with the row; blank means " + resource.default_action,
             "example": resource.default_action,
             "default": resource.default_action,
+            "refers_to": None,
         }
     ]
     for column in resource.all_columns:
@@ -71,8 +72,10 @@ def _describe(resource: Resource) -> dict[str, Any]:
                 "example": column.example,
                 "default": None if column.default is MISSING else column.default,
                 "note": column_note(resource, column),
+                "refers_to": column.refers,
             }
         )
+    labels = [resource.by_path[p].label for p in resource.key_paths]
     return {
         "resource": resource.name,
         "sheet": resource.sheet,
@@ -80,6 +83,18 @@ def _describe(resource: Resource) -> dict[str, Any]:
         "actions": list(resource.actions),
         "default_action": resource.default_action,
         "natural_key": list(resource.key_paths),
+        "natural_key_columns": labels,
+        "alternate_keys": [resource.by_path[p].label for p in resource.alt_keys],
+        "alternate_keys_first": resource.alt_first,
+        "irreversible": sorted(resource.irreversible)
+        + (
+            [
+                f"{resource.by_path[resource.irreversible_if[0]].label} = "
+                f"{resource.irreversible_if[1]}"
+            ]
+            if resource.irreversible_if
+            else []
+        ),
         "columns": columns,
     }
 

@@ -360,7 +360,7 @@ def test_resources_lists_every_resource() -> None:
     for name in ("groups", "users", "numbers", "routes", "broadcasts"):
         assert f"{name}  (sheet" in text
     assert "order, release, skip" in text
-    assert "natural key: username" in text
+    assert "natural key: Username, else External ID" in text
 
 
 def test_a_look_up_the_api_does_not_answer_fails_its_row_only(tmp_path: Path) -> None:
@@ -383,3 +383,37 @@ def test_a_look_up_the_api_does_not_answer_fails_its_row_only(tmp_path: Path) ->
     assert named.status is Status.FAILED
     assert named.message.startswith("could not look it up")
     assert place[("Routes", 3)].status is Status.SUCCEEDED
+
+
+@pytest.mark.parametrize("name", ["groups", "users", "routes", "broadcasts"])
+def test_listed_objects_export_to_rows_that_run_unchanged(name: str, tmp_path: Path) -> None:
+    """The GET mapping is export-ready: the account's objects, listed and turned into
+    update rows, validate cleanly and find every object already as described."""
+    from bulkops.resources import get_resource
+    from bulkops.resources.export import row_of
+    from bulkops.sandbox.transport import SANDBOX_URL, SandboxTransport
+
+    import httpx
+
+    resource = get_resource(name)
+    box = sandbox()
+    if name == "broadcasts":
+        run(ROOT / "samples" / "broadcasts.xlsx", box, tmp_path / "made")
+    with httpx.Client(transport=SandboxTransport(box), base_url=f"{SANDBOX_URL}/v3") as api:
+        answer = api.get(
+            resource.listing, params={"limit": 200}, headers={"Authorization": "Bearer run-token"}
+        )
+    listed = next(v for v in answer.json()["data"].values() if isinstance(v, list))
+    assert len(listed) >= 2
+    rows = [{"Action": "update", **row_of(resource, item)} for item in listed]
+    labels = list(dict.fromkeys(label for row in rows for label in row))
+    path = book(
+        tmp_path / f"{name}.xlsx",
+        {resource.sheet: [labels, *[[row.get(l, "") for l in labels] for row in rows]]},
+    )
+    report = validate(path, write_report=False)
+    assert [p for p in report.problems if p.is_error] == []
+    writes = len(box.log.writes())
+    result = run(path, box, tmp_path)
+    assert result.counts() == {"unchanged": len(listed)}, [o.message for o in result.outcomes]
+    assert len(box.log.writes()) == writes

@@ -19,7 +19,15 @@ def render(entries: list[dict[str, Any]], detailed: bool) -> str:
         lines.append(
             f"  actions: {', '.join(entry['actions'])}  (blank Action = {entry['default_action']})"
         )
-        lines.append(f"  natural key: {' + '.join(entry['natural_key'])}")
+        key = " + ".join(entry["natural_key_columns"])
+        if entry["alternate_keys"]:
+            other = ", ".join(entry["alternate_keys"])
+            key = (
+                f"{other}, else {key}" if entry["alternate_keys_first"] else f"{key}, else {other}"
+            )
+        lines.append(f"  natural key: {key}  ({' + '.join(entry['natural_key'])})")
+        if entry["irreversible"]:
+            lines.append(f"  cannot be undone (asks first): {', '.join(entry['irreversible'])}")
         if not detailed:
             lines.append(f"  {len(entry['columns'])} columns; 'bulkops resources "
                          f"{entry['resource']}' lists them")  # fmt: skip
@@ -33,9 +41,10 @@ def render(entries: list[dict[str, Any]], detailed: bool) -> str:
                 if (column["enum"])
                 else ""
             )
+            refers = f" [{column['refers_to']}: id, name or ref:]" if column["refers_to"] else ""
             lines.append(
                 f"  {column['label']:<{width}}  {column['type']:<8} "
-                f"{column['path'] or ''}{needed}{values}"
+                f"{column['path'] or ''}{needed}{refers}{values}"
             )
     return "\n".join(lines)
 

@@ -1,0 +1,57 @@
+"""Objects as the API lists them -> spreadsheet rows: the GET mapping that makes a listing
+export-ready. A row written from it and run again (update or replace) finds its object
+already as described and sends nothing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bulkops.resources.schema import Column, Kind, Resource, Wire
+
+__all__ = ["cell_of", "row_of"]
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def row_of(resource: Resource, item: dict[str, Any]) -> dict[str, Any]:
+    """The cells (by column label) of the row describing one listed object; blank cells
+    are left out."""
+    shaped = resource.shaped(item)
+    cells: dict[str, Any] = {}
+    for column in resource.all_columns:
+        value = _at(shaped, column)
+        if value is None or value == "" or value == []:
+            continue
+        cells[column.label] = cell_of(column, value)
+    return cells
+
+
+def cell_of(column: Column, value: Any) -> Any:
+    """One field's value as the sheet holds it (what validation reads back as the same)."""
+    kind = column.kind
+    if kind is Kind.BOOLEAN:
+        if column.wire is Wire.FLAG or isinstance(value, str):
+            value = str(value).strip().lower() in ("1", "true", "yes")
+        return "Yes" if value else "No"
+    if kind is Kind.PHONE:
+        digits = _NOT_DIGIT.sub("", str(value))
+        return digits[-10:] if len(digits) >= 10 else digits
+    if kind in (Kind.ID_LIST, Kind.PHONE_LIST) and isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _at(document: Any, column: Column) -> Any:
+    node = document
+    for name, position in column.parts:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(name)
+        if position is not None:
+            if not isinstance(node, list) or len(node) < position:
+                return None
+            node = node[position - 1]
+    return node
