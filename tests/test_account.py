@@ -389,11 +389,11 @@ def test_a_look_up_the_api_does_not_answer_fails_its_row_only(tmp_path: Path) ->
 def test_listed_objects_export_to_rows_that_run_unchanged(name: str, tmp_path: Path) -> None:
     """The GET mapping is export-ready: the account's objects, listed and turned into
     update rows, validate cleanly and find every object already as described."""
+    import httpx
+
     from bulkops.resources import get_resource
     from bulkops.resources.export import row_of
     from bulkops.sandbox.transport import SANDBOX_URL, SandboxTransport
-
-    import httpx
 
     resource = get_resource(name)
     box = sandbox()
@@ -409,7 +409,7 @@ def test_listed_objects_export_to_rows_that_run_unchanged(name: str, tmp_path: P
     labels = list(dict.fromkeys(label for row in rows for label in row))
     path = book(
         tmp_path / f"{name}.xlsx",
-        {resource.sheet: [labels, *[[row.get(l, "") for l in labels] for row in rows]]},
+        {resource.sheet: [labels, *[[row.get(label, "") for label in labels] for row in rows]]},
     )
     report = validate(path, write_report=False)
     assert [p for p in report.problems if p.is_error] == []
