@@ -88,6 +88,10 @@ class Links:
         self._names: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self.directory = Directory()
         self._resources = {resource.name for _, resource in sheets}
+        #: resources some column of this workbook's sheets can refer to
+        self._referred = {
+            c.refers for _, resource in sheets for c in resource.columns if c.refers is not None
+        }
         self._refers = {
             resource.name: tuple(c for c in resource.columns if c.refers is not None)
             for _, resource in sheets
@@ -97,6 +101,8 @@ class Links:
 
     def register(self, record: RowRecord, resource: Resource) -> None:
         """A row read from a sheet: referable by its keys from now on."""
+        if resource.name not in self._referred:
+            return  # no sheet of this workbook can refer to it
         self._rows[(record.sheet, record.row)] = _Slot(record)
         for key in ref_keys(resource, record):
             self._keys.setdefault((record.sheet, key), []).append(record.row)
@@ -110,12 +116,14 @@ class Links:
 
     def settle(self, record: RowRecord, outcome: RowOutcome) -> None:
         """What became of a row; rows waiting for it go on."""
+        resource = self.sheets.get(record.sheet)
+        if resource is None or resource.name not in self._referred:
+            return
         slot = self._rows.get((record.sheet, record.row))
         if slot is None:
             slot = self._rows[(record.sheet, record.row)] = _Slot(record)
         slot.outcome = outcome
-        resource = self.sheets.get(record.sheet)
-        if resource is not None and resource.name == "groups":
+        if resource.name == "groups":
             ident: Any = outcome.resource_id
             if outcome.status in _SETTLED and ident is not None:
                 self.directory.add_group(_group_entry(resource, slot.record, int(ident)))
