@@ -417,3 +417,54 @@ def test_listed_objects_export_to_rows_that_run_unchanged(name: str, tmp_path: P
     result = run(path, box, tmp_path)
     assert result.counts() == {"unchanged": len(listed)}, [o.message for o in result.outcomes]
     assert len(box.log.writes()) == writes
+
+
+def test_the_failed_workbook_keeps_the_rows_its_rows_refer_to(tmp_path: Path) -> None:
+    """NAME.failed.xlsx holds the rows to fix and the rows they refer to, so it runs on its
+    own once fixed: the kept rows come back unchanged and give their ids."""
+    from openpyxl import load_workbook
+
+    box = sandbox()
+    path = book(
+        tmp_path / "acct.xlsx",
+        {
+            "Groups": [GROUPS, ["create", "Annex", 70001, "annex"], ["create", "Other", 70001, ""]],
+            "Routes": [ROUTES, ["create", "Annex line", "ref:Groups!annex", "4045550150", "x"]],
+        },
+    )
+    result = run(path, box, tmp_path)
+    assert result.failed_path is not None
+    failed = load_workbook(result.failed_path)
+    assert failed.sheetnames == ["Groups", "Routes"]
+    kept = [[c.value for c in row] for row in failed["Groups"].iter_rows(min_row=2)]
+    assert [row[1] for row in kept] == ["Annex"]
+    assert "Routes row 2 refers to it" in kept[0][-1]
+    failed["Routes"]["E2"] = "4045550123"  # the fix
+    failed["Routes"].delete_cols(6)  # the Problems column
+    failed["Groups"].delete_cols(5)
+    fixed = tmp_path / "fixed.xlsx"
+    failed.save(fixed)
+    again = run(fixed, box, tmp_path / "again")
+    assert by_place(again)[("Groups", 2)].status is Status.UNCHANGED
+    assert by_place(again)[("Routes", 2)].status is Status.SUCCEEDED
+
+
+def test_a_ref_to_groups_without_a_groups_sheet_looks_in_the_account(tmp_path: Path) -> None:
+    """`ref:Groups!<key>` in a routes-only file finds the account's group by that key."""
+    box = sandbox()
+    path = book(
+        tmp_path / "routes.xlsx",
+        {
+            "Routes": [
+                ROUTES,
+                ["create", "Via ref", "ref:Groups!Midtown Dental", "4045550150", "4045550123"],
+            ]
+        },
+    )
+    assert validate(path, write_report=False).problems == []
+    result = run(path, box, tmp_path)
+    [outcome] = result.outcomes
+    assert outcome.status is Status.SUCCEEDED
+    route = box.store.get("routes", int(outcome.resource_id))
+    assert route is not None
+    assert route["org_unit_id"] == 70036

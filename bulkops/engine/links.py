@@ -26,7 +26,7 @@ import anyio
 
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.resources.payload import CLEARED
-from bulkops.resources.refs import Named, Ref
+from bulkops.resources.refs import NAMED, Named, Ref
 from bulkops.resources.schema import Column, Kind, Resource
 from bulkops.validation.record import RowRecord
 from bulkops.validation.references import ref_keys
@@ -160,7 +160,7 @@ class Links:
         async def one(column: Column, value: Any) -> None:
             try:
                 if isinstance(value, Ref):
-                    found[column] = await self._by_ref(record, resource, column, value)
+                    found[column] = await self._by_ref(runner, record, resource, column, value)
                 elif isinstance(value, Named):
                     found[column] = await self._by_name(runner, record, resource, column, value)
                 else:
@@ -202,8 +202,28 @@ class Links:
                 f"not sent: refers to sheet '{target_sheet}', which runs after '{record.sheet}'",
             )
 
-    async def _by_ref(self, record: RowRecord, resource: Resource, column: Column, ref: Ref) -> Any:
+    def _in_account(self, ref: Ref, refers: str) -> bool:
+        """A reference to a kind of object no sheet here holds, by its usual sheet name
+        (`ref:Groups!west` in a routes-only file): looked up in the account instead."""
+        from bulkops.resources import RESOURCES
+
+        known = RESOURCES.get(refers)
+        return (
+            refers in NAMED
+            and refers not in self._resources
+            and known is not None
+            and ref.sheet.strip().casefold() in (known.sheet.casefold(), known.name)
+        )
+
+    async def _by_ref(
+        self, runner: Runner, record: RowRecord, resource: Resource, column: Column, ref: Ref
+    ) -> Any:
         sheet = self._sheet_named(ref.sheet, column.refers or "")
+        if sheet is None and self._in_account(ref, column.refers or ""):
+            # no sheet of this workbook creates these: the object is in the account already
+            return await self._by_name(
+                runner, record, resource, column, Named(column.refers or "", ref.key)
+            )
         if sheet is None:
             wanted = column.refers or "objects"
             known = ", ".join(f"'{s}'" for s, r in self.sheets.items() if r.name == wanted)

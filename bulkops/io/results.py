@@ -35,8 +35,16 @@ from bulkops.validation.report import Report
 
 __all__ = ["OUTCOME_COLUMNS", "RunSummary", "write_failed", "write_results"]
 
-OUTCOME_COLUMNS = ["Status", "Action", "HTTP Status", "Request ID", "Resource ID", "Message",
-                   "Attempts", "Duration (ms)"]  # fmt: skip
+OUTCOME_COLUMNS = [
+    "Status",
+    "Action",
+    "HTTP Status",
+    "Request ID",
+    "Resource ID",
+    "Message",
+    "Attempts",
+    "Duration (ms)",
+]
 _RETRY = (Status.INVALID, Status.FAILED, Status.UNKNOWN, Status.NOT_ATTEMPTED)
 
 
@@ -83,8 +91,13 @@ class RunSummary:
         return lines
 
 
-def _api_marks(outcomes: Iterable[RowOutcome], sheet_name: str, header: list[Any],
-               header_row: int, first_column: int) -> dict[tuple[int, int], Mark]:  # fmt: skip
+def _api_marks(
+    outcomes: Iterable[RowOutcome],
+    sheet_name: str,
+    header: list[Any],
+    header_row: int,
+    first_column: int,
+) -> dict[tuple[int, int], Mark]:
     """Cells of fields the API refused, found from the 400's `errors[].field` paths."""
     resource = resource_for_sheet(sheet_name)
     marks: dict[tuple[int, int], Mark] = {}
@@ -182,6 +195,51 @@ def _request_text(outcome: RowOutcome) -> str:
     return text[:32000]
 
 
+def _referred_rows(
+    report: Report, workbook: Any, retry: dict[tuple[str, int], RowOutcome]
+) -> dict[tuple[str, int], str]:
+    """The rows the rows to re-run refer to with `ref:` (and the rows those refer to), so
+    the failed workbook runs on its own: they come back `unchanged` and give their ids."""
+    from bulkops.resources import get_resource
+    from bulkops.resources.refs import parse_ref
+    from bulkops.resources.schema import header_key
+
+    keys: dict[tuple[str, str], tuple[str, int]] = {}
+    refs: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    kinds = {r.sheet: get_resource(r.resource) for r in report.sheets}
+    for name, resource in kinds.items():
+        sheet = workbook.sheet(name)
+        key_columns = {resource.by_path[p] for p in (resource.key_paths[0], *resource.alt_keys)}
+        at = [
+            i
+            for i, h in enumerate(sheet.header)
+            if resource.by_header.get(header_key(str(h))) in key_columns
+        ]
+        for number, values in sheet.rows:
+            for index in at:
+                if index < len(values) and str(values[index]).strip():
+                    keys[(name, str(values[index]).strip().casefold())] = (name, number)
+            found = [parse_ref(v) for v in values if isinstance(v, str) and v[:4].lower() == "ref:"]
+            if found:
+                refs[(name, number)] = [(r.sheet, r.key) for r in found if r is not None]
+    by_word = {word: name for name, r in kinds.items() for word in (name.casefold(), r.name)}
+    kept: dict[tuple[str, int], str] = {}
+    queue = list(retry)
+    while queue:
+        place = queue.pop()
+        for sheet_word, key in refs.get(place, []):
+            target_sheet = by_word.get(sheet_word.strip().casefold())
+            target = keys.get((target_sheet or "", key.casefold()))
+            if target is None or target in retry or target in kept:
+                continue
+            kept[target] = (
+                f"kept: {place[0]} row {place[1]} refers to it (it comes back unchanged "
+                "and gives its id)"
+            )
+            queue.append(target)
+    return kept
+
+
 def write_failed(
     out: Path, report: Report, outcomes: list[RowOutcome], *, encoding: str | None = None
 ) -> Path | None:
@@ -195,21 +253,28 @@ def write_failed(
         formats = Formats.of(book)
         workbook = open_workbook(report.path, encoding=encoding)
         try:
+            kept = _referred_rows(report, workbook, retry) if len(report.sheets) > 1 else {}
             for sheet_report in report.sheets:
-                sheet = workbook.sheet(sheet_report.sheet)
-                out_sheet = book.add_worksheet(sheet_report.sheet[:31])
+                name = sheet_report.sheet
+                if not any(s == name for s, _ in [*retry, *kept]):
+                    continue
+                sheet = workbook.sheet(name)
+                out_sheet = book.add_worksheet(name[:31])
                 out_sheet.freeze_panes(1, 0)
                 for index, title in enumerate([*sheet.header, "Problems"]):
                     write_cell(out_sheet, 0, index, title, formats.header)
                 line = 0
                 for number, values in sheet.rows:
-                    outcome = retry.get((sheet_report.sheet, number))
-                    if outcome is None:
+                    outcome = retry.get((name, number))
+                    if outcome is None and (name, number) not in kept:
                         continue
                     line += 1
                     for index, value in enumerate(values):
                         write_cell(out_sheet, line, index, value)
-                    note = f"row {number}: {outcome.status.value}: {outcome.message}"
+                    if outcome is None:
+                        note = f"row {number}: {kept[(name, number)]}"
+                    else:
+                        note = f"row {number}: {outcome.status.value}: {outcome.message}"
                     write_cell(out_sheet, line, len(sheet.header), note[:COMMENT_LIMIT])
                 out_sheet.set_column(0, len(sheet.header) - 1, 18)
                 out_sheet.set_column(len(sheet.header), len(sheet.header), 80)
