@@ -127,9 +127,9 @@ def test_dry_run_resolves_references_as_would_be_created(tmp_path: Path) -> None
     assert result.counts() == {"planned": 34}
     assert box.log.writes() == []
     place = by_place(result)
-    assert "Parent Group is what Groups row 2 creates" in place[("Groups", 3)].message
+    assert "Parent Group would be created by Groups row 2" in place[("Groups", 3)].message
     route = place[("Routes", 2)].message
-    assert "Tracking Number is what Numbers row 2 creates" in route
+    assert "Tracking Number would be ordered by Numbers row 2" in route
     assert "would order 1 number (area code 404" in place[("Numbers", 2)].message
     assert "SMS segment" in place[("Broadcasts", 2)].message
     assert "× 40 recipients" in place[("Broadcasts", 2)].message
@@ -468,3 +468,16 @@ def test_a_ref_to_groups_without_a_groups_sheet_looks_in_the_account(tmp_path: P
     route = box.store.get("routes", int(outcome.resource_id))
     assert route is not None
     assert route["org_unit_id"] == 70036
+
+
+def test_a_search_the_api_does_not_answer_orders_nothing_and_can_resume(tmp_path: Path) -> None:
+    """The number search keeps failing: the row is not done (resumable), nothing bought."""
+    box = sandbox(faults="503:1@GET /phone-numbers/available")
+    path = book(
+        tmp_path / "n.xlsx",
+        {"Numbers": [["Action", "Group", "Area Code"], ["order", 70035, "404"]]},
+    )
+    [outcome] = run(path, box, tmp_path, yes=True).outcomes
+    assert outcome.status is Status.NOT_ATTEMPTED
+    assert "--resume sends it again" in outcome.message
+    assert box.log.matching("POST", "/v3/phone-numbers") == []

@@ -182,7 +182,8 @@ class Links:
         for column in self._refers.get(resource.name, ()):  # in column order
             if column in found:
                 if isinstance(found[column], Pending):
-                    notes.append(f"{column.label} is what {found[column]} creates")
+                    verb = "ordered" if column.refers == "numbers" else "created"
+                    notes.append(f"{column.label} would be {verb} by {found[column]}")
                 record.values[column] = found[column]
         if record.key is not None:
             key_columns = [resource.by_path[p] for p in resource.key_paths]

@@ -17,7 +17,7 @@ __all__ = ["METHODS", "Lookup", "Operation", "plan_row"]
 
 #: The request of each action; an upsert's is settled once its object is looked up.
 METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "upsert": "PATCH",
-           "delete": "DELETE"}  # fmt: skip
+           "delete": "DELETE", "order": "POST", "release": "DELETE"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class Operation:
 def plan_row(resource: Resource, record: RowRecord) -> Operation:
     """The operation of a valid, non-skipped row."""
     method = METHODS[record.action]
+    irreversible = resource.is_irreversible(record.action, record.values)
+    if resource.executor is not None:  # its executor makes the requests
+        return Operation(record.action, method, resource.base_path, None, record.key, irreversible)
     body = None if record.action == "delete" else build_body(resource, record.action,
                                                              record.values)  # fmt: skip
     if record.action == "create":
@@ -54,7 +57,6 @@ def plan_row(resource: Resource, record: RowRecord) -> Operation:
         path = f"{resource.base_path}/{record.resource_id}"
     else:
         path = None  # found by its natural key first
-    irreversible = resource.is_irreversible(record.action, record.values)
     return Operation(record.action, method, path, body, record.key, irreversible)
 
 

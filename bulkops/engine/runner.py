@@ -47,6 +47,13 @@ class Failed(Exception):
     attempts: int
 
 
+@dataclass
+class _SentFailed(Failed):
+    """A failure of the write itself (or its preview), with the operation it was."""
+
+    operation: Operation
+
+
 class Runner:
     """`await runner.run(records)` -> one outcome per record, in the order they finish."""
 
@@ -244,37 +251,18 @@ class Runner:
             base.status, base.message = Status.NOT_ATTEMPTED, self.stopped
             return self._done(base, record)
         started = self.clock.monotonic()
-        if self.resource.executor is not None:  # not plain CRUD (phone numbers)
-            outcome, attempts = await self.resource.executor(self, record)
-            outcome.attempts = attempts
-            outcome.duration_ms = int((self.clock.monotonic() - started) * 1000)
-            if notes:
-                outcome.message += f" ({'; '.join(notes)})"
-            return self._done(outcome, record)
         operation = plan_row(self.resource, record)
         attempts = 0
         sent = False
         try:
-            decided, attempts = await decide(self, record, operation)
-            if isinstance(decided, RowOutcome):
-                outcome = decided
-                in_doubt = (record.sheet, record.row) in self.doubt
-                if in_doubt and outcome.status is Status.UNCHANGED and record.action != "delete":
-                    # the interrupted run's write landed: this row did it, not someone else
-                    outcome.status, outcome.reconciled = Status.SUCCEEDED, True
-                    outcome.message = (
-                        f"done by the interrupted run (found: id {outcome.resource_id})"
-                    )
+            if self.resource.executor is not None:  # not plain CRUD (phone numbers)
+                outcome, attempts = await self._executed(record)
             else:
-                operation = decided
-                if self.dry_run:
-                    outcome, used = await preview(self, record, operation)
-                else:
-                    sent = True
-                    outcome, used = await self._write(record, operation)
-                attempts += used
+                outcome, attempts, sent = await self._converged(record, operation)
         except Failed as failed:
             attempts += failed.attempts
+            if isinstance(failed, _SentFailed):
+                operation, sent = failed.operation, not self.dry_run
             outcome = self._failure(record, operation, failed.error, sent)
             if systemic(failed.error):
                 await self._trip(failed.error)
@@ -285,6 +273,39 @@ class Runner:
         if notes:  # a dry run's references to what earlier rows would create
             outcome.message += f" ({'; '.join(notes)})"
         return self._done(outcome, record)
+
+    async def _executed(self, record: RowRecord) -> tuple[RowOutcome, int]:
+        """A row of a resource with its own executor; a failure counts what it sent."""
+        assert self.resource.executor is not None
+        before = self.requests
+        try:
+            outcome, attempts = await self.resource.executor(self, record)
+        except Failed as failed:
+            raise Failed(failed.error, self.requests - before) from None
+        return outcome, int(attempts)
+
+    async def _converged(
+        self, record: RowRecord, operation: Operation
+    ) -> tuple[RowOutcome, int, bool]:
+        """Convergence, then the write (or its preview): the outcome, the attempts, and
+        whether the write went out. Raises `Failed` with the attempts made so far."""
+        decided, attempts = await decide(self, record, operation)
+        if isinstance(decided, RowOutcome):
+            outcome = decided
+            in_doubt = (record.sheet, record.row) in self.doubt
+            if in_doubt and outcome.status is Status.UNCHANGED and record.action != "delete":
+                # the interrupted run's write landed: this row did it, not someone else
+                outcome.status, outcome.reconciled = Status.SUCCEEDED, True
+                outcome.message = f"done by the interrupted run (found: id {outcome.resource_id})"
+            return outcome, attempts, False
+        try:
+            if self.dry_run:
+                outcome, used = await preview(self, record, decided)
+            else:
+                outcome, used = await self._write(record, decided)
+        except Failed as failed:
+            raise _SentFailed(failed.error, attempts + failed.attempts, decided) from None
+        return outcome, attempts + used, not self.dry_run
 
     async def _trip(self, error: Exception) -> None:
         """A row failed for the API's reasons: the breaker may hold, probe and stop."""

@@ -195,19 +195,11 @@ def _outcome(record: RowRecord, status: Status, message: str, **more: Any) -> Ro
 
 
 async def execute(runner: Runner, record: RowRecord) -> tuple[RowOutcome, int]:
-    """One numbers row: order or release. Returns its outcome and the requests it took."""
-    from bulkops.engine.runner import Failed
-
+    """One numbers row: order or release. Returns its outcome and the requests it took; a
+    request that failed for good raises the runner's `Failed` (an order whose answer was
+    lost never does: it is settled here)."""
     calls_before = runner.requests
-    try:
-        outcome = await _execute(runner, record)
-    except Failed as failed:
-        from bulkops.engine.failures import explain
-
-        outcome = _outcome(record, Status.FAILED, explain(NUMBERS, failed.error))
-        error = failed.error
-        outcome.http_status = getattr(error, "status", None) or None
-        outcome.request_id = getattr(error, "request_id", None)
+    outcome = await _execute(runner, record)
     return outcome, runner.requests - calls_before
 
 
