@@ -481,3 +481,27 @@ def test_a_search_the_api_does_not_answer_orders_nothing_and_can_resume(tmp_path
     assert outcome.status is Status.NOT_ATTEMPTED
     assert "--resume sends it again" in outcome.message
     assert box.log.matching("POST", "/v3/phone-numbers") == []
+
+
+def test_broadcasts_update_and_delete_by_name_within_their_group(tmp_path: Path) -> None:
+    """Broadcasts are found by name within their group; a second run changes nothing."""
+    box = sandbox()
+    run(ROOT / "samples" / "broadcasts.xlsx", box, tmp_path / "made")
+    head = ["Action", "Broadcast Name", "Group", "Message"]
+    path = book(
+        tmp_path / "b.xlsx",
+        {
+            "Broadcasts": [
+                head,
+                ["update", "December recall", "Downtown Dental", "Time for a cleaning! Reply YES."],
+                ["delete", "Holiday hours", 70035, ""],
+            ]
+        },
+    )
+    first = by_place(run(path, box, tmp_path))
+    assert first[("Broadcasts", 2)].status is Status.SUCCEEDED
+    assert first[("Broadcasts", 3)].status is Status.SUCCEEDED
+    [kept] = box.store.all("broadcasts")
+    assert kept["message"] == "Time for a cleaning! Reply YES."
+    again = run(path, box, tmp_path / "again")
+    assert again.counts() == {"unchanged": 2}
