@@ -505,3 +505,36 @@ def test_broadcasts_update_and_delete_by_name_within_their_group(tmp_path: Path)
     assert kept["message"] == "Time for a cleaning! Reply YES."
     again = run(path, box, tmp_path / "again")
     assert again.counts() == {"unchanged": 2}
+
+
+def test_upsert_finds_users_then_by_external_id_and_groups_by_external_id_first(
+    tmp_path: Path,
+) -> None:
+    """A user not found by username is found by External ID (and renamed); a group is
+    found by External ID before its name (and renamed)."""
+    box = sandbox()
+    users = ["Action", "Username", "First Name", "Last Name", "Group", "Role", "External ID"]
+    made = book(
+        tmp_path / "made.xlsx",
+        {
+            "Groups": [GROUPS, ["create", "Old name", 70001, "store-9"]],
+            "Users": [users, ["create", "old@x.example", "A", "B", 70035, "Standard", "emp-9"]],
+        },
+    )
+    assert run(made, box, tmp_path / "made").counts() == {"succeeded": 2}
+    moved = book(
+        tmp_path / "moved.xlsx",
+        {
+            "Groups": [GROUPS, ["upsert", "New name", 70001, "store-9"]],
+            "Users": [users, ["upsert", "new@x.example", "A", "B", 70035, "Standard", "emp-9"]],
+        },
+    )
+    result = run(moved, box, tmp_path)
+    assert result.counts() == {"succeeded": 2}
+    assert [
+        g["org_unit_name"] for g in box.store.all("groups") if g.get("org_unit_ext_id") == "store-9"
+    ] == ["New name"]
+    assert [u["username"] for u in box.store.all("users") if u.get("user_ext_id") == "emp-9"] == [
+        "new@x.example"
+    ]
+    assert len(box.log.matching("POST", "/v3/users")) == 1  # updated, not created again
