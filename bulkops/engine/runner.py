@@ -282,6 +282,10 @@ class Runner:
             outcome, attempts = await self.resource.executor(self, record)
         except Failed as failed:
             raise Failed(failed.error, self.requests - before) from None
+        in_doubt = (record.sheet, record.row) in self.doubt
+        if in_doubt and outcome.status is Status.UNCHANGED and record.action != "release":
+            outcome.status, outcome.reconciled = Status.SUCCEEDED, True
+            outcome.message = f"done by the interrupted run (found: {outcome.resource_id})"
         return outcome, int(attempts)
 
     async def _converged(

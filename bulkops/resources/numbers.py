@@ -377,15 +377,9 @@ async def _order_search(
             f"{'s' if quantity != 1 else ''} like these ({described})",
             resource_id="; ".join(held),
         )
-    if (record.sheet, record.row) in runner.doubt:
-        return _outcome(
-            record,
-            Status.UNKNOWN,
-            "the interrupted run was ordering numbers for this row and the group holds "
-            f"{len(held)} of {quantity}: check the group's numbers (bulkops does not order "
-            "again, so nothing is bought twice)",
-            resource_id="; ".join(held) or None,
-        )
+    # (a row an interrupted run was ordering for: what it obtained is listed among the
+    # group's numbers now, and whatever it sent has landed or never will: the rest is
+    # ordered, never twice)
     wanted = quantity - len(held)
     released = runner.memo.get("released", set())
     found = [
