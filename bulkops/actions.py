@@ -86,6 +86,7 @@ def _describe(resource: Resource) -> dict[str, Any]:
         "natural_key_columns": labels,
         "alternate_keys": [resource.by_path[p].label for p in resource.alt_keys],
         "alternate_keys_first": resource.alt_first,
+        "finds": resource.finds or None,
         "irreversible": sorted(resource.irreversible)
         + (
             [

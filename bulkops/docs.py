@@ -30,6 +30,25 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _finders(resource: Resource) -> str:
+    if resource.finds:
+        return resource.finds
+    key = " within ".join(resource.by_path[p].label for p in resource.key_paths)
+    other = ", ".join(resource.by_path[p].label for p in resource.alt_keys)
+    if not other:
+        return key
+    return f"{other}, else {key}" if resource.alt_first else f"{key}, else {other}"
+
+
+def _position(resource: Resource) -> str:
+    from bulkops.resources import RESOURCES
+
+    order = [r.name for r in RESOURCES.values()]
+    index = order.index(resource.name)
+    before = ", ".join(order[:index]) or "nothing"
+    return f"after {before}" if index else "first"
+
+
 def columns_markdown(resource: Resource) -> str:
     lines = [
         f"# {resource.title} (`{resource.name}`)",
@@ -37,8 +56,9 @@ def columns_markdown(resource: Resource) -> str:
         resource.description,
         "",
         f"Sheet name: `{resource.sheet}`. Actions: {', '.join(resource.actions)} "
-        f"(a blank Action means {resource.default_action}). Natural key: "
-        f"{' + '.join(resource.key_paths)}.",
+        f"(a blank Action means {resource.default_action}). Rows find their object by "
+        f"{_finders(resource)}. In a workbook with several sheets this one runs "
+        f"{_position(resource)}.",
         "",
         *(f"- {note}" for note in resource.notes),
         "",

@@ -25,6 +25,8 @@ def render(entries: list[dict[str, Any]], detailed: bool) -> str:
             key = (
                 f"{other}, else {key}" if entry["alternate_keys_first"] else f"{key}, else {other}"
             )
+        if entry["finds"]:
+            key = entry["finds"]
         lines.append(f"  natural key: {key}  ({' + '.join(entry['natural_key'])})")
         if entry["irreversible"]:
             lines.append(f"  cannot be undone (asks first): {', '.join(entry['irreversible'])}")

@@ -486,6 +486,8 @@ NUMBERS: Final = Resource(
     alt_keys=("reference",),
     body_model=OrderBody,
     keyless=frozenset({"order", "release"}),
+    finds="Phone Number; a search row, by the numbers its group holds like those it "
+    "describes (Reference only names the row for ref:Numbers!<Reference>)",
     irreversible=frozenset({"order"}),
     checks=(_needs_search,),
     executor=execute,

@@ -223,6 +223,8 @@ class Resource:
     alt_keys: tuple[str, ...] = ()
     #: actions beyond create whose rows need no id nor natural key (ordering numbers)
     keyless: frozenset[str] = frozenset()
+    #: how rows find their object, when not by the keys alone (docs and catalogue)
+    finds: str = ""
     #: whether the alternate keys are tried before `key_paths` (groups: external id first)
     alt_first: bool = False
     #: an object as the API lists it -> the shape of a body (the GET mapping the
