@@ -538,3 +538,47 @@ def test_upsert_finds_users_then_by_external_id_and_groups_by_external_id_first(
         "new@x.example"
     ]
     assert len(box.log.matching("POST", "/v3/users")) == 1  # updated, not created again
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_a_scheduled_broadcast_is_sent_at_most_once(committed: bool, tmp_path: Path) -> None:
+    """A scheduled broadcast whose answer is lost is looked up, never sent again: found, it
+    succeeded; not found, the row is unknown and says what to check."""
+    fault = f"slow:1:commit={'true' if committed else 'false'}:limit=1@POST /broadcast"
+    box = sandbox(faults=fault)
+    head = [
+        "Action",
+        "Broadcast Name",
+        "Group",
+        "From Number",
+        "Message",
+        "Recipients",
+        "Scheduled At",
+        "Status",
+    ]
+    path = book(
+        tmp_path / "b.xlsx",
+        {
+            "Broadcasts": [
+                head,
+                [
+                    "create",
+                    "Flash sale",
+                    70035,
+                    "4045550120",
+                    "20% off this week",
+                    "4045550101",
+                    "2099-01-01 09:00 America/New_York",
+                    "scheduled",
+                ],
+            ]
+        },
+    )
+    [outcome] = run(path, box, tmp_path, yes=True).outcomes
+    assert len(box.log.matching("POST", "/v3/broadcast")) == 1
+    if committed:
+        assert outcome.status is Status.SUCCEEDED
+        assert outcome.reconciled
+    else:
+        assert outcome.status is Status.UNKNOWN
+        assert "look for 'flash sale'" in outcome.message.lower()

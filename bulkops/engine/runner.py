@@ -413,13 +413,13 @@ class Runner:
                 repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
                 if not (ambiguous or repeat_conflict) or operation.key is None:
                     raise Failed(failed.error, attempts) from None
-                if operation.irreversible:
-                    raise Failed(failed.error, attempts) from None
-                found, used = await self.reconcile(operation.key)
+                found, used = await self.reconcile(operation.key)  # looking is harmless
                 attempts += used
                 if found is not None:
                     why = f"its answer was lost: {text_of(failed.error)}"
                     return self._reconciled(record, found, why), attempts
+                if operation.irreversible:  # sends texts: never sent a second time
+                    raise Failed(failed.error, attempts) from None
                 if not self.resource.unique_on_server or round_ > 0:
                     raise Failed(failed.error, attempts) from None
         raise AssertionError("unreachable")  # pragma: no cover
