@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 
-from bulkops.engine.plan import _items
+from bulkops.engine.plan import listed_items
 from bulkops.resources.schema import Resource
 
 __all__ = ["Existing", "differences"]
@@ -48,7 +48,7 @@ class Existing:
 
     def add_page(self, data: Any) -> int:
         """Add one page of a list answer; returns the list's total."""
-        items = _items(data)
+        items = listed_items(data)
         for item in items:
             self.add(self.resource.shaped(item))
         total = data.get("total", len(items)) if isinstance(data, dict) else len(items)

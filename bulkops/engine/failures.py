@@ -3,6 +3,8 @@ and a message that says what went wrong and what to do."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
 from bulkops.errors import (
@@ -20,7 +22,15 @@ from bulkops.errors import (
 from bulkops.resources.schema import Resource
 from bulkops.validation.record import RowRecord
 
-__all__ = ["explain", "failure_outcome", "systemic", "text_of"]
+__all__ = ["Failed", "explain", "failure_outcome", "systemic", "text_of"]
+
+
+@dataclass
+class Failed(Exception):
+    """A request that will not be tried again: its last error and how many attempts."""
+
+    error: ApiError | TransportError
+    attempts: int
 
 
 def failure_outcome(

@@ -13,7 +13,7 @@ from bulkops.resources.payload import build_body
 from bulkops.resources.schema import Resource
 from bulkops.validation.record import RowRecord
 
-__all__ = ["METHODS", "Lookup", "Operation", "plan_row"]
+__all__ = ["METHODS", "Lookup", "Operation", "listed_items", "plan_row"]
 
 #: The request of each action; an upsert's is settled once its object is looked up.
 METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "upsert": "PATCH",
@@ -72,7 +72,7 @@ class Lookup:
 
     def match(self, key: tuple[Any, ...], data: Any) -> tuple[list[Any], int]:
         """Ids in one page of the list answer that match the key, and the list's total."""
-        items = _items(data)
+        items = listed_items(data)
         name_path, *rest = self.resource.key_paths
         found = []
         for item in items:
@@ -106,7 +106,7 @@ class Lookup:
         return ids[0]
 
 
-def _items(data: Any) -> list[dict[str, Any]]:
+def listed_items(data: Any) -> list[dict[str, Any]]:
     """The one list in a list answer's data (its key differs per resource)."""
     if isinstance(data, list):
         return [i for i in data if isinstance(i, dict)]

@@ -11,12 +11,11 @@ from typing import Any
 import anyio
 
 from bulkops.client import Answer, ApiClient
-from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.breaker import Breaker
 from bulkops.engine.clock import Clock
 from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
-from bulkops.engine.failures import failure_outcome, systemic, text_of
+from bulkops.engine.failures import Failed, failure_outcome, systemic, text_of
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import Blocked, Links
 from bulkops.engine.outcome import RowOutcome, Status
@@ -24,27 +23,17 @@ from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.preview import preview
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
+from bulkops.engine.writes import write
 from bulkops.errors import (
     ApiError,
-    Conflict,
     NotFound,
-    OutcomeUnknown,
     RateLimited,
-    ServerError,
     TransportError,
 )
 from bulkops.resources.schema import Resource
 from bulkops.validation.record import RowRecord
 
 __all__ = ["Failed", "Runner"]
-
-
-@dataclass
-class Failed(Exception):
-    """A request that will not be tried again: its last error and how many attempts."""
-
-    error: ApiError | TransportError
-    attempts: int
 
 
 @dataclass
@@ -146,43 +135,6 @@ class Runner:
             self.limiter.succeeded()
             self.policy.budget.earn()
             return answer, attempt
-
-    async def find(self, key: tuple[Any, ...]) -> tuple[list[Any], int]:
-        """Ids of the objects with natural key `key`, listed now (not cached)."""
-        ids: list[Any] = []
-        attempts = offset = 0
-        while True:
-            answer, used = await self.call(
-                "GET", self.resource.listing, params=self.lookup.query(key, offset)
-            )
-            attempts += used
-            page, total = self.lookup.match(key, answer.data)
-            ids += page
-            offset += 200
-            if offset >= total:
-                return ids, attempts
-
-    async def reconcile(self, key: tuple[Any, ...]) -> tuple[Any, int]:
-        """After a create whose answer was lost: look for the object a few times (a slow
-        commit may still land). Its id, or None when it is not there."""
-        attempts = 0
-        for check in range(RECONCILE_CHECKS):
-            if check:
-                await self.clock.sleep(RECONCILE_DELAY * 2 ** (check - 1))
-            ids, used = await self.find(key)
-            attempts += used
-            if len(ids) == 1:
-                return ids[0], attempts
-            if len(ids) > 1:
-                raise Failed(
-                    ApiError(
-                        409,
-                        f"{len(ids)} objects now have this name (ids "
-                        f"{', '.join(map(str, ids[:5]))}): check them",
-                    ),
-                    attempts,
-                )
-        return None, attempts
 
     # -- rows ----------------------------------------------------------------------------
 
@@ -306,7 +258,7 @@ class Runner:
             if self.dry_run:
                 outcome, used = await preview(self, record, decided)
             else:
-                outcome, used = await self._write(record, decided)
+                outcome, used = await write(self, record, decided)
         except Failed as failed:
             raise _SentFailed(failed.error, attempts + failed.attempts, decided) from None
         return outcome, attempts + used, not self.dry_run
@@ -318,28 +270,6 @@ class Runner:
         self.breaker.probes_sent = 0
         if verdict is not None:
             self.stop(verdict)
-
-    async def _write(self, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
-        """Journal the intent, send, and keep the picture of the account current."""
-        assert operation.path is not None
-        in_doubt = (record.sheet, record.row) in self.doubt
-        if self.journal is not None:
-            self.journal.intent(
-                record.sheet,
-                record.row,
-                operation.action,
-                operation.method,
-                operation.path,
-                operation.key,
-                operation.encoded,
-            )
-        if operation.method == "POST":
-            outcome, used = await self._create(record, operation, in_doubt)
-        else:
-            outcome, used = await self._send(record, operation, in_doubt)
-        if outcome.status is Status.SUCCEEDED:
-            self.remember(operation, outcome.resource_id)
-        return outcome, used
 
     def remember(self, operation: Operation, resource_id: Any) -> None:
         """Our own write, reflected in what the account holds (for later rows)."""
@@ -356,85 +286,6 @@ class Runner:
     async def ensure_existing(self) -> int:
         """List the account's objects once per run; the requests it took."""
         return await self.existing.load(self.call)
-
-    async def _send(
-        self, record: RowRecord, operation: Operation, in_doubt: bool = False
-    ) -> tuple[RowOutcome, int]:
-        assert operation.path is not None
-        body = operation.encoded if operation.body is not None else None
-        answer, attempts = await self.call(
-            operation.method, operation.path, body, gone_is_done=in_doubt
-        )
-        data = answer.data if isinstance(answer.data, dict) else {}
-        resource_id = data.get(self.resource.created_key, data.get(self.resource.id_key))
-        if resource_id is None:
-            resource_id = record.resource_id
-        if resource_id is None and operation.path != self.resource.base_path:
-            resource_id = operation.path.rsplit("/", 1)[-1]
-        verb = {"POST": "created", "PATCH": "updated", "PUT": "replaced", "DELETE": "deleted"}[
-            operation.method
-        ]
-        outcome = RowOutcome(
-            record.sheet,
-            record.row,
-            operation.action,
-            Status.SUCCEEDED,
-            message=verb,
-            http_status=answer.status,
-            request_id=answer.request_id,
-            resource_id=resource_id,
-        )
-        return outcome, attempts
-
-    async def _create(
-        self, record: RowRecord, operation: Operation, in_doubt: bool = False
-    ) -> tuple[RowOutcome, int]:
-        """A POST, reconciled when its answer is lost: found by natural key -> succeeded;
-        not found -> sent once more only where the server refuses duplicates (a second
-        copy would be a 409), else the row ends unknown. Never sent twice blindly.
-
-        A row in doubt from an interrupted run is looked up first: the process that sent
-        it is gone, so whatever it sent has long landed or never will."""
-        attempts = 0
-        if in_doubt and operation.key is not None:
-            found, attempts = await self.reconcile(operation.key)
-            if found is not None:
-                return self._reconciled(
-                    record, found, "the run that sent it was interrupted"
-                ), attempts
-        for round_ in range(2):
-            try:
-                outcome, used = await self._send(record, operation)
-                outcome.attempts = attempts + used
-                return outcome, attempts + used
-            except Failed as failed:
-                attempts += failed.attempts
-                ambiguous = isinstance(failed.error, OutcomeUnknown | ServerError)
-                repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
-                if not (ambiguous or repeat_conflict) or operation.key is None:
-                    raise Failed(failed.error, attempts) from None
-                found, used = await self.reconcile(operation.key)  # looking is harmless
-                attempts += used
-                if found is not None:
-                    why = f"its answer was lost: {text_of(failed.error)}"
-                    return self._reconciled(record, found, why), attempts
-                if operation.irreversible:  # sends texts: never sent a second time
-                    raise Failed(failed.error, attempts) from None
-                if not self.resource.unique_on_server or round_ > 0:
-                    raise Failed(failed.error, attempts) from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    @staticmethod
-    def _reconciled(record: RowRecord, found: Any, why: str) -> RowOutcome:
-        return RowOutcome(
-            record.sheet,
-            record.row,
-            "create",
-            Status.SUCCEEDED,
-            message=f"created ({why}; found by its name, id {found})",
-            resource_id=found,
-            reconciled=True,
-        )
 
     def _failure(
         self, record: RowRecord, operation: Operation, error: Exception, sent: bool = True

@@ -1,0 +1,160 @@
+"""A row's write and what makes it safe: the intent journaled before it is sent, the
+picture of the account kept current after, and a create whose answer was lost looked up by
+its natural key (`reconcile`) instead of being sent again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
+from bulkops.engine.failures import Failed, text_of
+from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.engine.plan import Operation
+from bulkops.errors import ApiError, Conflict, OutcomeUnknown, ServerError
+from bulkops.validation.record import RowRecord
+
+if TYPE_CHECKING:
+    from bulkops.engine.runner import Runner
+
+__all__ = ["create", "find", "reconcile", "reconciled", "send", "write"]
+
+
+async def find(runner: Runner, key: tuple[Any, ...]) -> tuple[list[Any], int]:
+    """Ids of the objects with natural key `key`, listed now (not cached)."""
+    ids: list[Any] = []
+    attempts = offset = 0
+    while True:
+        answer, used = await runner.call(
+            "GET", runner.resource.listing, params=runner.lookup.query(key, offset)
+        )
+        attempts += used
+        page, total = runner.lookup.match(key, answer.data)
+        ids += page
+        offset += 200
+        if offset >= total:
+            return ids, attempts
+
+
+async def reconcile(runner: Runner, key: tuple[Any, ...]) -> tuple[Any, int]:
+    """After a create whose answer was lost: look for the object a few times (a slow
+    commit may still land). Its id, or None when it is not there."""
+    attempts = 0
+    for check in range(RECONCILE_CHECKS):
+        if check:
+            await runner.clock.sleep(RECONCILE_DELAY * 2 ** (check - 1))
+        ids, used = await find(runner, key)
+        attempts += used
+        if len(ids) == 1:
+            return ids[0], attempts
+        if len(ids) > 1:
+            raise Failed(
+                ApiError(
+                    409,
+                    f"{len(ids)} objects now have this name (ids "
+                    f"{', '.join(map(str, ids[:5]))}): check them",
+                ),
+                attempts,
+            )
+    return None, attempts
+
+
+async def write(runner: Runner, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+    """Journal the intent, send, and keep the picture of the account current."""
+    assert operation.path is not None
+    in_doubt = (record.sheet, record.row) in runner.doubt
+    if runner.journal is not None:
+        runner.journal.intent(
+            record.sheet,
+            record.row,
+            operation.action,
+            operation.method,
+            operation.path,
+            operation.key,
+            operation.encoded,
+        )
+    if operation.method == "POST":
+        outcome, used = await create(runner, record, operation, in_doubt)
+    else:
+        outcome, used = await send(runner, record, operation, in_doubt)
+    if outcome.status is Status.SUCCEEDED:
+        runner.remember(operation, outcome.resource_id)
+    return outcome, used
+
+
+async def send(
+    runner: Runner, record: RowRecord, operation: Operation, in_doubt: bool = False
+) -> tuple[RowOutcome, int]:
+    assert operation.path is not None
+    body = operation.encoded if operation.body is not None else None
+    answer, attempts = await runner.call(
+        operation.method, operation.path, body, gone_is_done=in_doubt
+    )
+    data = answer.data if isinstance(answer.data, dict) else {}
+    resource_id = data.get(runner.resource.created_key, data.get(runner.resource.id_key))
+    if resource_id is None:
+        resource_id = record.resource_id
+    if resource_id is None and operation.path != runner.resource.base_path:
+        resource_id = operation.path.rsplit("/", 1)[-1]
+    verb = {"POST": "created", "PATCH": "updated", "PUT": "replaced", "DELETE": "deleted"}[
+        operation.method
+    ]
+    outcome = RowOutcome(
+        record.sheet,
+        record.row,
+        operation.action,
+        Status.SUCCEEDED,
+        message=verb,
+        http_status=answer.status,
+        request_id=answer.request_id,
+        resource_id=resource_id,
+    )
+    return outcome, attempts
+
+
+async def create(
+    runner: Runner, record: RowRecord, operation: Operation, in_doubt: bool = False
+) -> tuple[RowOutcome, int]:
+    """A POST, reconciled when its answer is lost: found by natural key -> succeeded;
+    not found -> sent once more only where the server refuses duplicates (a second
+    copy would be a 409), else the row ends unknown. Never sent twice blindly.
+
+    A row in doubt from an interrupted run is looked up first: the process that sent
+    it is gone, so whatever it sent has long landed or never will."""
+    attempts = 0
+    if in_doubt and operation.key is not None:
+        found, attempts = await reconcile(runner, operation.key)
+        if found is not None:
+            return reconciled(record, found, "the run that sent it was interrupted"), attempts
+    for round_ in range(2):
+        try:
+            outcome, used = await send(runner, record, operation)
+            outcome.attempts = attempts + used
+            return outcome, attempts + used
+        except Failed as failed:
+            attempts += failed.attempts
+            ambiguous = isinstance(failed.error, OutcomeUnknown | ServerError)
+            repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
+            if not (ambiguous or repeat_conflict) or operation.key is None:
+                raise Failed(failed.error, attempts) from None
+            found, used = await reconcile(runner, operation.key)  # looking is harmless
+            attempts += used
+            if found is not None:
+                why = f"its answer was lost: {text_of(failed.error)}"
+                return reconciled(record, found, why), attempts
+            if operation.irreversible:  # sends texts: never sent a second time
+                raise Failed(failed.error, attempts) from None
+            if not runner.resource.unique_on_server or round_ > 0:
+                raise Failed(failed.error, attempts) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def reconciled(record: RowRecord, found: Any, why: str) -> RowOutcome:
+    return RowOutcome(
+        record.sheet,
+        record.row,
+        "create",
+        Status.SUCCEEDED,
+        message=f"created ({why}; found by its name, id {found})",
+        resource_id=found,
+        reconciled=True,
+    )
