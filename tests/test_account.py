@@ -582,3 +582,51 @@ def test_a_scheduled_broadcast_is_sent_at_most_once(committed: bool, tmp_path: P
     else:
         assert outcome.status is Status.UNKNOWN
         assert "look for 'flash sale'" in outcome.message.lower()
+
+
+def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C while several sheets run: every row of every sheet has one status, the rows
+    waiting for references included, and --resume finishes without a second create."""
+    import signal
+
+    from bulkops.client import StaticToken
+    from bulkops.config import Settings
+    from bulkops.run import execute
+    from bulkops.sandbox import SandboxTransport, parse_faults
+    from tests.test_journal import Interrupting
+
+    box = Sandbox(faults=parse_faults("latency:ms=300@POST"))  # on the real clock
+    box.grant("run-token", 84784)
+    results = tmp_path / "r.xlsx"
+    settings = Settings(rate=500.0, concurrency=2)
+    first = execute(
+        NEW_ACCOUNT,
+        settings=settings,
+        transport=Interrupting(box, after=4),
+        auth=StaticToken("run-token"),
+        out=results,
+        grace=0.1,
+        yes=True,
+    )
+    assert first.signal == signal.SIGINT
+    assert len(first.outcomes) == 34
+    assert len({(o.sheet, o.row) for o in first.outcomes}) == 34
+    assert first.counts().get("not_attempted", 0) > 0
+    box.faults = parse_faults("")
+    resumed = execute(
+        NEW_ACCOUNT,
+        settings=settings,
+        transport=SandboxTransport(box),
+        auth=StaticToken("run-token"),
+        out=results,
+        resume=True,
+        signals=False,
+        yes=True,
+    )
+    assert set(resumed.counts()) <= {"succeeded", "unchanged"}, resumed.counts()
+    names = [g["org_unit_name"] for g in box.store.all("groups")]
+    assert len(names) == len(set(names))
+    routes = [r["provisioned_route_name"] for r in box.store.all("routes")]
+    assert len(routes) == len(set(routes))
