@@ -10,7 +10,10 @@ __all__ = ["EncodingOption", "HiddenOption", "JsonOption", "ResourceOption"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ResourceOption = Annotated[
-    str | None, typer.Option("--resource", help="The resource, if the sheet name does not say.")
+    str | None,
+    typer.Option(
+        "--resource", help="The resource, if the sheet name does not say (only that sheet runs)."
+    ),
 ]
 EncodingOption = Annotated[
     str | None, typer.Option("--encoding", help="A CSV file's encoding (e.g. cp1252).")

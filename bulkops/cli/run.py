@@ -84,11 +84,16 @@ def command(
         bool, typer.Option("--new-run", help="Start over even if a journal says otherwise.")
     ] = False,
     yes: Annotated[
-        bool, typer.Option("--yes", help="Confirm a run with many deletes without asking.")
+        bool,
+        typer.Option(
+            "--yes",
+            help="Confirm without asking: many deletes, number orders, scheduled broadcasts.",
+        ),
     ] = False,
     token: Annotated[str | None, typer.Option("--token", hidden=True)] = None,
 ) -> None:
-    """Validate FILE, then send its rows. Exit 0: every row ok; 1: some row not; 2: no run."""
+    """Validate FILE, then send its rows; a workbook's sheets run together in dependency
+    order. Exit 0: every row ok; 1: some row not; 2: no run."""
     if token is not None:  # a token on the command line lands in shell history and `ps`
         raise typer.BadParameter(
             "a token is never taken on the command line: set CONVIRZA_TOKEN in the "
