@@ -37,11 +37,24 @@ class ReferenceCheck:
     sheets: list[tuple[str, Resource]]
     _keys: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     _refs: list[tuple[str, int, Column, Ref, RowValidator]] = field(default_factory=list)
+    _plan: dict[str, tuple[bool, tuple[Column, ...]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        referred = {c.refers for _, r in self.sheets for c in r.columns if c.refers}
+        #: per resource: whether rows can be referred to, and the columns that may refer
+        self._plan = {
+            r.name: (r.name in referred, tuple(c for c in r.columns if c.refers))
+            for _, r in self.sheets
+        }
 
     def add(self, resource: Resource, record: RowRecord, validator: RowValidator) -> None:
-        for key in ref_keys(resource, record):
-            self._keys.setdefault((record.sheet, key), []).append(record.row)
-        for column, value in record.values.items():
+        referable, referring = self._plan[resource.name]
+        if referable:
+            for key in ref_keys(resource, record):
+                self._keys.setdefault((record.sheet, key), []).append(record.row)
+        values = record.values
+        for column in referring:
+            value = values.get(column)
             if isinstance(value, Ref):
                 self._refs.append((record.sheet, record.row, column, value, validator))
 
