@@ -159,6 +159,14 @@ class Runner:
             and not self.blocked(record)
         )
 
+    async def _slot(self) -> None:
+        """Take a request slot; without a pass through the event loop when one is free
+        (anyio's acquire yields even then: 10,000 rows ran 3-4% slower with it)."""
+        try:
+            self.slots.acquire_nowait()
+        except anyio.WouldBlock:
+            await self.slots.acquire()
+
     async def _parked(self, record: RowRecord) -> None:
         """A row that refers to others: it waits for them without holding a slot."""
         assert self.links is not None
@@ -171,8 +179,11 @@ class Runner:
                 blocked = why
             except Failed as failed:  # looking a name up failed
                 blocked = Blocked(Status.FAILED, f"could not look it up: {text_of(failed.error)}")
-        async with self.slots:
+        await self._slot()
+        try:
             await self.row(record, notes, blocked)
+        finally:
+            self.slots.release()
 
     async def row(
         self, record: RowRecord, notes: list[str] | None = None, blocked: Blocked | None = None
@@ -304,8 +315,11 @@ class Runner:
         async def worker(mine: Any) -> None:
             async with mine:
                 async for record in mine:
-                    async with self.slots:
+                    await self._slot()
+                    try:
                         await self.row(record)
+                    finally:
+                        self.slots.release()
 
         links = self.links
         async with anyio.create_task_group() as group:
