@@ -153,6 +153,7 @@ GROUPS: Final = Resource(
         "Update, replace, delete and upsert find the group by Group ID, else by External ID, "
         "else by Group Name within Parent Group.",
         "Industry takes the industry's name (checked against GET /industry) or its id.",
-        "A group with groups below it cannot be deleted: delete those first (lower rows).",
+        "A group with groups below it cannot be deleted. Rows of one run are sent at the "
+        "same time, so delete the groups below in one run and their parent in the next.",
     ),
 )
