@@ -52,7 +52,20 @@ def number(index: int) -> str:
     return f"{200 + index // 10_000_000 % 800:03d}{2000000 + index % 8_000_000:07d}"
 
 
-def generate(path: Path, rows: int) -> None:
+#: the demo account's groups 70035-70042 by name path (what --names writes instead of ids)
+GROUP_NAMES = (
+    "Atlanta Metro/Downtown Dental",
+    "Atlanta Metro/Midtown Dental",
+    "Buckhead Ortho",
+    "Decatur Family Care",
+    "Marietta Vision",
+    "Smyrna Dental",
+    "Roswell Dental",
+    "Kennesaw Pediatrics",
+)
+
+
+def generate(path: Path, rows: int, names: bool = False) -> None:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Routes")
     sheet.write_row(0, 0, HEADER)
@@ -64,7 +77,7 @@ def generate(path: Path, rows: int) -> None:
                 "create",
                 f"Bench route {r}",
                 "active",
-                70035 + r % 8,
+                GROUP_NAMES[r % 8] if names else 70035 + r % 8,
                 float(number(r)),
                 float(f"404{5550000 + r % 9000:07d}"),
                 "Yes",
@@ -136,6 +149,9 @@ def main() -> None:
     parser.add_argument("--child", type=Path)
     parser.add_argument("--no-journal", action="store_true")
     parser.add_argument("--both", action="store_true", help="with and without the journal")
+    parser.add_argument(
+        "--names", action="store_true", help="also with Group ID given as group names"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.rows, args.profile, not args.no_journal)
@@ -150,6 +166,16 @@ def main() -> None:
         subprocess.run([*command, *(["--profile"] if profile else [])], check=True, env=env)
         if args.both and not profile:
             subprocess.run([*command, "--no-journal"], check=True, env=env)
+        if args.names and not profile:
+            named = DATA / f"run-{rows}-names.xlsx"
+            if not named.exists():
+                generate(named, rows, names=True)
+            print("Group ID as group names (looked up once, resolved per row):", flush=True)
+            subprocess.run(
+                [sys.executable, __file__, "--child", str(named), "--rows", str(rows)],
+                check=True,
+                env=env,
+            )
 
 
 if __name__ == "__main__":

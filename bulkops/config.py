@@ -34,6 +34,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "PARKED_ROWS",
     "PROBLEMS_SHOWN",
     "RATE",
     "READ_TIMEOUT",
@@ -93,6 +94,9 @@ CALM_REQUESTS: Final = 20
 #: delay between them (doubling), before the row is declared unknown.
 RECONCILE_CHECKS: Final = 3
 RECONCILE_DELAY: Final = 1.0
+#: Rows of a workbook waiting aside for the rows they refer to (each a small task) at most;
+#: the sheet is read on once some of them went on.
+PARKED_ROWS: Final = 1000
 #: The circuit breaker: this many rows in a row failing for the API's reasons (5xx, no
 #: answer, 403) pause dispatch; after the cooldown one probe decides: go on, or stop.
 BREAKER_THRESHOLD: Final = 10

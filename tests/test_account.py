@@ -630,3 +630,24 @@ def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
     assert len(names) == len(set(names))
     routes = [r["provisioned_route_name"] for r in box.store.all("routes")]
     assert len(routes) == len(set(routes))
+
+
+def test_few_rows_wait_aside_at_once_and_none_is_stuck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for only two waiting rows, a chain of groups and thirty routes that refer
+    to them all still run (the sheet is read on as waiting rows go on)."""
+    import bulkops.engine.runner
+
+    monkeypatch.setattr(bulkops.engine.runner, "PARKED_ROWS", 2)
+    box = sandbox()
+    chain = [
+        ["create", f"Level {n}", f"ref:Groups!l{n - 1}" if n else 70035, f"l{n}"] for n in range(5)
+    ]
+    routes = [
+        ["create", f"R{n}", f"ref:Groups!l{n % 5}", f"40455501{n:02d}", "4045550123"]
+        for n in range(30)
+    ]
+    path = book(tmp_path / "a.xlsx", {"Groups": [GROUPS, *chain], "Routes": [ROUTES, *routes]})
+    result = run(path, box, tmp_path)
+    assert result.counts() == {"succeeded": 35}

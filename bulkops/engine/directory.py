@@ -28,8 +28,12 @@ class Directory:
         self._users: dict[str, Any] = {}
         self._added: list[dict[str, Any]] = []
         self._lock = anyio.Lock()
+        self._industry_lock = anyio.Lock()  # (listed while the groups are: its own lock)
+        #: text -> id (or the LookupError's message) of the names asked so far
+        self._found: dict[str, Any] = {}
 
     def add_group(self, group: dict[str, Any]) -> None:
+        self._found.clear()  # a new group can make a name match, or match twice
         if self._groups is not None:
             self._groups[group["org_unit_id"]] = group
         else:
@@ -56,13 +60,28 @@ class Directory:
                 return items
 
     async def _group(self, runner: Runner, text: str) -> Any:
-        async with self._lock:
-            if self._groups is None:
-                listed = await self._list(runner, "/groups")
-                self._groups = {g["org_unit_id"]: g for g in listed if "org_unit_id" in g}
-                for group in self._added:
-                    self._groups[group["org_unit_id"]] = group
+        if self._groups is None:
+            async with self._lock:
+                if self._groups is None:
+                    listed = await self._list(runner, "/groups")
+                    groups = {g["org_unit_id"]: g for g in listed if "org_unit_id" in g}
+                    for group in self._added:
+                        groups[group["org_unit_id"]] = group
+                    self._groups = groups
+        key = text.strip().casefold()
+        if key not in self._found:  # rows name the same few groups: match each name once
+            try:
+                self._found[key] = self._match_group(text)
+            except LookupError as missing:
+                self._found[key] = missing
+        found = self._found[key]
+        if isinstance(found, LookupError):
+            raise LookupError(*found.args)
+        return found
+
+    def _match_group(self, text: str) -> Any:
         groups = self._groups
+        assert groups is not None
         wanted = text.strip().casefold()
         by_ext = [
             i for i, g in groups.items() if str(g.get("org_unit_ext_id") or "").casefold() == wanted
@@ -101,14 +120,15 @@ class Directory:
         return "/".join(reversed(names))
 
     async def _industry(self, runner: Runner, text: str) -> Any:
-        async with self._lock:
-            if self._industries is None:
-                answer, _ = await runner.call("GET", "/industry")
-                self._industries = {
-                    str(i.get("industry_name", "")).casefold(): i["industry_id"]
-                    for i in listed_items(answer.data)
-                    if "industry_id" in i
-                }
+        if self._industries is None:
+            async with self._industry_lock:
+                if self._industries is None:
+                    answer, _ = await runner.call("GET", "/industry")
+                    self._industries = {
+                        str(i.get("industry_name", "")).casefold(): i["industry_id"]
+                        for i in listed_items(answer.data)
+                        if "industry_id" in i
+                    }
         wanted = text.strip().casefold()
         if wanted in self._industries:
             return self._industries[wanted]

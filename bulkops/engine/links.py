@@ -35,7 +35,7 @@ from bulkops.validation.references import ref_keys
 if TYPE_CHECKING:
     from bulkops.engine.runner import Runner
 
-__all__ = ["PENDING", "Blocked", "Links", "Pending"]
+__all__ = ["LOOKUP", "NOTHING", "PENDING", "WAIT", "Blocked", "Links", "Pending"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ class _Slot:
 
 
 _SETTLED: Final = (Status.SUCCEEDED, Status.UNCHANGED)
+
+#: what a row's references need (`Links.needs`)
+NOTHING: Final = 0
+LOOKUP: Final = 1
+WAIT: Final = 2
 
 
 class Links:
@@ -134,17 +139,25 @@ class Links:
                 )
         slot.done.set()
 
-    def refers(self, resource: Resource, record: RowRecord) -> bool:
-        """Whether the row names another object by reference, by name, or by a natural key
-        (a phone number) that a sheet of this workbook may create."""
+    def needs(self, resource: Resource, record: RowRecord) -> int:
+        """What the row's references need: NOTHING; a LOOKUP in the account only (done in
+        the row's own slot); or to WAIT for rows of this workbook (done aside, holding no
+        slot): a `ref:` to a sheet here, a name or a number such a sheet may create."""
         values = record.values
+        found = NOTHING
         for column in self._refers.get(resource.name, ()):
             value = values.get(column)
-            if isinstance(value, Ref | Named):
-                return True
-            if isinstance(value, str) and column.refers in self._resources:
-                return True
-        return False
+            if isinstance(value, Ref):
+                if self._sheet_named(value.sheet, column.refers or "") is not None:
+                    return WAIT
+                found = LOOKUP
+            elif isinstance(value, Named):
+                if value.resource in self._resources:
+                    return WAIT
+                found = LOOKUP
+            elif isinstance(value, str) and column.refers in self._resources:
+                return WAIT
+        return found
 
     # -- resolving ------------------------------------------------------------------------
 
@@ -169,11 +182,17 @@ class Links:
             except Failed as failed:  # the API did not answer a look-up
                 failures.append(Blocked(Status.FAILED, f"could not look it up: {failed.error}"))
 
-        async with anyio.create_task_group() as group:  # a row's look-ups go at once
-            for column in self._refers.get(resource.name, ()):
-                value = record.values.get(column)
-                plain = isinstance(value, str) and column.refers in self._resources
-                if isinstance(value, Ref | Named) or plain:
+        pending = []
+        for column in self._refers.get(resource.name, ()):
+            value = record.values.get(column)
+            plain = isinstance(value, str) and column.refers in self._resources
+            if isinstance(value, Ref | Named) or plain:
+                pending.append((column, value))
+        if len(pending) == 1:
+            await one(*pending[0])
+        elif pending:
+            async with anyio.create_task_group() as group:  # a row's look-ups go at once
+                for column, value in pending:
                     group.start_soon(one, column, value)
         if failures:
             raise failures[0]

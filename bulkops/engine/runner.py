@@ -11,13 +11,14 @@ from typing import Any
 import anyio
 
 from bulkops.client import Answer, ApiClient
+from bulkops.config import PARKED_ROWS
 from bulkops.engine.breaker import Breaker
 from bulkops.engine.clock import Clock
 from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
 from bulkops.engine.failures import Failed, failure_outcome, systemic, text_of
 from bulkops.engine.journal import Journal
-from bulkops.engine.links import Blocked, Links
+from bulkops.engine.links import LOOKUP, WAIT, Blocked, Links
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.preview import preview
@@ -91,6 +92,8 @@ class Runner:
         self.sheet = sheet
         #: request slots shared by every sheet of the run (each holds one row at work)
         self.slots = slots or anyio.Semaphore(concurrency)
+        #: rows waiting aside for the rows they refer to, at most
+        self.parking = anyio.Semaphore(PARKED_ROWS)
 
     # -- requests --------------------------------------------------------------------------
 
@@ -167,23 +170,29 @@ class Runner:
         except anyio.WouldBlock:
             await self.slots.acquire()
 
-    async def _parked(self, record: RowRecord) -> None:
-        """A row that refers to others: it waits for them without holding a slot."""
+    async def _resolved(self, record: RowRecord) -> tuple[list[str], Blocked | None]:
+        """The row's references resolved in place: dry-run notes, or why it is blocked."""
         assert self.links is not None
-        notes: list[str] = []
-        blocked: Blocked | None = None
-        if self._sendable(record) and self.stopped is None:
-            try:
-                notes = await self.links.resolve(self, record)
-            except Blocked as why:
-                blocked = why
-            except Failed as failed:  # looking a name up failed
-                blocked = Blocked(Status.FAILED, f"could not look it up: {text_of(failed.error)}")
-        await self._slot()
+        if not self._sendable(record) or self.stopped is not None:
+            return [], None
         try:
-            await self.row(record, notes, blocked)
+            return await self.links.resolve(self, record), None
+        except Blocked as why:
+            return [], why
+        except Failed as failed:  # looking a name up failed
+            return [], Blocked(Status.FAILED, f"could not look it up: {text_of(failed.error)}")
+
+    async def _parked(self, record: RowRecord) -> None:
+        """A row that waits for rows of the workbook: aside, holding no request slot."""
+        try:
+            notes, blocked = await self._resolved(record)
+            await self._slot()
+            try:
+                await self.row(record, notes, blocked)
+            finally:
+                self.slots.release()
         finally:
-            self.slots.release()
+            self.parking.release()
 
     async def row(
         self, record: RowRecord, notes: list[str] | None = None, blocked: Blocked | None = None
@@ -317,7 +326,10 @@ class Runner:
                 async for record in mine:
                     await self._slot()
                     try:
-                        await self.row(record)
+                        if links is not None and links.needs(self.resource, record) == LOOKUP:
+                            await self.row(record, *await self._resolved(record))
+                        else:
+                            await self.row(record)
                     finally:
                         self.slots.release()
 
@@ -336,7 +348,10 @@ class Runner:
                             await send.send(record)
                             continue
                         links.register(record, self.resource)
-                        if links.refers(self.resource, record):
+                        if links.needs(self.resource, record) == WAIT:
+                            # bounded: the rows waited for are above, or in sheets that
+                            # are read at the same time, so they are never held up by it
+                            await self.parking.acquire()
                             group.start_soon(self._parked, record)
                         else:
                             await send.send(record)
