@@ -4,13 +4,14 @@ A cell may name an object another row of the same workbook creates, as
 `ref:<Sheet>!<key>`, or by its name (a group's name path, a user's email). `Links` knows
 every row read so far by the keys it can be referred to by, and what became of it:
 
-- a row that refers to another waits for it (without holding a request slot), then takes
-  its id; when that row failed, was invalid or was not sent, this one ends `not_attempted`
-  with a message naming it;
+- a row that refers to another waits for it (aside, without holding a request slot),
+  then takes its id; when that row failed, was invalid or was not sent, this one ends
+  `not_attempted` with a message naming it;
 - a name is looked up once the rows that could create it have finished, in the account's
-  objects plus the ones this run created (`Directory`);
-- in a dry run, a row that would be created resolves as `PENDING`, and the rows that
-  refer to it are planned "once <Sheet> row N is created".
+  objects plus the ones this run created (`Directory`); a row whose names no sheet here
+  can create only looks them up, in its own slot (`Links.needs`: LOOKUP, not WAIT);
+- in a dry run, what a row would create resolves as a `Pending`, and the rows that refer
+  to it are planned with a note ("Group ID would be created by Groups row 3").
 
 Waits only go to earlier sheets (sheets run in dependency order) or to rows above in the
 same sheet, so they can never form a cycle.
@@ -35,7 +36,7 @@ from bulkops.validation.references import ref_keys
 if TYPE_CHECKING:
     from bulkops.engine.runner import Runner
 
-__all__ = ["LOOKUP", "NOTHING", "PENDING", "WAIT", "Blocked", "Links", "Pending"]
+__all__ = ["LOOKUP", "NOTHING", "WAIT", "Blocked", "Links", "Pending"]
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,6 @@ class Pending:
     def shown(self) -> Any:
         """How a dry run's request shows it."""
         return self.value if self.value is not None else f"<id of {self}>"
-
-
-PENDING: Final = Pending("", 0)
 
 
 @dataclass
