@@ -1,8 +1,12 @@
 """What several benchmarks build: create rows on numbers the sandbox account has reserved,
-and a sandbox account kept in SQLite (to outlive a process)."""
+a sandbox account kept in SQLite (to outlive a process), and a run killed and resumed."""
 
 from __future__ import annotations
 
+import os
+import random
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -37,3 +41,35 @@ def stored_account(database: Path, rows: int) -> Path:
     reserve_numbers(store, [number(index) for index in range(rows)])
     store.close()
     return database
+
+
+def killed_and_resumed(
+    command: list[str],
+    rng: random.Random,
+    *,
+    most: int,
+    again: float,
+    moments: tuple[float, float],
+) -> tuple[int, str, str]:
+    """Run `command new`, SIGKILL it at a random moment in `moments` (seconds), then run
+    `command resume` (killed again with probability `again`, `most` kills at most) until
+    one finishes. Returns the kills and the finishing run's stdout and stderr."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    kills = 0
+    mode = "new"
+    while True:
+        child = subprocess.Popen(
+            [*command, mode], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        if kills < most and (kills == 0 or rng.random() < again):
+            time.sleep(rng.uniform(*moments))
+            if child.poll() is None:
+                child.send_signal(signal.SIGKILL)
+                child.wait()
+                kills += 1
+                mode = "resume"
+                continue
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise SystemExit(f"run failed: {err[-2000:]}")
+        return kills, out, err

@@ -10,17 +10,14 @@ Run by hand: .venv/bin/python benchmarks/kill_resume.py [--rows N] [--trials K] 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from common import create_workbook, stored_account
+from common import create_workbook, killed_and_resumed, stored_account
 
 from bulkops.sandbox import Store
 
@@ -48,27 +45,9 @@ def trial(folder: Path, rows: int, rng: random.Random) -> tuple[int, int, int, i
     database, results, path = folder / "sandbox.db", folder / "r.xlsx", folder / "routes.xlsx"
     stored_account(database, rows)
     create_workbook(path, rows, "Killed route")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", _CHILD, str(database), str(path), str(results)]
-    kills = 0
     started = time.monotonic()
-    mode = "new"
-    while True:
-        child = subprocess.Popen(
-            [*command, mode], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        if kills < 3 and (kills == 0 or rng.random() < 0.5):
-            time.sleep(rng.uniform(1.0, 8.0))
-            if child.poll() is None:
-                child.send_signal(signal.SIGKILL)
-                child.wait()
-                kills += 1
-                mode = "resume"
-                continue
-        out, err = child.communicate()
-        if child.returncode != 0:
-            raise SystemExit(f"run failed: {err[-2000:]}")
-        break
+    kills, out, _ = killed_and_resumed(command, rng, most=3, again=0.5, moments=(1.0, 8.0))
     done, total = map(int, out.split())
     store = Store(database)
     names = Counter(

@@ -10,15 +10,14 @@ Run by hand: .venv/bin/python benchmarks/kill_resume_account.py [--trials K] [--
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+from common import killed_and_resumed
 
 from bulkops.sandbox import Store
 
@@ -50,29 +49,11 @@ for outcome in result.outcomes:
 def trial(folder: Path, rng: random.Random) -> tuple[int, int, int, int]:
     """(kills, duplicates, rows not done, seconds) of one killed-and-resumed run."""
     database, results = folder / "sandbox.db", folder / "r.xlsx"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", _CHILD, str(database), str(SAMPLE), str(results)]
-    kills = 0
     started = time.monotonic()
-    mode = "new"
-    while True:
-        child = subprocess.Popen(
-            [*command, mode], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        if kills < 4 and (kills == 0 or rng.random() < 0.6):
-            time.sleep(rng.uniform(0.5, 4.0))
-            if child.poll() is None:
-                child.send_signal(signal.SIGKILL)
-                child.wait()
-                kills += 1
-                mode = "resume"
-                continue
-        out, err = child.communicate()
-        if child.returncode != 0:
-            raise SystemExit(f"run failed: {err[-2000:]}")
-        if err.strip():
-            print(err.strip(), flush=True)
-        break
+    kills, out, err = killed_and_resumed(command, rng, most=4, again=0.6, moments=(0.5, 4.0))
+    if err.strip():
+        print(err.strip(), flush=True)
     done, total = map(int, out.split())
     store = Store(database)
     names: Counter[tuple[str, str]] = Counter()
