@@ -70,8 +70,12 @@ def test_new_account_sample_runs_green_with_every_reference_linked(tmp_path: Pat
     # the results mirror every sheet, in dependency order
     from openpyxl import load_workbook
 
-    sheets = load_workbook(result.results_path).sheetnames
+    results = load_workbook(result.results_path)
+    sheets = results.sheetnames
     assert sheets == ["Summary", "Groups", "Users", "Numbers", "Routes", "Broadcasts", "Problems"]
+    summary = {r[0]: r[1] for r in results["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Sheet: Groups"] == "8 succeeded"
+    assert summary["Sheet: Numbers"] == "7 succeeded"
 
 
 def test_a_second_run_of_the_account_sends_no_write(tmp_path: Path) -> None:

@@ -86,6 +86,16 @@ class RunSummary:
             ("", ""),
         ]
         lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
+        sheets = list(dict.fromkeys(o.sheet for o in outcomes))
+        if len(sheets) > 1:  # a workbook of several resources: each sheet's statuses
+            lines.append(("", ""))
+            for sheet in sheets:
+                counted: dict[str, int] = {}
+                for outcome in outcomes:
+                    if outcome.sheet == sheet:
+                        counted[outcome.status.value] = counted.get(outcome.status.value, 0) + 1
+                shown = ", ".join(f"{n} {k}" for k, n in sorted(counted.items()))
+                lines.append((f"Sheet: {sheet}", shown))
         lines += [("", "")] + [(f"Action: {k}", v) for k, v in sorted(actions.items())]
         lines += [("", "")] + [(f"Setting: {k}", v) for k, v in self.settings.items()]
         return lines
