@@ -655,3 +655,13 @@ def test_few_rows_wait_aside_at_once_and_none_is_stuck(
     path = book(tmp_path / "a.xlsx", {"Groups": [GROUPS, *chain], "Routes": [ROUTES, *routes]})
     result = run(path, box, tmp_path)
     assert result.counts() == {"succeeded": 35}
+
+
+def test_the_run_summary_has_a_column_per_sheet(tmp_path: Path) -> None:
+    """The table printed after a run of several sheets counts each sheet's statuses."""
+    from bulkops.cli.run import render_summary
+
+    result = run(NEW_ACCOUNT, sandbox(), tmp_path, yes=True)
+    text = render_summary(result).splitlines()
+    assert text[1].split() == ["total", "Groups", "Users", "Numbers", "Routes", "Broadcasts"]
+    assert text[2].split() == ["succeeded", "34", "8", "12", "7", "6", "1"]

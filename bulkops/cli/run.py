@@ -41,9 +41,23 @@ def render_summary(result: RunResult) -> str:
         f"{result.requests} requests in {result.seconds:.1f} s ({rate:.1f}/s)"
         + (f", {result.throttled} rate-limited" if result.throttled else ""),
     ]
+    sheets = list(dict.fromkeys(o.sheet for o in result.outcomes))
+    per_sheet: dict[tuple[str, str], int] = {}
+    for outcome in result.outcomes:
+        key = (outcome.sheet, outcome.status.value)
+        per_sheet[key] = per_sheet.get(key, 0) + 1
+    if len(sheets) > 1:  # a column per sheet, in the order they ran
+        lines.append(
+            f"  {'':<14}{'total':>7}" + "".join(f"  {s:>{max(6, len(s))}}" for s in sheets)
+        )
     for status in _ORDER:
         if counts.get(status):
-            lines.append(f"  {status:<14}{counts[status]:>7}")
+            line = f"  {status:<14}{counts[status]:>7}"
+            if len(sheets) > 1:
+                line += "".join(
+                    f"  {per_sheet.get((s, status), 0) or '':>{max(6, len(s))}}" for s in sheets
+                )
+            lines.append(line.rstrip())
     trouble = [o for o in result.outcomes if not o.status.ok]
     for outcome in trouble[:_SHOWN]:
         lines.append(
