@@ -16,7 +16,7 @@ from bulkops.validation.record import RowRecord
 if TYPE_CHECKING:
     from bulkops.engine.runner import Runner
 
-__all__ = ["create", "find", "reconcile", "reconciled", "send", "write"]
+__all__ = ["create", "delete_nested", "find", "reconcile", "reconciled", "send", "write"]
 
 
 async def find(runner: Runner, key: tuple[Any, ...]) -> tuple[list[Any], int]:
@@ -74,11 +74,38 @@ async def write(runner: Runner, record: RowRecord, operation: Operation) -> tupl
         )
     if operation.method == "POST":
         outcome, used = await create(runner, record, operation, in_doubt)
+    elif operation.method == "DELETE" and runner.deletes is not None:
+        outcome, used = await delete_nested(runner, record, operation, in_doubt)
     else:
         outcome, used = await send(runner, record, operation, in_doubt)
     if outcome.status is Status.SUCCEEDED:
         runner.remember(operation, outcome.resource_id)
     return outcome, used
+
+
+async def delete_nested(
+    runner: Runner, record: RowRecord, operation: Operation, in_doubt: bool
+) -> tuple[RowOutcome, int]:
+    """A DELETE of an object that may hold others of its kind: refused while it does
+    (409), it is tried again once the other delete rows of the sheet went (`Deletes`)."""
+    assert runner.deletes is not None
+    attempts = 0
+    while True:
+        since = runner.deletes.deleted
+        try:
+            outcome, used = await send(runner, record, operation, in_doubt)
+            return outcome, attempts + used
+        except Failed as failed:
+            attempts += failed.attempts
+            if not isinstance(failed.error, Conflict):
+                raise Failed(failed.error, attempts) from None
+            runner.slots.release()  # waiting for other rows: give the slot back
+            try:
+                again = await runner.deletes.wait_for_others(since)
+            finally:
+                await runner.slot()
+            if not again:
+                raise Failed(failed.error, attempts) from None
 
 
 async def send(

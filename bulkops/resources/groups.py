@@ -140,6 +140,7 @@ GROUPS: Final = Resource(
     key_paths=("org_unit_name", "org_unit_parent_id"),
     alt_keys=("org_unit_ext_id",),
     alt_first=True,
+    nested=True,
     body_model=GroupBody,
     answer_key="orgUnitId",
     from_api=_from_api,
@@ -153,7 +154,8 @@ GROUPS: Final = Resource(
         "Update, replace, delete and upsert find the group by Group ID, else by External ID, "
         "else by Group Name within Parent Group.",
         "Industry takes the industry's name (checked against GET /industry) or its id.",
-        "A group with groups below it cannot be deleted. Rows of one run are sent at the "
-        "same time, so delete the groups below in one run and their parent in the next.",
+        "A group with groups below it cannot be deleted: delete those too, in any order "
+        "(a parent refused while it has children is tried again once the sheet's other "
+        "deletes went).",
     ),
 )

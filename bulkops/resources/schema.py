@@ -223,6 +223,9 @@ class Resource:
     alt_keys: tuple[str, ...] = ()
     #: actions beyond create whose rows need no id nor natural key (ordering numbers)
     keyless: frozenset[str] = frozenset()
+    #: whether an object may hold others of its kind (groups): a delete refused while it
+    #: does is tried again once the sheet's other deletes went
+    nested: bool = False
     #: how rows find their object, when not by the keys alone (docs and catalogue)
     finds: str = ""
     #: whether the alternate keys are tried before `key_paths` (groups: external id first)
