@@ -232,5 +232,10 @@ def test_phone_lists_from_a_cell_or_a_file_beside_the_input(tmp_path: Path) -> N
         (tmp_path / "bad.csv").write_text("4045550101\n12345\n", encoding="utf-8")
         with pytest.raises(CellError, match=r"bad\.csv line 2"):
             to_phone_list("bad.csv")
+        outside = tmp_path.parent / "outside.csv"
+        outside.write_text("4045550101\n", encoding="utf-8")
+        for name in ("../outside.csv", str(outside)):
+            with pytest.raises(CellError, match="outside the workbook's folder"):
+                to_phone_list(name)
     finally:
         INPUT_DIR.reset(token)

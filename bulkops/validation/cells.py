@@ -393,8 +393,15 @@ def to_phone_list(raw: Any) -> list[str]:
 def _phones_from_file(name: str) -> list[str]:
     import csv
 
-    base = INPUT_DIR.get()
-    path = Path(name) if Path(name).is_absolute() or base is None else base / name
+    base = (INPUT_DIR.get() or Path.cwd()).resolve()
+    path = (base / name).resolve()
+    if not path.is_relative_to(base):
+        # a workbook from elsewhere must not make bulkops read files outside its folder
+        raise CellError(
+            "recipients-file",
+            f"the recipients file '{name}' is outside the workbook's folder: put it beside "
+            "the workbook (or in a folder below it) and give its name",
+        )
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
