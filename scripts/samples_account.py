@@ -415,7 +415,7 @@ def invalid_rows() -> dict[str, list[tuple[str, dict[str, Any]]]]:
     }
     return {
         "groups": [
-            ("invalid-choice", {**group, "Group Name": "G1", "State": "Georgia"}),
+            ("invalid-choice", {**group, "Group Name": "G1", "State": "Goergia"}),
             ("invalid-type", {**group, "Group Name": "G2", "ZIP": "3030"}),
             ("invalid-timezone", {**group, "Group Name": "G3", "Timezone": "Eastern"}),
             ("invalid-reference", {**group, "Group Name": "G4", "Parent Group": "ref:Groups"}),

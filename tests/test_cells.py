@@ -239,3 +239,22 @@ def test_phone_lists_from_a_cell_or_a_file_beside_the_input(tmp_path: Path) -> N
                 to_phone_list(name)
     finally:
         INPUT_DIR.reset(token)
+
+
+def test_states_by_name_and_the_usual_zone_words() -> None:
+    """A State cell takes the state's name; a zone written as people say it is not guessed,
+    but the IANA name is suggested."""
+    from bulkops.resources import get_resource
+    from bulkops.validation.cells import to_timezone
+    from bulkops.validation.columns import coercer
+
+    state = coercer(get_resource("groups").by_path["state"])
+    assert state("Georgia") == "GA"
+    assert state("new york") == "NY"
+    assert state("ga") == "GA"
+    with pytest.raises(CellError, match=r"'HI' and 40 more \(the cell's dropdown\)"):
+        state("Goergia")
+    with pytest.raises(CellError, match="did you mean 'America/Chicago'"):
+        to_timezone("Central")
+    with pytest.raises(CellError, match="did you mean 'America/Los_Angeles'"):
+        to_timezone("PST")

@@ -6,13 +6,25 @@ from typing import Any, Final
 
 from bulkops.resources.schema import Column, Kind
 
-__all__ = ["US_STATES", "group_column", "id_column", "switch", "text"]
+__all__ = ["STATE_NAMES", "US_STATES", "group_column", "id_column", "switch", "text"]
 
 _STATE_CODES: Final = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
     "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
 )
 US_STATES: Final = tuple(_STATE_CODES.split(" "))
+
+_NAMES: Final = (
+    "alabama alaska arizona arkansas california colorado connecticut delaware "
+    "district_of_columbia florida georgia hawaii idaho illinois indiana iowa kansas "
+    "kentucky louisiana maine maryland massachusetts michigan minnesota mississippi "
+    "missouri montana nebraska nevada new_hampshire new_jersey new_mexico new_york "
+    "north_carolina north_dakota ohio oklahoma oregon pennsylvania rhode_island "
+    "south_carolina south_dakota tennessee texas utah vermont virginia washington "
+    "west_virginia wisconsin wyoming puerto_rico"
+)
+#: a state's name, as a State cell may hold it ('Georgia', 'new york') -> its code
+STATE_NAMES: Final = dict(zip(_NAMES.split(" "), US_STATES, strict=True))
 
 
 def id_column(label: str, path: str, noun: str, example: Any, finds: str) -> Column:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bulkops.resources.common import US_STATES, group_column, id_column, text
+from bulkops.resources.common import STATE_NAMES, US_STATES, group_column, id_column, text
 from bulkops.resources.schema import MISSING, Column, Kind, Resource
 
 __all__ = ["GROUPS", "GroupBody"]
@@ -88,6 +88,7 @@ _COLUMNS: Final[tuple[Column, ...]] = (
         "Two-letter state code.",
         example="GA",
         choices=US_STATES,
+        choice_aliases=STATE_NAMES,
         clear_value=None,
     ),
     text("ZIP", "zip", "ZIP code: 5 digits, or ZIP+4.", "30309", check=_zip),

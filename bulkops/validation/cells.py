@@ -258,8 +258,16 @@ def to_choice(raw: Any, allowed: Sequence[str], aliases: dict[str, str] | None =
     lowered = {a.lower(): a for a in allowed if a}
     hint = get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.6)
     suggestion = f" (did you mean '{lowered[hint[0]]}'?)" if hint else ""
-    listed = ", ".join(f"'{a}'" if a else "blank" for a in allowed)
+    shown = [f"'{a}'" if a else "blank" for a in allowed]
+    if len(shown) > _CHOICES_LISTED:  # a long list (states): its start, and where the rest is
+        more = len(shown) - _CHOICES_LISTED
+        listed = ", ".join(shown[:_CHOICES_LISTED]) + f" and {more} more (the cell's dropdown)"
+    else:
+        listed = ", ".join(shown)
     raise CellError("invalid-choice", f"'{text}' is not allowed; use one of {listed}{suggestion}")
+
+
+_CHOICES_LISTED: Final = 12
 
 
 def to_id_list(raw: Any) -> list[int]:
@@ -308,8 +316,12 @@ def to_timezone(raw: Any) -> str:
     lowered = {z.lower(): z for z in zones}
     if text.lower() in lowered:
         return lowered[text.lower()]
+    usual = _ZONE_WORDS.get(text.lower().replace(" time", "").strip())
     hint = get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.7)
-    suggestion = f" (did you mean '{lowered[hint[0]]}'?)" if hint else ""
+    if usual is not None:
+        suggestion = f" (did you mean '{usual}'?)"
+    else:
+        suggestion = f" (did you mean '{lowered[hint[0]]}'?)" if hint else ""
     raise CellError(
         "invalid-timezone",
         f"'{text}' is not a time zone of the IANA database; use a name such as "
@@ -327,6 +339,17 @@ def _zones() -> frozenset[str]:
 
 
 _ZONES: frozenset[str] | None = None
+
+#: what people write for the US zones -> the IANA name to suggest (never assumed)
+_ZONE_WORDS: Final = {
+    **dict.fromkeys(("eastern", "est", "edt", "et"), "America/New_York"),
+    **dict.fromkeys(("central", "cst", "cdt", "ct"), "America/Chicago"),
+    **dict.fromkeys(("mountain", "mst", "mdt", "mt"), "America/Denver"),
+    **dict.fromkeys(("pacific", "pst", "pdt", "pt"), "America/Los_Angeles"),
+    "arizona": "America/Phoenix",
+    "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu",
+}
 
 
 def to_datetime(raw: Any) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from bulkops.resources.common import US_STATES, group_column, text
+from bulkops.resources.common import STATE_NAMES, US_STATES, group_column, text
 from bulkops.resources.numbers.orders import (
     AVAILABLE,
     MAX_QUANTITY,
@@ -98,6 +98,7 @@ _COLUMNS: Final[tuple[Column, ...]] = (
         "Order numbers of this state (two-letter code).",
         example="GA",
         choices=US_STATES,
+        choice_aliases=STATE_NAMES,
     ),
     Column(
         "Contains",
