@@ -69,7 +69,12 @@ def columns_markdown(resource: Resource) -> str:
     for column in resource.all_columns:
         needed = ", ".join(a for a in resource.actions if a in column.required)
         allowed = ", ".join(c or "(blank)" for c in column.choices)
-        plain = column is not resource.id_column and not column.create_only
+        # a resource with its own executor sends no create/replace body: no default
+        plain = (
+            column is not resource.id_column
+            and not column.create_only
+            and resource.executor is None
+        )
         default = describe_default(column) if plain and not column.required else ""
         lines.append(
             f"| {column.label} | `{column.path}` | {column.type_name} | {needed} | {allowed} "

@@ -188,5 +188,8 @@ NUMBERS: Final = Resource(
         "answer was lost is looked up, never sent twice.",
         "release gives a reserved number back; a number with a route must lose its route first.",
         "Give a row a Reference to use its number in other sheets: ref:Numbers!<Reference>.",
+        "On the wire: Area Code, State, Contains and Number Type are the query of GET "
+        "/phone-numbers/available; an order is POST /phone-numbers {phone_number, "
+        "org_unit_id}; a release is DELETE /phone-numbers/reserved/{number}.",
     ),
 )
