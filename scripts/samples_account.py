@@ -443,6 +443,7 @@ def invalid_rows() -> dict[str, list[tuple[str, dict[str, Any]]]]:
             ("out-of-range", {**order, "Quantity": 500}),
             ("required-value", {"Action": "release"}),
             ("invalid-action", {**order, "Action": "rent"}),
+            ("ignored-value", {**order, "Phone Number": "4045550250"}),
         ],
         "broadcasts": [
             (

@@ -68,7 +68,7 @@ _COLUMNS: Final[tuple[Column, ...]] = (
         Kind.PHONE,
         "The exact number to order or release (10 digits). Leave blank to order numbers "
         "found by Area Code, State or Contains.",
-        example="4045550142",
+        example="",
         required=frozenset({"release"}),
     ),
     group_column("org_unit_id", "the numbers are ordered for", _ORDER),
@@ -128,10 +128,24 @@ _COLUMNS: Final[tuple[Column, ...]] = (
 )
 
 
+_SEARCH: Final = ("quantity", "area_code", "state", "contains")
+
+
 def _needs_search(record: RowRecord) -> list[tuple[str, str, str]]:
     if record.action != "order":
         return []
     given = {c.path for c in record.values}
+    if "phone_number" in given:  # an exact order: a search's cells do nothing
+        return [
+            (
+                "ignored-value",
+                path,
+                f"{NUMBERS.by_path[path].label} is not used when Phone Number is given (the "
+                "exact number is ordered): clear one of them",
+            )
+            for path in _SEARCH
+            if path in given
+        ]
     given |= {c.path for c in NUMBERS.columns if any(p.column == c.label for p in record.problems)}
     if "phone_number" in given or given & {"area_code", "state", "contains"}:
         return []  # (a search cell filled but wrong is reported there)
