@@ -24,7 +24,7 @@ from bulkops.io.tables import open_workbook
 from bulkops.resources.refs import Named, Ref
 from bulkops.run import execute
 from bulkops.validation import validate_sheet
-from bulkops.validation.cells import INPUT_DIR
+from bulkops.validation.recipients import beside
 from bulkops.validation.references import ref_keys
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "new-account.xlsx"
@@ -34,13 +34,14 @@ TOKEN = "account-bench"
 def chain(path: Path) -> tuple[int, int, list[str]]:
     """The longest chain of dependent rows: (rows, serial requests, the rows)."""
     book = open_workbook(path)
-    token = INPUT_DIR.set(path.parent)
     keys: dict[tuple[str, str], tuple[str, int]] = {}
     names: dict[tuple[str, str], list[tuple[str, int]]] = {}
     depth: dict[tuple[str, int], tuple[int, int, list[str]]] = {}
     try:
         for name, resource in select_sheets(book):
-            for record in validate_sheet(resource, book.sheet(name)).records():
+            with beside(path):  # the broadcast's recipients file is read beside the sample
+                records = list(validate_sheet(resource, book.sheet(name)).records())
+            for record in records:
                 place = (name, record.row)
                 best: tuple[int, int, list[str]] = (0, 0, [])
                 for column, value in record.values.items():
@@ -63,7 +64,6 @@ def chain(path: Path) -> tuple[int, int, list[str]]:
                     keys[(name, key)] = place
                     names.setdefault((resource.name, key), []).append(place)
     finally:
-        INPUT_DIR.reset(token)
         book.close()
     return max(depth.values(), key=lambda d: d[1])
 

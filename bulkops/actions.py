@@ -16,8 +16,8 @@ from bulkops.io.tables import Workbook, open_workbook
 from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
 from bulkops.resources.schema import MISSING, Resource
 from bulkops.validation import Report, validate_sheet
-from bulkops.validation.cells import INPUT_DIR
 from bulkops.validation.columns import ACTION_LABEL
+from bulkops.validation.recipients import beside
 from bulkops.validation.references import ReferenceCheck
 
 __all__ = [
@@ -201,9 +201,8 @@ def validate(
     try:
         sheets = select_sheets(workbook, resource)
         result = Report(path=path, sheets=[])
-        folder = INPUT_DIR.set(path.parent)  # a recipients file is read beside the input
         references = ReferenceCheck(sheets)
-        with _collector_paused():
+        with beside(path), _collector_paused():  # a recipients file is read beside the input
             for name, chosen in sheets:
                 validation = validate_sheet(
                     chosen, workbook.sheet(name), include_hidden=include_hidden
@@ -217,7 +216,6 @@ def validate(
             if not any(p.row == problem.row and p.is_error for p in sheet_report.problems):
                 sheet_report.invalid_rows += 1
             sheet_report.problems.append(problem)
-        INPUT_DIR.reset(folder)
     finally:
         workbook.close()
     target = report if report is not None else report_path_for(path)

@@ -38,7 +38,7 @@ from bulkops.engine.scan import scan_input, unreached
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.validation import Report, SheetReport, validate_sheet
-from bulkops.validation.cells import INPUT_DIR
+from bulkops.validation.recipients import beside
 
 __all__ = [
     "GRACE_SECONDS",
@@ -286,9 +286,9 @@ def execute(
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(max(thresholds[0], 20_000), thresholds[1], thresholds[2])
-    folder = INPUT_DIR.set(path.parent)  # a recipients file is read beside the input
     try:
-        anyio.run(main)
+        with beside(path):  # a recipients file is read beside the input
+            anyio.run(main)
         if len(outcomes) < total and not state.get("abort"):
             # stopped before some rows were even read: they end not_attempted too, so
             # every row of the input has exactly one status (and resume picks them up)
@@ -302,7 +302,6 @@ def execute(
                 if all(done.sheet != sheet_name for done in report.sheets):
                     report.sheets.append(SheetReport(sheet_name, chosen.name))
     finally:
-        INPUT_DIR.reset(folder)
         gc.set_threshold(*thresholds)
         gc.unfreeze()
         workbook.close()

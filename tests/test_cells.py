@@ -188,7 +188,7 @@ def test_date_times_need_their_time_zone() -> None:
     """A moment is kept with its offset; one without a zone (Excel's) is refused."""
     from datetime import datetime
 
-    from bulkops.validation.cells import to_datetime
+    from bulkops.validation.moments import to_datetime
 
     assert to_datetime("2026-12-01 09:00 America/New_York") == "2026-12-01T09:00:00-05:00"
     assert to_datetime("2026-07-01 09:00 america/chicago") == "2026-07-01T09:00:00-05:00"
@@ -206,7 +206,8 @@ def test_date_times_need_their_time_zone() -> None:
 
 
 def test_time_zones_and_emails() -> None:
-    from bulkops.validation.cells import to_email, to_timezone
+    from bulkops.validation.cells import to_email
+    from bulkops.validation.moments import to_timezone
 
     assert to_timezone("america/new_york") == "America/New_York"
     with pytest.raises(CellError, match="did you mean 'America/Chicago'"):
@@ -219,7 +220,7 @@ def test_time_zones_and_emails() -> None:
 
 def test_phone_lists_from_a_cell_or_a_file_beside_the_input(tmp_path: Path) -> None:
     """';'-separated numbers, or a CSV file (header skipped) read relative to the input."""
-    from bulkops.validation.cells import INPUT_DIR, to_phone_list
+    from bulkops.validation.recipients import INPUT_DIR, to_phone_list
 
     assert to_phone_list("4045550101; (404) 555-0102") == ["4045550101", "4045550102"]
     (tmp_path / "r.csv").write_text("phone\n4045550101\n+1 404 555 0102\n", encoding="utf-8")
@@ -245,8 +246,8 @@ def test_states_by_name_and_the_usual_zone_words() -> None:
     """A State cell takes the state's name; a zone written as people say it is not guessed,
     but the IANA name is suggested."""
     from bulkops.resources import get_resource
-    from bulkops.validation.cells import to_timezone
     from bulkops.validation.columns import coercer
+    from bulkops.validation.moments import to_timezone
 
     state = coercer(get_resource("groups").by_path["state"])
     assert state("Georgia") == "GA"

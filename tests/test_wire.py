@@ -146,14 +146,13 @@ def test_every_body_of_the_other_resources_is_valid_on_the_wire(name: str) -> No
     templates) builds a body its resource's strict wire model accepts; a reference stands
     for the id it will be."""
     from bulkops.actions import select_sheets
-    from bulkops.validation.cells import INPUT_DIR
+    from bulkops.validation.recipients import beside
 
     paths = [ROOT / "samples" / f"{name}.xlsx"]
     if name != "new-account":
         paths.append(ROOT / "templates" / f"{name}.xlsx")
     checked = 0
-    token = INPUT_DIR.set(ROOT / "samples")
-    try:
+    with beside(ROOT / "samples" / f"{name}.xlsx"):
         for path in paths:
             book = open_workbook(path)
             for sheet, resource in select_sheets(book):
@@ -165,6 +164,4 @@ def test_every_body_of_the_other_resources_is_valid_on_the_wire(name: str) -> No
                     values = {c: _stand_in(c, v) for c, v in record.values.items()}
                     resource.body_model.model_validate(build_body(resource, record.action, values))
                     checked += 1
-    finally:
-        INPUT_DIR.reset(token)
     assert checked >= 2

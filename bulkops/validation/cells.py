@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import get_close_matches
-from pathlib import Path
 from typing import Any, Final
 
 __all__ = [
     "CLEAR",
     "FALSE_WORDS",
-    "INPUT_DIR",
+    "LIST_SPLIT",
     "TRUE_WORDS",
     "CellError",
     "display_phone",
@@ -29,16 +27,13 @@ __all__ = [
     "is_clear",
     "to_bool",
     "to_choice",
-    "to_datetime",
     "to_digits",
     "to_email",
     "to_id_list",
     "to_int",
     "to_number",
     "to_phone",
-    "to_phone_list",
     "to_text",
-    "to_timezone",
     "undialable",
 ]
 
@@ -51,7 +46,8 @@ FALSE_WORDS: Final = frozenset({"false", "no", "n", "0", "off", "f"})
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
 _NANP = re.compile(r"^[2-9]\d{2}[2-9]\d{6}$")
-_LIST_SPLIT = re.compile(r"[;,\n]")
+#: What separates the items of a list in one cell.
+LIST_SPLIT: Final = re.compile(r"[;,\n]")
 
 
 class CellError(ValueError):
@@ -274,7 +270,7 @@ def to_id_list(raw: Any) -> list[int]:
     """'84784; 7849' (or one number) -> [84784, 7849]."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return [to_int(raw)]
-    parts = [p.strip() for p in _LIST_SPLIT.split(str(raw))]
+    parts = [p.strip() for p in LIST_SPLIT.split(str(raw))]
     ids: list[int] = []
     for part in parts:
         if not part:
@@ -292,12 +288,7 @@ def to_id_list(raw: Any) -> list[int]:
 Coercer = Callable[[Any], Any]
 
 
-#: The folder relative paths in cells are read from (the input workbook's), set by the
-#: caller that validates a file.
-INPUT_DIR: ContextVar[Path | None] = ContextVar("INPUT_DIR", default=None)
-
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[A-Za-z]{2,}$")
-_ZONE_SUFFIX = re.compile(r"^(.+?)\s+([A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC)$")
 
 
 def to_email(raw: Any) -> str:
@@ -305,156 +296,3 @@ def to_email(raw: Any) -> str:
     if not _EMAIL.match(text):
         raise CellError("invalid-email", f"'{text}' is not an email address (name@example.com)")
     return text
-
-
-def to_timezone(raw: Any) -> str:
-    """An IANA time zone name, its case corrected: 'america/chicago' -> 'America/Chicago'."""
-    text = to_text(raw)
-    zones = _zones()
-    if text in zones:
-        return text
-    lowered = {z.lower(): z for z in zones}
-    if text.lower() in lowered:
-        return lowered[text.lower()]
-    usual = _ZONE_WORDS.get(text.lower().replace(" time", "").strip())
-    hint = get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.7)
-    if usual is not None:
-        suggestion = f" (did you mean '{usual}'?)"
-    else:
-        suggestion = f" (did you mean '{lowered[hint[0]]}'?)" if hint else ""
-    raise CellError(
-        "invalid-timezone",
-        f"'{text}' is not a time zone of the IANA database; use a name such as "
-        f"America/New_York{suggestion}",
-    )
-
-
-def _zones() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        from zoneinfo import available_timezones
-
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
-
-
-_ZONES: frozenset[str] | None = None
-
-#: what people write for the US zones -> the IANA name to suggest (never assumed)
-_ZONE_WORDS: Final = {
-    **dict.fromkeys(("eastern", "est", "edt", "et"), "America/New_York"),
-    **dict.fromkeys(("central", "cst", "cdt", "ct"), "America/Chicago"),
-    **dict.fromkeys(("mountain", "mst", "mdt", "mt"), "America/Denver"),
-    **dict.fromkeys(("pacific", "pst", "pdt", "pt"), "America/Los_Angeles"),
-    "arizona": "America/Phoenix",
-    "alaska": "America/Anchorage",
-    "hawaii": "Pacific/Honolulu",
-}
-
-
-def to_datetime(raw: Any) -> str:
-    """A moment with an explicit time zone, as ISO 8601 with its offset:
-    '2026-12-01T09:00:00-05:00', '2026-12-01 09:00Z' or '2026-12-01 09:00 America/Chicago'.
-    A date-time without a zone (what Excel stores) is refused: the API would guess it."""
-    from zoneinfo import ZoneInfo
-
-    if isinstance(raw, datetime | date):
-        raise CellError(
-            "invalid-datetime",
-            f"{raw} has no time zone: type it as text with its zone, e.g. "
-            "2026-12-01 09:00 America/New_York",
-        )
-    text = to_text(raw)
-    zone: Any = None
-    named = _ZONE_SUFFIX.match(text)
-    if named is not None:
-        try:
-            zone = ZoneInfo(to_timezone(named.group(2)))
-        except CellError as error:
-            raise CellError("invalid-datetime", error.message) from None
-        text = named.group(1)
-    try:
-        moment = datetime.fromisoformat(text.replace(" ", "T", 1).replace("z", "Z"))
-    except ValueError:
-        raise CellError(
-            "invalid-datetime",
-            f"'{to_text(raw)}' is not a date and time; write e.g. 2026-12-01 09:00 "
-            "America/New_York or 2026-12-01T09:00-05:00",
-        ) from None
-    if zone is not None:
-        if moment.tzinfo is not None:
-            raise CellError("invalid-datetime", "give either an offset or a zone name, not both")
-        moment = moment.replace(tzinfo=zone)
-    if moment.tzinfo is None:
-        raise CellError(
-            "invalid-datetime",
-            f"'{text}' has no time zone: add one, e.g. {text} America/New_York (or -05:00)",
-        )
-    return moment.isoformat()
-
-
-def to_phone_list(raw: Any) -> list[str]:
-    """'4045550101; 4045550102' -> two numbers; 'recipients.csv' -> the numbers in the
-    file's first column (a header line is skipped), read beside the input workbook."""
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return [to_phone(raw)]
-    text = to_text(raw)
-    if text.lower().endswith((".csv", ".txt")):
-        return _phones_from_file(text)
-    numbers = []
-    for part in _LIST_SPLIT.split(text):
-        if part.strip():
-            try:
-                numbers.append(to_phone(part))
-            except CellError as error:
-                raise CellError(error.code, f"'{part.strip()}': {error.message}") from None
-    if not numbers:
-        raise CellError("invalid-phone", "no phone number in the list")
-    return numbers
-
-
-def _phones_from_file(name: str) -> list[str]:
-    import csv
-
-    base = (INPUT_DIR.get() or Path.cwd()).resolve()
-    path = (base / name).resolve()
-    if not path.is_relative_to(base):
-        # a workbook from elsewhere must not make bulkops read files outside its folder
-        raise CellError(
-            "recipients-file",
-            f"the recipients file '{name}' is outside the workbook's folder: put it beside "
-            "the workbook (or in a folder below it) and give its name",
-        )
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise CellError(
-            "recipients-file",
-            f"cannot read the recipients file {path} ({exc.strerror}): put it beside the "
-            "workbook, or list the numbers separated by ';'",
-        ) from None
-    numbers: list[str] = []
-    with handle:
-        for line, row in enumerate(csv.reader(handle), start=1):
-            cell = row[0].strip() if row else ""
-            if not cell:
-                continue
-            try:
-                numbers.append(to_phone(cell))
-            except CellError as error:
-                if line == 1 and not any(ch.isdigit() for ch in cell):
-                    continue  # a header line
-                raise CellError(
-                    "recipients-file", f"{path.name} line {line}: {error.message}"
-                ) from None
-            if len(numbers) > _MAX_RECIPIENTS:
-                raise CellError(
-                    "recipients-file",
-                    f"{path.name} has more than {_MAX_RECIPIENTS:,} numbers: split the broadcast",
-                )
-    if not numbers:
-        raise CellError("recipients-file", f"{path.name} holds no phone number")
-    return numbers
-
-
-_MAX_RECIPIENTS: Final = 100_000

@@ -15,7 +15,7 @@ from typing import Any
 from bulkops.io.tables import Sheet
 from bulkops.resources.refs import NAMED, Named, parse_ref
 from bulkops.resources.schema import Column, Kind, Resource, header_key
-from bulkops.validation import cells
+from bulkops.validation import cells, moments, recipients
 from bulkops.validation.cells import CellError
 from bulkops.validation.problems import Problem, column_letter, shown
 
@@ -63,10 +63,10 @@ _BY_KIND: dict[Kind, Callable[[Any], Any]] = {
     Kind.PHONE: cells.to_phone,
     Kind.ID_LIST: cells.to_id_list,
     Kind.DIGITS: cells.to_digits,
-    Kind.DATETIME: cells.to_datetime,
+    Kind.DATETIME: moments.to_datetime,
     Kind.EMAIL: cells.to_email,
-    Kind.TIMEZONE: cells.to_timezone,
-    Kind.PHONE_LIST: cells.to_phone_list,
+    Kind.TIMEZONE: moments.to_timezone,
+    Kind.PHONE_LIST: recipients.to_phone_list,
 }
 
 
