@@ -34,6 +34,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "PAGE_SIZE",
     "PARKED_ROWS",
     "PROBLEMS_SHOWN",
     "RATE",
@@ -94,6 +95,8 @@ CALM_REQUESTS: Final = 20
 #: delay between them (doubling), before the row is declared unknown.
 RECONCILE_CHECKS: Final = 3
 RECONCILE_DELAY: Final = 1.0
+#: Objects asked for per page of a list (the API's most).
+PAGE_SIZE: Final = 200
 #: Rows of a workbook waiting aside for the rows they refer to (each a small task) at most;
 #: the sheet is read on once some of them went on.
 PARKED_ROWS: Final = 1000

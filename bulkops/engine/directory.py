@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from bulkops.engine.failures import Failed
-from bulkops.engine.plan import listed_items
+from bulkops.engine.plan import listed_items, pages
 
 if TYPE_CHECKING:
     from bulkops.engine.runner import Runner
@@ -46,24 +46,11 @@ class Directory:
             return await self._industry(runner, text)
         return await self._user(runner, text)
 
-    async def _list(self, runner: Runner, path: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            answer, _ = await runner.call("GET", path, params={"limit": 200, "offset": offset})
-            page = listed_items(answer.data)
-            items += page
-            data = answer.data
-            total = data.get("total", len(page)) if isinstance(data, dict) else len(page)
-            offset += 200
-            if offset >= int(total) or not page:
-                return items
-
     async def _group(self, runner: Runner, text: str) -> Any:
         if self._groups is None:
             async with self._lock:
                 if self._groups is None:
-                    listed = await self._list(runner, "/groups")
+                    listed = [g async for page, _ in pages(runner.call, "/groups") for g in page]
                     groups = {g["org_unit_id"]: g for g in listed if "org_unit_id" in g}
                     for group in self._added:
                         groups[group["org_unit_id"]] = group

@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 
-from bulkops.engine.plan import listed_items
+from bulkops.engine.plan import pages
 from bulkops.resources.schema import Resource
 
 __all__ = ["Existing", "differences"]
@@ -46,14 +46,6 @@ class Existing:
                 found.append((path, str(value).casefold()))
         return found
 
-    def add_page(self, data: Any) -> int:
-        """Add one page of a list answer; returns the list's total."""
-        items = listed_items(data)
-        for item in items:
-            self.add(self.resource.shaped(item))
-        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
-        return int(total)
-
     def remove(self, ident: Any) -> None:
         text = self._by_id.pop(str(ident), None)
         if text is not None:
@@ -84,16 +76,11 @@ class Existing:
         async with self._lock:
             if self.loaded:
                 return 0
-            attempts = offset = 0
-            while True:
-                answer, used = await call(
-                    "GET", self.resource.listing, params={"limit": 200, "offset": offset}
-                )
+            attempts = 0
+            async for items, used in pages(call, self.resource.listing):
                 attempts += used
-                total = self.add_page(answer.data)
-                offset += 200
-                if offset >= total:
-                    break
+                for item in items:
+                    self.add(self.resource.shaped(item))
             self.loaded = True
             return attempts
 

@@ -4,16 +4,18 @@ its object (id, or a look-up by natural key), and whether it can be undone."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from bulkops.config import PAGE_SIZE
 from bulkops.errors import ApiError, NotFound
 from bulkops.resources.payload import build_body
 from bulkops.resources.schema import Resource
 from bulkops.validation.record import RowRecord
 
-__all__ = ["METHODS", "Lookup", "Operation", "listed_items", "plan_row"]
+__all__ = ["METHODS", "Lookup", "Operation", "listed_items", "pages", "plan_row"]
 
 #: The request of each action; an upsert's is settled once its object is looked up.
 METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "upsert": "PATCH",
@@ -67,12 +69,12 @@ class Lookup:
     def __init__(self, resource: Resource) -> None:
         self.resource = resource
 
-    def query(self, key: tuple[Any, ...], offset: int = 0) -> dict[str, Any]:
-        return {self.resource.key_paths[0]: key[0], "limit": 200, "offset": offset}
+    def query(self, key: tuple[Any, ...]) -> dict[str, Any]:
+        """The list's filter by name (paging is `pages`'s)."""
+        return {self.resource.key_paths[0]: key[0]}
 
-    def match(self, key: tuple[Any, ...], data: Any) -> tuple[list[Any], int]:
-        """Ids in one page of the list answer that match the key, and the list's total."""
-        items = listed_items(data)
+    def match(self, key: tuple[Any, ...], items: list[dict[str, Any]]) -> list[Any]:
+        """Ids of the listed objects that match the key."""
         name_path, *rest = self.resource.key_paths
         found = []
         for item in items:
@@ -81,8 +83,7 @@ class Lookup:
             if rest and key[1] is not None and item.get(rest[0]) != key[1]:
                 continue
             found.append(item.get(self.resource.id_key))
-        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
-        return found, int(total)
+        return found
 
     def outcome(self, key: tuple[Any, ...], ids: list[Any]) -> Any:
         label = self.resource.by_path[self.resource.key_paths[0]].label
@@ -115,3 +116,24 @@ def listed_items(data: Any) -> list[dict[str, Any]]:
             if isinstance(value, list):
                 return [i for i in value if isinstance(i, dict)]
     return []
+
+
+async def pages(
+    call: Callable[..., Awaitable[tuple[Any, int]]],
+    path: str,
+    params: dict[str, Any] | None = None,
+) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
+    """Every page of a list (`call` is the runner's rate-limited request): its items and the
+    requests it took, until the list's total (or an empty page) is reached."""
+    offset = 0
+    while True:
+        answer, used = await call(
+            "GET", path, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
+        )
+        items = listed_items(answer.data)
+        yield items, used
+        data = answer.data
+        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
+        offset += PAGE_SIZE
+        if offset >= int(total) or not items:
+            return

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.failures import Failed, text_of
 from bulkops.engine.outcome import RowOutcome, Status
-from bulkops.engine.plan import Operation
+from bulkops.engine.plan import Operation, pages
 from bulkops.errors import ApiError, Conflict, OutcomeUnknown, ServerError
 from bulkops.validation.record import RowRecord
 
@@ -22,17 +22,12 @@ __all__ = ["create", "delete_nested", "find", "reconcile", "reconciled", "send",
 async def find(runner: Runner, key: tuple[Any, ...]) -> tuple[list[Any], int]:
     """Ids of the objects with natural key `key`, listed now (not cached)."""
     ids: list[Any] = []
-    attempts = offset = 0
-    while True:
-        answer, used = await runner.call(
-            "GET", runner.resource.listing, params=runner.lookup.query(key, offset)
-        )
+    attempts = 0
+    lookup = runner.lookup
+    async for items, used in pages(runner.call, runner.resource.listing, lookup.query(key)):
         attempts += used
-        page, total = runner.lookup.match(key, answer.data)
-        ids += page
-        offset += 200
-        if offset >= total:
-            return ids, attempts
+        ids += lookup.match(key, items)
+    return ids, attempts
 
 
 async def reconcile(runner: Runner, key: tuple[Any, ...]) -> tuple[Any, int]:

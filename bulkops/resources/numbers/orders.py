@@ -64,21 +64,13 @@ async def owned_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
 
 async def list_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
     """The account's numbers as the API lists them now."""
-    from bulkops.engine.plan import listed_items
+    from bulkops.engine.plan import pages
 
     found: dict[str, dict[str, Any]] = {}
     for path in OWNED:
-        offset = 0
-        while True:
-            answer, _ = await runner.call("GET", path, params={"limit": 200, "offset": offset})
-            page = listed_items(answer.data)
-            for item in page:
+        async for items, _ in pages(runner.call, path):
+            for item in items:
                 found[str(item.get("phone_number"))] = item
-            data = answer.data
-            total = data.get("total", len(page)) if isinstance(data, dict) else len(page)
-            offset += 200
-            if offset >= int(total) or not page:
-                break
     return found
 
 
