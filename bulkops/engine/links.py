@@ -28,7 +28,7 @@ from bulkops.engine.directory import Directory
 from bulkops.engine.failures import Failed
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.resources.payload import CLEARED
-from bulkops.resources.refs import NAMED, Named, Ref
+from bulkops.resources.refs import Named, Ref, in_account, sheet_of
 from bulkops.resources.schema import Column, Kind, Resource
 from bulkops.validation.record import RowRecord
 from bulkops.validation.references import ref_keys
@@ -85,6 +85,7 @@ class Links:
     def __init__(self, sheets: list[tuple[str, Resource]], dry_run: bool = False) -> None:
         self.dry_run = dry_run
         self.sheets = dict(sheets)
+        self._sheets = sheets
         self.position = {name: index for index, (name, _) in enumerate(sheets)}
         self.read = {name: anyio.Event() for name, _ in sheets}
         self._rows: dict[tuple[str, int], _Slot] = {}
@@ -146,7 +147,7 @@ class Links:
         for column in self._refers.get(resource.name, ()):
             value = values.get(column)
             if isinstance(value, Ref):
-                if self._sheet_named(value.sheet, column.refers or "") is not None:
+                if sheet_of(value, column.refers or "", self._sheets) is not None:
                     return WAIT
                 found = LOOKUP
             elif isinstance(value, Named):
@@ -219,24 +220,11 @@ class Links:
                 f"not sent: refers to sheet '{target_sheet}', which runs after '{record.sheet}'",
             )
 
-    def _in_account(self, ref: Ref, refers: str) -> bool:
-        """A reference to a kind of object no sheet here holds, by its usual sheet name
-        (`ref:Groups!west` in a routes-only file): looked up in the account instead."""
-        from bulkops.resources import RESOURCES
-
-        known = RESOURCES.get(refers)
-        return (
-            refers in NAMED
-            and refers not in self._resources
-            and known is not None
-            and ref.sheet.strip().casefold() in (known.sheet.casefold(), known.name)
-        )
-
     async def _by_ref(
         self, runner: Runner, record: RowRecord, resource: Resource, column: Column, ref: Ref
     ) -> Any:
-        sheet = self._sheet_named(ref.sheet, column.refers or "")
-        if sheet is None and self._in_account(ref, column.refers or ""):
+        sheet = sheet_of(ref, column.refers or "", self._sheets)
+        if sheet is None and in_account(ref, column.refers or "", self._sheets):
             # no sheet of this workbook creates these: the object is in the account already
             return await self._by_name(
                 runner, record, resource, column, Named(column.refers or "", ref.key)
@@ -292,13 +280,6 @@ class Links:
                         "run again with --resume",
                     )
         return value
-
-    def _sheet_named(self, text: str, refers: str) -> str | None:
-        wanted = text.strip().casefold()
-        for name, resource in self.sheets.items():
-            if resource.name == refers and wanted in (name.casefold(), resource.name):
-                return name
-        return None
 
     async def _outcome_of(self, sheet: str, row: int) -> RowOutcome:
         slot = self._rows[(sheet, row)]

@@ -6,10 +6,14 @@ group's name path 'Acme/West/Store 12', a user's email, an industry's name)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-__all__ = ["NAMED", "Named", "Ref", "parse_ref"]
+if TYPE_CHECKING:
+    from bulkops.resources.schema import Resource
+
+__all__ = ["NAMED", "Named", "Ref", "in_account", "parse_ref", "sheet_of"]
 
 #: resources a cell may name by text (not only by id or ref:)
 NAMED: Final = frozenset({"groups", "users", "industries"})
@@ -49,3 +53,27 @@ def parse_ref(text: str) -> Ref | None:
     sheet = (match.group(1) or match.group(2)).strip()
     key = match.group(3).strip()
     return Ref(sheet, key) if sheet and key else None
+
+
+def sheet_of(ref: Ref, refers: str, sheets: Sequence[tuple[str, Resource]]) -> str | None:
+    """The sheet of the workbook a reference names (by its name, or its resource's), when it
+    holds objects of the kind `refers`."""
+    wanted = ref.sheet.strip().casefold()
+    for name, resource in sheets:
+        if resource.name == refers and wanted in (name.casefold(), resource.name):
+            return name
+    return None
+
+
+def in_account(ref: Ref, refers: str, sheets: Sequence[tuple[str, Resource]]) -> bool:
+    """A reference to a kind of object no sheet of the workbook holds, by its usual sheet
+    name (`ref:Groups!west` in a routes-only file): it is looked up in the account."""
+    from bulkops.resources import RESOURCES
+
+    known = RESOURCES.get(refers)
+    return (
+        refers in NAMED
+        and known is not None
+        and all(resource.name != refers for _, resource in sheets)
+        and ref.sheet.strip().casefold() in (known.sheet.casefold(), known.name)
+    )

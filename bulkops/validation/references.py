@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bulkops.resources.payload import CLEARED
-from bulkops.resources.refs import NAMED, Named, Ref
+from bulkops.resources.refs import Named, Ref, in_account, sheet_of
 from bulkops.resources.schema import Column, Resource
 from bulkops.validation.problems import Problem
 from bulkops.validation.record import RowRecord
@@ -58,24 +58,6 @@ class ReferenceCheck:
             if isinstance(value, Ref):
                 self._refs.append((record.sheet, record.row, column, value, validator))
 
-    def target(self, ref: Ref, refers: str) -> str | None:
-        wanted = ref.sheet.strip().casefold()
-        for name, resource in self.sheets:
-            if resource.name == refers and wanted in (name.casefold(), resource.name):
-                return name
-        return None
-
-    def _in_account(self, ref: Ref, refers: str) -> bool:
-        from bulkops.resources import RESOURCES
-
-        known = RESOURCES.get(refers)
-        return (
-            refers in NAMED
-            and all(r.name != refers for _, r in self.sheets)
-            and known is not None
-            and ref.sheet.strip().casefold() in (known.sheet.casefold(), known.name)
-        )
-
     def problems(self) -> list[Problem]:
         found = []
         order = {name: index for index, (name, _) in enumerate(self.sheets)}
@@ -89,8 +71,8 @@ class ReferenceCheck:
         self, sheet: str, row: int, column: Column, ref: Ref, order: dict[str, int]
     ) -> str | None:
         refers = column.refers or ""
-        target = self.target(ref, refers)
-        if target is None and self._in_account(ref, refers):
+        target = sheet_of(ref, refers, self.sheets)
+        if target is None and in_account(ref, refers, self.sheets):
             return None  # no sheet here holds these: the run looks it up in the account
         if target is None:
             kinds = [name for name, r in self.sheets if r.name == refers]
