@@ -18,7 +18,7 @@ from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
 from bulkops.engine.failures import Failed, failure_outcome, systemic, text_of
 from bulkops.engine.journal import Journal
-from bulkops.engine.links import LOOKUP, WAIT, Blocked, Links
+from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
 from bulkops.engine.nesting import Deletes
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
@@ -325,14 +325,14 @@ class Runner:
         """Every record, `concurrency` at a time (the slots shared with the run's other
         sheets); a row that refers to others waits for them aside. Outcomes in the order
         they finish."""
-        send, receive = anyio.create_memory_object_stream[RowRecord](self.concurrency)
+        send, receive = anyio.create_memory_object_stream[tuple[RowRecord, bool]](self.concurrency)
 
         async def worker(mine: Any) -> None:
             async with mine:
-                async for record in mine:
+                async for record, lookup in mine:
                     await self.slot()
                     try:
-                        if links is not None and links.needs(self.resource, record) == LOOKUP:
+                        if lookup:  # names to look up in the account, in this row's slot
                             await self.row(record, *await self._resolved(record))
                         else:
                             await self.row(record)
@@ -350,25 +350,22 @@ class Runner:
             try:
                 async with send:
                     for record in records:
+                        needs = NOTHING
+                        if links is not None:
+                            links.register(record, self.resource)
+                            needs = links.needs(self.resource, record)
                         if self.deletes is not None and record.action == "delete":
-                            # it may wait for the other deletes: aside, unbounded, as the
-                            # rows it waits for may be further down the sheet
+                            # it may wait for the sheet's other deletes: aside and unbounded,
+                            # as the rows it waits for may be further down the sheet
                             self.deletes.counted()
-                            if links is not None:
-                                links.register(record, self.resource)
                             group.start_soon(self._parked, record, False)
-                            continue
-                        if links is None:
-                            await send.send(record)
-                            continue
-                        links.register(record, self.resource)
-                        if links.needs(self.resource, record) == WAIT:
+                        elif needs == WAIT:
                             # bounded: the rows waited for are above, or in sheets that
                             # are read at the same time, so they are never held up by it
                             await self.parking.acquire()
                             group.start_soon(self._parked, record)
                         else:
-                            await send.send(record)
+                            await send.send((record, needs == LOOKUP))
             finally:
                 if links is not None:
                     links.finished_reading(self.sheet)
