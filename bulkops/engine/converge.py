@@ -71,17 +71,11 @@ def _matching(
 ) -> list[str]:
     """Ids of the existing objects the row is about: by the first of its keys that finds
     any (alternate keys first where the resource says so)."""
-    tries: list[Any] = [("alt", path, value) for path, value in alternates]
-    if key is not None:
-        tries.insert(len(tries) if runner.resource.alt_first else 0, ("key", key))
-    for attempt in tries:
-        if attempt[0] == "key":
-            ids = runner.existing.find(attempt[1])
-        else:
-            ids = runner.existing.find_alt(attempt[1], attempt[2])
-        if ids:
-            return ids
-    return []
+    existing = runner.existing
+    by_alternate = [existing.find_alt(path, value) for path, value in alternates]
+    by_key = [existing.find(key)] if key is not None else []
+    found = by_alternate + by_key if runner.resource.alt_first else by_key + by_alternate
+    return next((ids for ids in found if ids), [])
 
 
 async def decide(
