@@ -138,24 +138,33 @@ class Links:
                 )
         slot.done.set()
 
+    def _referring(self, resource: Resource, record: RowRecord) -> list[tuple[Column, Any]]:
+        """The row's cells that name another object: a `ref:`, a name, or a natural key (a
+        phone number) that a sheet of this workbook may create."""
+        values = record.values
+        found = []
+        for column in self._refers.get(resource.name, ()):
+            value = values.get(column)
+            if isinstance(value, Ref | Named) or (
+                isinstance(value, str) and column.refers in self._resources
+            ):
+                found.append((column, value))
+        return found
+
     def needs(self, resource: Resource, record: RowRecord) -> int:
         """What the row's references need: NOTHING; a LOOKUP in the account only (done in
         the row's own slot); or to WAIT for rows of this workbook (done aside, holding no
         slot): a `ref:` to a sheet here, a name or a number such a sheet may create."""
-        values = record.values
         found = NOTHING
-        for column in self._refers.get(resource.name, ()):
-            value = values.get(column)
+        for column, value in self._referring(resource, record):
             if isinstance(value, Ref):
-                if sheet_of(value, column.refers or "", self._sheets) is not None:
-                    return WAIT
+                if sheet_of(value, column.refers or "", self._sheets) is None:
+                    found = LOOKUP
+                    continue
+            elif isinstance(value, Named) and value.resource not in self._resources:
                 found = LOOKUP
-            elif isinstance(value, Named):
-                if value.resource in self._resources:
-                    return WAIT
-                found = LOOKUP
-            elif isinstance(value, str) and column.refers in self._resources:
-                return WAIT
+                continue
+            return WAIT
         return found
 
     # -- resolving ------------------------------------------------------------------------
@@ -181,12 +190,7 @@ class Links:
             except Failed as failed:  # the API did not answer a look-up
                 failures.append(Blocked(Status.FAILED, f"could not look it up: {failed.error}"))
 
-        pending = []
-        for column in self._refers.get(resource.name, ()):
-            value = record.values.get(column)
-            plain = isinstance(value, str) and column.refers in self._resources
-            if isinstance(value, Ref | Named) or plain:
-                pending.append((column, value))
+        pending = self._referring(resource, record)
         if len(pending) == 1:
             await one(*pending[0])
         elif pending:
@@ -258,27 +262,39 @@ class Links:
         outcome = await self._outcome_of(sheet, rows[0])
         return _value(column, sheet, rows[0], outcome)
 
-    async def _by_key(self, record: RowRecord, column: Column, value: str) -> Any:
-        """A natural key (a phone number) that a row of this workbook may create: wait for
-        that row; the value stays as it is."""
+    async def _rows_before(
+        self, record: RowRecord, target: str, keys: tuple[str, ...]
+    ) -> list[tuple[str, int, RowOutcome]]:
+        """The rows of `target`'s sheets that run before this one (earlier sheets, rows
+        above) with one of `keys` (or, for a name path, its last name), once they are done."""
+        rows: list[tuple[str, int, RowOutcome]] = []
         for sheet, other in self.sheets.items():
-            if other.name != column.refers or self.position[sheet] > self.position[record.sheet]:
+            if other.name != target or self.position[sheet] > self.position[record.sheet]:
                 continue
             if sheet != record.sheet:
                 await self.read[sheet].wait()
-            for row in self._keys.get((sheet, value.casefold()), []):
-                if sheet == record.sheet and row >= record.row:
-                    continue
-                outcome = await self._outcome_of(sheet, row)
-                if outcome.status is Status.PLANNED:
-                    return Pending(sheet, row, value)
-                if outcome.status not in _SETTLED:
-                    raise Blocked(
-                        Status.NOT_ATTEMPTED,
-                        f"not sent: {column.label} {value} is what {sheet} row {row} was to "
-                        f"provide, and that row ended {outcome.status.value}; fix it, then "
-                        "run again with --resume",
-                    )
+            candidates = [r for key in keys for r in self._keys.get((sheet, key), [])]
+            candidates += [r for s, r in self._names.get((target, keys[-1]), []) if s == sheet]
+            for row in dict.fromkeys(candidates):
+                if sheet != record.sheet or row < record.row:
+                    rows.append((sheet, row, await self._outcome_of(sheet, row)))
+        return rows
+
+    async def _by_key(self, record: RowRecord, column: Column, value: str) -> Any:
+        """A natural key (a phone number) that a row of this workbook may create: wait for
+        that row; the value stays as it is."""
+        for sheet, row, outcome in await self._rows_before(
+            record, column.refers or "", (value.casefold(),)
+        ):
+            if outcome.status is Status.PLANNED:
+                return Pending(sheet, row, value)
+            if outcome.status not in _SETTLED:
+                raise Blocked(
+                    Status.NOT_ATTEMPTED,
+                    f"not sent: {column.label} {value} is what {sheet} row {row} was to "
+                    f"provide, and that row ended {outcome.status.value}; fix it, then "
+                    "run again with --resume",
+                )
         return value
 
     async def _outcome_of(self, sheet: str, row: int) -> RowOutcome:
@@ -293,18 +309,7 @@ class Links:
         """A name: wait for the rows of this run that could create it, then look it up."""
         target = named.resource
         last = named.text.rsplit("/", 1)[-1].strip().casefold()
-        waited: list[tuple[str, int, RowOutcome]] = []
-        for sheet, other in self.sheets.items():
-            if other.name != target or self.position[sheet] > self.position[record.sheet]:
-                continue
-            if sheet != record.sheet:
-                await self.read[sheet].wait()
-            candidates = list(self._names.get((target, last), []))
-            candidates += [(sheet, r) for r in self._keys.get((sheet, named.text.casefold()), [])]
-            for where, row in dict.fromkeys(candidates):
-                if where != sheet or (where == record.sheet and row >= record.row):
-                    continue
-                waited.append((where, row, await self._outcome_of(where, row)))
+        waited = await self._rows_before(record, target, (named.text.casefold(), last))
         try:
             found = await self.directory.find(runner, target, named.text)
         except LookupError as missing:
