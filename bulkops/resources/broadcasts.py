@@ -153,7 +153,7 @@ def _describe(body: dict[str, Any]) -> str:
 
 async def _vet(runner: Runner, record: RowRecord, operation: Operation) -> list[str]:
     """Dry run: From Number must be an SMS-enabled number of the account."""
-    from bulkops.resources.numbers import owned_numbers
+    from bulkops.resources.numbers.orders import owned_numbers
 
     sender = record.values.get(BROADCASTS.by_path["from_number"])
     if not isinstance(sender, str):

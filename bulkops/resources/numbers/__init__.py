@@ -17,34 +17,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from bulkops.resources.common import STATE_NAMES, US_STATES, group_column, text
-from bulkops.resources.numbers.orders import (
-    AVAILABLE,
-    MAX_QUANTITY,
-    ORDER,
-    OWNED,
-    RELEASE,
-    OrderBody,
-    execute,
-    list_numbers,
-    owned_numbers,
-)
+from bulkops.resources.numbers.orders import MAX_QUANTITY, OrderBody, execute, owned_numbers
 from bulkops.resources.schema import Column, Kind, Resource
 
 if TYPE_CHECKING:
     from bulkops.validation.record import RowRecord
 
-__all__ = [
-    "AVAILABLE",
-    "MAX_QUANTITY",
-    "NUMBERS",
-    "ORDER",
-    "OWNED",
-    "RELEASE",
-    "OrderBody",
-    "execute",
-    "list_numbers",
-    "owned_numbers",
-]
+__all__ = ["NUMBERS"]
 
 
 def _area_code(value: Any) -> tuple[str, str] | None:
