@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bulkops.engine.existing import differences
+from bulkops.engine.failures import Failed
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
 from bulkops.errors import ApiError, NotFound
@@ -82,8 +83,6 @@ async def decide(
     runner: Runner, record: RowRecord, operation: Operation
 ) -> tuple[Operation | RowOutcome, int]:
     """The request this row still needs, or its outcome when it needs none."""
-    from bulkops.engine.runner import Failed
-
     await runner.ensure_existing()  # run-level work: not counted as this row's attempts
     attempts = 0
     resource, existing, action = runner.resource, runner.existing, operation.action

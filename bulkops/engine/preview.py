@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bulkops.engine.failures import Failed
 from bulkops.engine.links import Pending
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
@@ -26,8 +27,6 @@ _RESETS_SHOWN = 8
 async def preview(
     runner: Runner, record: RowRecord, operation: Operation
 ) -> tuple[RowOutcome, int]:
-    from bulkops.engine.runner import Failed
-
     assert operation.path is not None
     attempts = 0
     current: Any = None

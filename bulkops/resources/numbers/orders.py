@@ -183,7 +183,7 @@ async def _order_one(
 ) -> tuple[RowOutcome | None, str]:
     """Order one number: its outcome, or (None, why) when it may or may not be ours now.
     Never sent twice: a lost answer is settled by listing the account's numbers."""
-    from bulkops.engine.runner import Failed
+    from bulkops.engine.failures import Failed
     from bulkops.errors import OutcomeUnknown, ServerError
 
     body = OrderBody(phone_number=number, org_unit_id=group).model_dump()
@@ -229,7 +229,7 @@ async def _order_one(
 async def _order_search(
     runner: Runner, record: RowRecord, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
-    from bulkops.engine.runner import Failed
+    from bulkops.engine.failures import Failed
     from bulkops.errors import Conflict, NotFound
 
     quantity = _value(record, "quantity") or 1
@@ -314,11 +314,16 @@ async def _order_search(
             resource_id="; ".join(obtained) or None,
         )
     assert last is not None
+    ordered = obtained[len(held) :]
+    message = f"ordered {len(ordered)} number{'s' if len(ordered) != 1 else ''}: " + "; ".join(
+        ordered
+    )
+    if held:
+        message += f" (the group held {'; '.join(held)} already)"
     return _outcome(
         record,
         Status.SUCCEEDED,
-        f"ordered {len(obtained)} number{'s' if len(obtained) != 1 else ''}: "
-        + "; ".join(obtained),
+        message,
         resource_id="; ".join(obtained),
         http_status=last.http_status,
         request_id=last.request_id,
