@@ -91,6 +91,8 @@ class Links:
         self._rows: dict[tuple[str, int], _Slot] = {}
         self._keys: dict[tuple[str, str], list[int]] = {}
         self._names: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        #: row -> the row whose failure kept it from being sent (the first of a chain)
+        self._cause: dict[tuple[str, int], tuple[str, int]] = {}
         self.directory = Directory()
         self._resources = {resource.name for _, resource in sheets}
         #: resources some column of this workbook's sheets can refer to
@@ -260,7 +262,7 @@ class Links:
             )
         self._check_order(record, sheet, rows[0])
         outcome = await self._outcome_of(sheet, rows[0])
-        return _value(column, sheet, rows[0], outcome)
+        return self._value(record, column, sheet, rows[0], outcome)
 
     async def _rows_before(
         self, record: RowRecord, target: str, keys: tuple[str, ...]
@@ -279,6 +281,41 @@ class Links:
                 if sheet != record.sheet or row < record.row:
                     rows.append((sheet, row, await self._outcome_of(sheet, row)))
         return rows
+
+    def _value(
+        self, record: RowRecord, column: Column, sheet: str, row: int, outcome: RowOutcome
+    ) -> Any:
+        """What a referred row's outcome gives the referring cell, or why it cannot be sent
+        (naming the row that failed first, when the referred row was itself held up)."""
+        ident = outcome.resource_id
+        if outcome.status is Status.PLANNED:
+            return Pending(sheet, row) if ident is None else _typed(column, ident)
+        if outcome.status in _SETTLED and ident is not None:
+            if isinstance(ident, str) and ";" in ident:
+                raise Blocked(
+                    Status.INVALID,
+                    f"not sent: {column.label}: {sheet} row {row} ordered several numbers; "
+                    "refer to a row that orders one",
+                )
+            return _typed(column, ident)
+        cause = self._cause.get((sheet, row))
+        self._cause[(record.sheet, record.row)] = cause or (sheet, row)
+        first = outcome
+        why = f"{sheet} row {row}, which ended {outcome.status.value}"
+        fix = "that row"
+        if cause is not None:
+            first = self._rows[cause].outcome or outcome
+            why = (
+                f"{sheet} row {row}, which was not sent either: {cause[0]} row {cause[1]} "
+                f"ended {first.status.value}"
+            )
+            fix = f"{cause[0]} row {cause[1]}"
+        detail = f" ({first.message})" if first.message else ""
+        raise Blocked(
+            Status.NOT_ATTEMPTED,
+            f"not sent: {column.label} refers to {why}{detail}; fix {fix}, then run again "
+            "with --resume",
+        )
 
     async def _by_key(self, record: RowRecord, column: Column, value: str) -> Any:
         """A natural key (a phone number) that a row of this workbook may create: wait for
@@ -341,27 +378,6 @@ def _typed(column: Column, value: Any) -> Any:
     if column.kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
         return int(value)
     return value
-
-
-def _value(column: Column, sheet: str, row: int, outcome: RowOutcome) -> Any:
-    ident = outcome.resource_id
-    if outcome.status is Status.PLANNED:
-        return Pending(sheet, row) if ident is None else _typed(column, ident)
-    if outcome.status in _SETTLED and ident is not None:
-        if isinstance(ident, str) and ";" in ident:
-            raise Blocked(
-                Status.INVALID,
-                f"not sent: {column.label}: {sheet} row {row} ordered several numbers; refer "
-                "to a row that orders one",
-            )
-        return _typed(column, ident)
-    raise Blocked(
-        Status.NOT_ATTEMPTED,
-        f"not sent: {column.label} refers to {sheet} row {row}, which ended "
-        f"{outcome.status.value}"
-        + (f" ({outcome.message})" if outcome.message else "")
-        + "; fix that row, then run again with --resume",
-    )
 
 
 def _group_entry(resource: Resource, record: RowRecord, ident: Any) -> dict[str, Any]:
