@@ -10,6 +10,7 @@ Both stream rows (constant memory) and are written atomically.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,14 +87,12 @@ class RunSummary:
             ("", ""),
         ]
         lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
-        sheets = list(dict.fromkeys(o.sheet for o in outcomes))
-        if len(sheets) > 1:  # a workbook of several resources: each sheet's statuses
+        per_sheet: dict[str, Counter[str]] = {}
+        for outcome in outcomes:
+            per_sheet.setdefault(outcome.sheet, Counter())[outcome.status.value] += 1
+        if len(per_sheet) > 1:  # a workbook of several resources: each sheet's statuses
             lines.append(("", ""))
-            for sheet in sheets:
-                counted: dict[str, int] = {}
-                for outcome in outcomes:
-                    if outcome.sheet == sheet:
-                        counted[outcome.status.value] = counted.get(outcome.status.value, 0) + 1
+            for sheet, counted in per_sheet.items():
                 shown = ", ".join(f"{n} {k}" for k, n in sorted(counted.items()))
                 lines.append((f"Sheet: {sheet}", shown))
         lines += [("", "")] + [(f"Action: {k}", v) for k, v in sorted(actions.items())]
