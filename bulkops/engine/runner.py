@@ -260,11 +260,17 @@ class Runner:
             outcome, attempts = await self.resource.executor(self, record)
         except Failed as failed:
             raise Failed(failed.error, self.requests - before) from None
+        return self._landed(record, outcome), int(attempts)
+
+    def _landed(self, record: RowRecord, outcome: RowOutcome) -> RowOutcome:
+        """A row the interrupted run had sent, found already done: that run's write landed,
+        so this row did it, not someone else (a removal found done stays unchanged)."""
         in_doubt = (record.sheet, record.row) in self.doubt
-        if in_doubt and outcome.status is Status.UNCHANGED and record.action != "release":
+        removal = record.action in ("delete", "release")
+        if in_doubt and outcome.status is Status.UNCHANGED and not removal:
             outcome.status, outcome.reconciled = Status.SUCCEEDED, True
             outcome.message = f"done by the interrupted run (found: {outcome.resource_id})"
-        return outcome, int(attempts)
+        return outcome
 
     async def _converged(
         self, record: RowRecord, operation: Operation
@@ -273,13 +279,7 @@ class Runner:
         whether the write went out. Raises `Failed` with the attempts made so far."""
         decided, attempts = await decide(self, record, operation)
         if isinstance(decided, RowOutcome):
-            outcome = decided
-            in_doubt = (record.sheet, record.row) in self.doubt
-            if in_doubt and outcome.status is Status.UNCHANGED and record.action != "delete":
-                # the interrupted run's write landed: this row did it, not someone else
-                outcome.status, outcome.reconciled = Status.SUCCEEDED, True
-                outcome.message = f"done by the interrupted run (found: id {outcome.resource_id})"
-            return outcome, attempts, False
+            return self._landed(record, decided), attempts, False
         try:
             if self.dry_run:
                 outcome, used = await preview(self, record, decided)
