@@ -125,7 +125,11 @@ class CrossFieldChecks:
         if record.action in ("delete", "skip"):
             return
         for rule, switches, target in self._rule_columns:
-            on = next((s for s in switches if _on(values.get(s), rule.equals)), None)
+            wanted = rule.equals
+            if wanted is True:  # the usual Yes switch: an identity test on the hot path
+                on = next((s for s in switches if values.get(s) is True), None)
+            else:
+                on = next((s for s in switches if values.get(s) == wanted), None)
             if on is None:
                 continue
             value = values.get(target, MISSING)
@@ -148,7 +152,3 @@ class CrossFieldChecks:
                 column = self.resource.by_path.get(path)
                 located = column if column is not None and column in self.letters else None
                 record.problems.append(self._problem(code, message, record.row, located))
-
-
-def _on(value: Any, wanted: Any) -> bool:
-    return value is True if wanted is True else value == wanted

@@ -278,7 +278,9 @@ class RowValidator:
         key = tuple(values.get(c) for c in self._key_columns)
         name = key[0]
         has_name = name is not None and name is not CLEARED
-        has_alt = any(values.get(c) not in (None, CLEARED) for c in self._alt_columns)
+        has_alt = bool(self._alt_columns) and any(
+            values.get(c) not in (None, CLEARED) for c in self._alt_columns
+        )
         keyless = action == "create" or action in self.resource.keyless
         if not keyless and id_value is None and not has_name and not has_alt:
             finders = [self.resource.id_column, self._key_columns[0], *self._alt_columns]
