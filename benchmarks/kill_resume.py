@@ -27,14 +27,16 @@ import sys
 from pathlib import Path
 from bulkops.client import StaticToken
 from bulkops.config import Settings
-from bulkops.run import execute
+from bulkops import actions
+from bulkops.run import Wiring
 from bulkops.sandbox import Sandbox, SandboxTransport, Store
 box = Sandbox(store=Store(Path(sys.argv[1])))
 box.log.keep_bodies = False
 box.grant("kill", 84784)
-result = execute(Path(sys.argv[2]), settings=Settings(rate=100000.0, concurrency=8),
-                 transport=SandboxTransport(box), auth=StaticToken("kill"),
-                 out=Path(sys.argv[3]), resume=sys.argv[4] == "resume")
+result = actions.run(Path(sys.argv[2]), settings=Settings(rate=100000.0, concurrency=8),
+    out=Path(sys.argv[3]),
+    resume=sys.argv[4] == "resume",
+    wiring=Wiring(transport=SandboxTransport(box), auth=StaticToken("kill")))
 counts = result.counts()
 print(counts.get("succeeded", 0) + counts.get("unchanged", 0), sum(counts.values()))
 """

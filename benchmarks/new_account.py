@@ -18,11 +18,11 @@ from typing import Any
 
 from run_latency import free_port, start_server
 
-from bulkops.actions import select_sheets
+from bulkops import actions
 from bulkops.config import Settings
 from bulkops.io.tables import open_workbook
 from bulkops.resources.refs import Named, Ref
-from bulkops.run import execute
+from bulkops.sheets import select_sheets
 from bulkops.validation import validate_sheet
 from bulkops.validation.recipients import beside
 from bulkops.validation.references import ref_keys
@@ -77,7 +77,7 @@ def measure(rate: float, latency_ms: float, concurrency: int) -> Any:
         settings = Settings(
             base_url=f"http://127.0.0.1:{port}/v3", token=TOKEN, rate=rate, concurrency=concurrency
         )
-        return execute(SAMPLE, settings=settings, out=folder / "results.xlsx", yes=True)
+        return actions.run(SAMPLE, settings=settings, out=folder / "results.xlsx", yes=True)
     finally:
         server.terminate()
         server.wait()

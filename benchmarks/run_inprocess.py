@@ -98,9 +98,10 @@ def generate(path: Path, rows: int, names: bool = False) -> None:
 
 
 def child(path: Path, rows: int, profile: bool, journaled: bool = True) -> None:
+    from bulkops import actions
     from bulkops.client import StaticToken
     from bulkops.config import Settings
-    from bulkops.run import execute
+    from bulkops.run import Wiring
     from bulkops.sandbox import Sandbox, SandboxTransport
     from bulkops.sandbox.demo import reserve_numbers
 
@@ -114,13 +115,13 @@ def child(path: Path, rows: int, profile: bool, journaled: bool = True) -> None:
     started = time.perf_counter()
     if profiler:
         profiler.enable()
-    result = execute(
+    result = actions.run(
         path,
         settings=settings,
-        transport=SandboxTransport(box),
-        auth=StaticToken("bench"),
         out=out,
-        journaled=journaled,
+        wiring=Wiring(
+            transport=SandboxTransport(box), auth=StaticToken("bench"), journaled=journaled
+        ),
     )
     if profiler:
         profiler.disable()

@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 from common import create_workbook, stored_account
 
+from bulkops import actions
 from bulkops.config import Settings
-from bulkops.run import execute
 
 TOKEN = "latency-bench"
 
@@ -83,7 +83,7 @@ def main() -> None:
         settings = Settings(
             base_url=f"{root}/v3", token=TOKEN, rate=1000.0, concurrency=args.concurrency
         )
-        result = execute(path, settings=settings, out=folder / "results.xlsx")
+        result = actions.run(path, settings=settings, out=folder / "results.xlsx")
         ideal = args.concurrency / 0.1
         achieved = result.requests / result.seconds
         print(

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from common import create_workbook, number
 
+from bulkops import actions
 from bulkops.client import StaticToken
 from bulkops.config import Settings
-from bulkops.run import execute
+from bulkops.run import Wiring
 from bulkops.sandbox import FaultPlan, FaultRule, Sandbox, SandboxTransport
 from bulkops.sandbox.demo import reserve_numbers
 
@@ -33,12 +34,11 @@ def once(path: Path, rows: int, client_rate: float) -> None:
     box.log.keep_bodies = False
     box.grant("pace", 84784)
     reserve_numbers(box.store, [number(index) for index in range(rows)])
-    result = execute(
+    result = actions.run(
         path,
         settings=Settings(rate=client_rate, concurrency=16),
-        transport=SandboxTransport(box),
-        auth=StaticToken("pace"),
         out=path.with_name(f"results-{client_rate:g}.xlsx"),
+        wiring=Wiring(transport=SandboxTransport(box), auth=StaticToken("pace")),
     )
     posts = [e for e in box.log.entries if e.method == "POST"]
     refused = sum(1 for e in posts if e.status == 429)

@@ -4,21 +4,25 @@ and picks the exit code; these never print or exit.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bulkops.config import Settings, report_path_for
+from bulkops.config import Settings, settings_with
 from bulkops.errors import OutputError, UsageError
-from bulkops.io.tables import Workbook, open_workbook
-from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
+from bulkops.io.tables import open_workbook
+from bulkops.labels import ACTION_LABEL
+from bulkops.paths import report_for
+from bulkops.resources import RESOURCES, get_resource
 from bulkops.resources.schema import MISSING, Resource
-from bulkops.validation import Report, validate_sheet
-from bulkops.validation.columns import ACTION_LABEL
+from bulkops.sheets import select_sheets
+from bulkops.validation import Report
 from bulkops.validation.recipients import beside
-from bulkops.validation.references import ReferenceCheck
+from bulkops.validation.workbook import check_workbook
+
+if TYPE_CHECKING:
+    from bulkops.engine.outcome import RowOutcome
+    from bulkops.run import RunResult, Wiring
 
 __all__ = [
     "ACCOUNT_TEMPLATE",
@@ -27,15 +31,11 @@ __all__ = [
     "logout",
     "run",
     "sandbox",
-    "select_sheets",
     "serve_sandbox",
     "template",
     "template_all",
     "validate",
 ]
-
-#: Sheets bulkops writes itself (templates, reports, results); never read as data.
-_OWN_SHEETS = frozenset({"instructions", "problems", "summary"})
 
 
 def catalogue(resource: str | None = None) -> list[dict[str, Any]]:
@@ -136,52 +136,6 @@ def template_all(out: str | Path | None = None) -> Path:
 ACCOUNT_TEMPLATE = "account.xlsx"
 
 
-def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple[str, Resource]]:
-    """The resource sheets of a workbook: named after a resource, or the one sheet there is
-    when `resource` is given. A CSV file's one sheet is named after the file."""
-    forced = get_resource(resource) if resource else None
-    data_sheets = [s for s in workbook.sheet_names if s.strip().lower() not in _OWN_SHEETS]
-    found: list[tuple[str, Resource]] = []
-    for name in data_sheets:
-        matched = resource_for_sheet(name)
-        if matched is not None and (forced is None or matched is forced):
-            found.append((name, matched))
-    if found:  # in dependency order: what rows refer to runs first
-        return sorted(found, key=lambda pair: pair[1].order)
-    if forced is not None and len(data_sheets) == 1:
-        return [(data_sheets[0], forced)]
-    names = ", ".join(f"'{s}'" for s in workbook.sheet_names)
-    known = ", ".join(r.sheet for r in RESOURCES.values())
-    if forced is not None:
-        raise UsageError(
-            f"{workbook.path}: no sheet named '{forced.sheet}' (sheets: {names}); rename the "
-            "sheet, or keep only one data sheet"
-        )
-    what = "file" if workbook.format == "csv" else "workbook"
-    fix = (
-        f"name the file after its resource (e.g. {next(iter(RESOURCES))}.csv)"
-        if workbook.format == "csv"
-        else f"name the sheet after its resource ({known})"
-    )
-    raise UsageError(
-        f"{workbook.path}: cannot tell which resource this {what} holds (sheets: {names}); "
-        f"{fix}, or pass --resource"
-    )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Validation makes many short-lived objects; the cyclic GC walking them costs 2-3x
-    # (perf-notes.md). Nothing here makes reference cycles worth collecting mid-batch.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def validate(
     path: str | Path,
     *,
@@ -200,25 +154,11 @@ def validate(
     workbook = open_workbook(path, encoding=encoding)
     try:
         sheets = select_sheets(workbook, resource)
-        result = Report(path=path, sheets=[])
-        references = ReferenceCheck(sheets)
-        with beside(path), _collector_paused():  # a recipients file is read beside the input
-            for name, chosen in sheets:
-                validation = validate_sheet(
-                    chosen, workbook.sheet(name), include_hidden=include_hidden
-                )
-                for record in validation.records():
-                    references.add(chosen, record, validation.validator)
-                result.sheets.append(validation.report)
-        by_sheet = {report.sheet: report for report in result.sheets}
-        for problem in references.problems():
-            sheet_report = by_sheet[problem.sheet]
-            if not any(p.row == problem.row and p.is_error for p in sheet_report.problems):
-                sheet_report.invalid_rows += 1
-            sheet_report.problems.append(problem)
+        with beside(path):  # a recipients file is read beside the input
+            result = check_workbook(path, workbook, sheets, include_hidden=include_hidden).report
     finally:
         workbook.close()
-    target = report if report is not None else report_path_for(path)
+    target = report if report is not None else report_for(path)
     if report is not None or (write_report and result.problems):
         from bulkops.io.reportbook import write_report_workbook  # xlsxwriter: when needed
 
@@ -271,50 +211,52 @@ def serve_sandbox(box: Any, host: str, port: int) -> None:
 def run(
     path: str | Path,
     *,
+    settings: Settings | None = None,
+    rate: float | None = None,
+    concurrency: int | None = None,
     dry_run: bool = False,
     sandbox: bool = False,
     out: Path | None = None,
-    rate: float | None = None,
-    concurrency: int | None = None,
     resource: str | None = None,
     encoding: str | None = None,
-    progress: Any = None,
-    on_total: Any = None,
+    include_hidden: bool = False,
+    stop_on_problems: bool = False,
     resume: bool = False,
     new_run: bool = False,
     yes: bool = False,
-    confirm: Any = None,
-    include_hidden: bool = False,
-) -> Any:
-    """Run a workbook (see `bulkops.run.execute`); flags override the settings."""
-    from bulkops.run import execute
+    progress: Callable[[RowOutcome], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    confirm: Callable[[str], bool] | None = None,
+    wiring: Wiring | None = None,
+) -> RunResult:
+    """Validate the whole workbook, then send its rows; write the results workbook.
 
-    settings = Settings()
-    updates: dict[str, Any] = {}
-    if rate is not None:
-        if rate <= 0:
-            raise UsageError("--rate must be more than 0 requests per second")
-        updates["rate"] = rate
-    if concurrency is not None:
-        if concurrency < 1:
-            raise UsageError("--concurrency must be at least 1")
-        updates["concurrency"] = concurrency
-    settings = settings.model_copy(update=updates)
-    return execute(
-        path,
-        settings=settings,
+    `rate` and `concurrency` override `settings` (by default: the environment and
+    bulkops.toml), validated as any setting is (a UsageError names the flag). More than
+    DELETE_CONFIRM deletes, or what cannot be undone, need `yes` or `confirm(question)`
+    to say yes, else nothing is sent (UsageError). With `stop_on_problems`, one invalid
+    row anywhere means nothing is sent. `wiring` swaps the transport, credentials and
+    clock (tests, benchmarks) and turns signal handling off."""
+    from bulkops.run import Hooks, RunOptions, Wiring, execute
+
+    options = RunOptions(
         dry_run=dry_run,
         sandbox=sandbox,
         out=out,
         resource=resource,
         encoding=encoding,
-        progress=progress,
-        on_total=on_total,
+        include_hidden=include_hidden,
+        stop_on_problems=stop_on_problems,
         resume=resume,
         new_run=new_run,
         yes=yes,
-        confirm=confirm,
-        include_hidden=include_hidden,
+    )
+    return execute(
+        Path(path),
+        settings=settings_with(settings, rate=rate, concurrency=concurrency),
+        options=options,
+        wiring=wiring or Wiring(),
+        hooks=Hooks(progress=progress, on_total=on_total, confirm=confirm),
     )
 
 

@@ -6,10 +6,9 @@ Precedence: command-line flags > environment (`BULKOPS_*`, plus `CONVIRZA_TOKEN`
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -30,6 +29,7 @@ __all__ = [
     "DELETE_CONFIRM",
     "FAILED_SUFFIX",
     "GRACE_SECONDS",
+    "JOURNAL_SUFFIX",
     "MAX_ATTEMPTS",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
@@ -51,7 +51,7 @@ __all__ = [
     "SLOWEST_SHARE",
     "TEMPLATE_ROWS",
     "Settings",
-    "report_path_for",
+    "settings_with",
 ]
 
 DEFAULT_BASE_URL: Final = "https://platform-api.convirza.com/v3"
@@ -111,6 +111,8 @@ GRACE_SECONDS: Final = 10.0
 #: The results workbook beside the input, and the rows left to fix.
 RESULTS_SUFFIX: Final = ".results.xlsx"
 FAILED_SUFFIX: Final = ".failed.xlsx"
+#: The run's journal, beside the results workbook (named after it).
+JOURNAL_SUFFIX: Final = ".journal"
 
 
 class Settings(BaseSettings):
@@ -146,6 +148,45 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
 
-def report_path_for(source: Path) -> Path:
-    """Where the report of `source` goes when no -o is given: beside it."""
-    return source.with_name(source.stem + REPORT_SUFFIX)
+def settings_with(base: Settings | None = None, **flags: Any) -> Settings:
+    """The settings with the command-line flags given (None: not given) applied over `base`
+    (else over the environment and bulkops.toml), validated like any other source: a flag
+    out of range is a UsageError naming the flag, a bad environment value a ConfigError
+    naming the variable."""
+    from bulkops.errors import ConfigError, UsageError
+
+    given = {name: value for name, value in flags.items() if value is not None}
+    try:
+        if base is None:
+            return Settings(**given)
+        return Settings(**{**base.model_dump(), **given})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "a setting"
+        reason = _reason(first["type"], first.get("ctx") or {}, str(first["msg"]))
+        value = first.get("input")
+        value = f"{value:g}" if isinstance(value, float) else value
+        if name in given:
+            raise UsageError(f"--{name.replace('_', '-')} {value}: {reason}") from None
+        field = Settings.model_fields.get(name)
+        alias = field.validation_alias if field is not None else None
+        where = alias if isinstance(alias, str) else f"BULKOPS_{name.upper()}"
+        raise ConfigError(
+            f"the setting {name} = {value!r} ({where} or bulkops.toml): {reason}"
+        ) from None
+
+
+_BOUNDS: Final = {
+    "less_than_equal": ("le", "must be at most {}"),
+    "less_than": ("lt", "must be less than {}"),
+    "greater_than_equal": ("ge", "must be at least {}"),
+    "greater_than": ("gt", "must be more than {}"),
+}
+
+
+def _reason(kind: str, context: dict[str, Any], message: str) -> str:
+    if kind in _BOUNDS:
+        bound, text = _BOUNDS[kind]
+        limit = context.get(bound)
+        return text.format(f"{limit:g}" if isinstance(limit, float) else limit)
+    return message[0].lower() + message[1:] if message else "not allowed"

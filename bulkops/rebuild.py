@@ -7,12 +7,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bulkops.config import FAILED_SUFFIX
-from bulkops.engine.journal import Journal, journal_path_for
+from bulkops.engine.journal import Journal
 from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.errors import ConfigError, OutputError
 from bulkops.io.tables import open_workbook
-from bulkops.run import RunResult, file_sha256, results_path_for
+from bulkops.paths import failed_for, journal_for, results_for
+from bulkops.run import RunResult, file_sha256
+from bulkops.sheets import select_sheets
 from bulkops.validation import Report, validate_sheet
 
 __all__ = ["rebuild"]
@@ -26,14 +27,13 @@ def rebuild(
     encoding: str | None = None,
 ) -> RunResult:
     from bulkops import __version__
-    from bulkops.actions import select_sheets
     from bulkops.io.results import RunSummary, write_failed, write_results
 
     path = Path(path)
     workbook = open_workbook(path, encoding=encoding)  # first: a missing input is named as such
     workbook.close()
-    results = out or results_path_for(path)
-    location = journal_path_for(results)
+    results = out or results_for(path)
+    location = journal_for(results)
     if not location.exists():
         raise ConfigError(
             f"no journal of a run of {path.name} ({location.name} is not there): run it "
@@ -97,9 +97,7 @@ def rebuild(
         written = write_results(
             results, report, outcomes, summary, encoding=encoding, resource_override=resource
         )
-        failed = write_failed(
-            results.with_name(path.stem + FAILED_SUFFIX), report, outcomes, encoding=encoding
-        )
+        failed = write_failed(failed_for(path, results), report, outcomes, encoding=encoding)
     except OSError as exc:
         raise OutputError(f"{results}: cannot write the results ({exc.strerror})") from None
     return RunResult(report, outcomes, written, failed, summary.target, False, 0.0, 0, 0)

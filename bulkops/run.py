@@ -1,6 +1,9 @@
-"""`bulkops run`: validate a workbook, execute its rows against the API (or the in-process
-sandbox) under the rate limit, and write the results workbook. Library code: no printing;
-`progress` is called with each row's outcome as it finishes."""
+"""`bulkops run`: validate a whole workbook, then execute its rows against the API (or the
+in-process sandbox) under the rate limit, and write the results workbook. Library code:
+no printing; `Hooks.progress` is called with each row's outcome as it finishes.
+
+`execute` is reached through `bulkops.actions.run`, the one function every caller uses
+(the CLI, tests, benchmarks); `Run` is the concurrent part, one object per run."""
 
 from __future__ import annotations
 
@@ -18,42 +21,81 @@ import anyio.abc
 import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
-from bulkops.config import (
-    DELETE_CONFIRM,
-    FAILED_SUFFIX,
-    GRACE_SECONDS,
-    MAX_ROWS,
-    RESULTS_SUFFIX,
-    Settings,
-)
+from bulkops.config import DELETE_CONFIRM, GRACE_SECONDS, MAX_ROWS, Settings
 from bulkops.connect import check_url, credentials, preflight
 from bulkops.engine.clock import Clock, RealClock
-from bulkops.engine.journal import Journal, journal_path_for
+from bulkops.engine.journal import Journal
 from bulkops.engine.links import Links
-from bulkops.engine.outcome import RowOutcome
+from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
-from bulkops.engine.runner import Runner
-from bulkops.engine.scan import scan_input, unreached
+from bulkops.engine.runner import Runner, held_back
 from bulkops.errors import InputError, OutputError, UsageError
-from bulkops.io.tables import open_workbook
-from bulkops.validation import Report, SheetReport, validate_sheet
+from bulkops.io.tables import Workbook, open_workbook
+from bulkops.paths import failed_for, journal_for, results_for
+from bulkops.resources.schema import Resource
+from bulkops.sheets import select_sheets
+from bulkops.validation import Report, validate_sheet
 from bulkops.validation.recipients import beside
+from bulkops.validation.workbook import WorkbookCheck, check_workbook
 
 __all__ = [
     "GRACE_SECONDS",
+    "Hooks",
     "Interrupted",
+    "Run",
+    "RunOptions",
     "RunResult",
+    "Wiring",
     "execute",
     "file_sha256",
-    "results_path_for",
 ]
 
 _SANDBOX_TOKEN = "bulkops-sandbox-run"
 
 
-def results_path_for(source: Path) -> Path:
-    return source.with_name(source.stem + RESULTS_SUFFIX)
+@dataclass(frozen=True)
+class RunOptions:
+    """What the person asked of the run (the command's flags, rate and concurrency aside:
+    those are settings)."""
+
+    dry_run: bool = False
+    sandbox: bool = False
+    out: Path | None = None
+    resource: str | None = None
+    encoding: str | None = None
+    include_hidden: bool = False
+    #: any invalid row in the workbook: send nothing at all
+    stop_on_problems: bool = False
+    resume: bool = False
+    new_run: bool = False
+    yes: bool = False
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What the run talks through and waits on. Tests and benchmarks pass their own
+    transport, credentials and clock; the defaults are the real ones."""
+
+    transport: httpx.AsyncBaseTransport | None = None
+    auth: TokenSource | None = None
+    clock: Clock | None = None
+    #: listen for Ctrl-C / SIGTERM (off where the caller is not the main thread)
+    signals: bool = True
+    #: after a first signal, how long requests in flight may take to finish
+    grace: float = GRACE_SECONDS
+    #: keep a journal (off only to measure what the journal costs)
+    journaled: bool = True
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Where the run reports to while it goes: each row's outcome as it finishes, the
+    number of rows once known, and the question a gated run asks (None: nobody to ask)."""
+
+    progress: Callable[[RowOutcome], None] | None = None
+    on_total: Callable[[int], None] | None = None
+    confirm: Callable[[str], bool] | None = None
 
 
 @dataclass
@@ -73,6 +115,8 @@ class RunResult:
     sandbox: Any = None
     settings: dict[str, Any] = field(default_factory=dict)
     signal: int | None = None  # the signal that stopped the run early, if one did
+    #: nothing was sent because the workbook has problems (--stop-on-problems)
+    held: bool = False
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -101,46 +145,248 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class Interrupted(BaseException):
+    """A second Ctrl-C or SIGTERM: the run stopped at once. The journal is consistent and
+    `--resume` continues; no results workbook was written."""
+
+    def __init__(self, signum: int | None, results: Path) -> None:
+        super().__init__("stopped at once")
+        self.signum = signum
+        self.results = results
+
+
+def _stop_reason(signum: int) -> str:
+    name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+    return f"not attempted: the run was stopped ({name}); --resume continues it"
+
+
+class Run:
+    """The concurrent part of one run: every sheet at once, in dependency order, over one
+    client; a row waits only for the rows it refers to, and all share the request slots
+    and the rate limit. `outcomes()` once `main` returned (or was stopped)."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        sheets: list[tuple[str, Resource]],
+        check: WorkbookCheck,
+        settings: Settings,
+        *,
+        dry_run: bool,
+        include_hidden: bool,
+        clock: Clock,
+        journal: Journal | None,
+        done: dict[tuple[str, int], RowOutcome],
+        doubt: set[tuple[str, int]],
+        progress: Callable[[RowOutcome], None] | None,
+        grace: float,
+    ) -> None:
+        self.workbook = workbook
+        self.sheets = sheets
+        self.check = check
+        self.settings = settings
+        self.dry_run = dry_run
+        self.include_hidden = include_hidden
+        self.clock = clock
+        self.journal = journal
+        self.done = done
+        self.doubt = doubt
+        self.progress = progress
+        self.grace = grace
+        self.limiter = RateLimiter(settings.rate, clock)
+        self.policy = RetryPolicy(max_attempts=settings.max_attempts)
+        self.runners: list[Runner] = []
+        self.finished: dict[str, list[RowOutcome]] = {}
+        #: the first Ctrl-C / SIGTERM, once one came
+        self.signal: int | None = None
+        #: a second one came: stopped at once, without results
+        self.aborted = False
+        #: every sheet ran to its end
+        self.completed = False
+        self.requests = 0
+        self.throttled = 0
+
+    async def main(self, client: ApiClient, base_url: str, signals: bool) -> None:
+        await self.limiter.acquire()  # the preflight counts against the rate like any request
+        await preflight(client, base_url)
+        async with anyio.create_task_group() as group:
+            if signals:
+                group.start_soon(self._watch, group)
+            await self._sheets(client)
+            self.completed = True
+            group.cancel_scope.cancel()
+
+    async def _watch(self, group: anyio.abc.TaskGroup) -> None:
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
+            async for signum in received:
+                if self.signal is not None:
+                    self.aborted = True
+                    group.cancel_scope.cancel()  # a second one: stop now
+                    return
+                self.signal = signum
+                for runner in self.runners:
+                    runner.stop(_stop_reason(signum))
+                group.start_soon(self._cancel_after, group)
+
+    async def _cancel_after(self, group: anyio.abc.TaskGroup) -> None:
+        """After the first signal: requests still in flight when the grace period ends are
+        cancelled (their rows stay in doubt in the journal, and --resume reconciles them)."""
+        await self.clock.sleep(self.grace)
+        group.cancel_scope.cancel()
+
+    async def _sheets(self, client: ApiClient) -> None:
+        links = Links(self.sheets, dry_run=self.dry_run)
+        slots = anyio.Semaphore(self.settings.concurrency)
+        async with anyio.create_task_group() as group:
+            for name, chosen in self.sheets:
+                group.start_soon(self._sheet, client, links, slots, name, chosen)
+
+    async def _sheet(
+        self,
+        client: ApiClient,
+        links: Links,
+        slots: anyio.Semaphore,
+        name: str,
+        chosen: Resource,
+    ) -> None:
+        validation = validate_sheet(
+            chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
+        )
+        runner = Runner(
+            client,
+            chosen,
+            limiter=self.limiter,
+            policy=self.policy,
+            concurrency=self.settings.concurrency,
+            clock=self.clock,
+            dry_run=self.dry_run,
+            blocked=validation.validator.blocked,
+            on_outcome=self.progress,
+            journal=self.journal,
+            done=self.done,
+            doubt=self.doubt,
+            links=links,
+            slots=slots,
+            sheet=name,
+        )
+        self.runners.append(runner)
+        if self.signal is not None:
+            runner.stop(_stop_reason(self.signal))
+        try:
+            carry = self.check.carry
+            await runner.run(carry(record) for record in validation.records())
+        finally:
+            self.finished[name] = sorted(runner.outcomes, key=lambda o: o.row)
+            self.requests += runner.requests
+            self.throttled += runner.throttled
+
+    def held(self, reason: str) -> None:
+        """Send nothing: every row ends invalid, skipped, or not attempted for `reason`."""
+        for name, chosen in self.sheets:
+            validation = validate_sheet(
+                chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
+            )
+            blocked = validation.validator.blocked
+            outcomes = self.finished[name] = []
+            for record in validation.records():
+                record = self.check.carry(record)
+                outcome = held_back(record, blocked(record)) or RowOutcome(
+                    record.sheet, record.row, record.action, Status.NOT_ATTEMPTED, reason
+                )
+                outcomes.append(outcome)
+                if self.progress is not None:
+                    self.progress(outcome)
+
+    def outcomes(self) -> list[RowOutcome]:
+        """One outcome per data row, in the workbook's order: rows a stopped run never
+        reached end `not_attempted`, so every row has exactly one status."""
+        found: list[RowOutcome] = []
+        for name, _ in self.sheets:
+            mine = self.finished.get(name, [])
+            seen = {o.row for o in mine}
+            missing = [
+                RowOutcome(
+                    name,
+                    number,
+                    "",
+                    Status.NOT_ATTEMPTED,
+                    "not attempted: the run stopped before this row; --resume continues it",
+                )
+                for number in self.check.rows.get(name, ())
+                if number not in seen
+            ]
+            if missing and self.journal is not None:
+                for outcome in missing:
+                    self.journal.outcome(outcome)
+            found += sorted([*mine, *missing], key=lambda o: o.row) if missing else mine
+        return found
+
+
+def _gate(
+    check: WorkbookCheck,
+    options: RunOptions,
+    hooks: Hooks,
+    target: str,
+) -> None:
+    """Many deletes, or what cannot be undone (outside the in-process sandbox, which spends
+    no money and sends no text), need a yes before anything is sent."""
+    deletes, irreversible = check.deletes, check.irreversible
+    gated = deletes > DELETE_CONFIRM or (irreversible > 0 and not options.sandbox)
+    if options.dry_run or not gated or options.yes:
+        return
+    what = (
+        f"{deletes} rows delete objects"
+        if deletes > DELETE_CONFIRM
+        else f"{irreversible} row{'s' if irreversible != 1 else ''} cannot be undone "
+        "(sending messages, buying numbers)"
+    )
+    if hooks.confirm is None or not hooks.confirm(f"{what} in {target}: continue?"):
+        raise UsageError(f"{what}: nothing was sent; check the sheet, then run again with --yes")
+
+
 def execute(
-    path: str | Path,
+    path: Path,
     *,
     settings: Settings,
-    dry_run: bool = False,
-    sandbox: bool = False,
-    out: Path | None = None,
-    resource: str | None = None,
-    encoding: str | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-    auth: TokenSource | None = None,
-    clock: Clock | None = None,
-    progress: Callable[[RowOutcome], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
-    resume: bool = False,
-    new_run: bool = False,
-    grace: float = GRACE_SECONDS,
-    signals: bool = True,
-    yes: bool = False,
-    confirm: Callable[[str], bool] | None = None,
-    journaled: bool = True,
-    include_hidden: bool = False,
+    options: RunOptions,
+    wiring: Wiring,
+    hooks: Hooks,
 ) -> RunResult:
-    """Run a workbook. `transport`/`auth`/`clock` are for tests; `sandbox` makes its own.
+    """Run a workbook: validate all of it, then send (see `bulkops.actions.run`)."""
+    workbook = open_workbook(path, encoding=options.encoding)
+    try:
+        sheets = select_sheets(workbook, options.resource)
+        results = options.out or results_for(path)
+        if results.resolve() == path.resolve():
+            raise UsageError(f"{results}: the results would overwrite the input; choose another -o")
+        with beside(path):  # a recipients file is read beside the input
+            check = check_workbook(path, workbook, sheets, include_hidden=options.include_hidden)
+            return _execute(
+                path, workbook, sheets, check, results, settings, options, wiring, hooks
+            )
+    finally:
+        workbook.close()
 
-    More than DELETE_CONFIRM deletes need `yes` or `confirm(question)` to say yes; else
-    nothing is sent (UsageError). A live run keeps a journal beside the results (`resume`
-    continues an interrupted one).
-    With `signals`, the first Ctrl-C or SIGTERM stops starting rows and lets the requests in
-    flight finish (up to `grace` seconds); a second one stops at once (`Interrupted`)."""
-    from bulkops.actions import select_sheets
 
-    path = Path(path)
-    workbook = open_workbook(path, encoding=encoding)
-    sheets = select_sheets(workbook, resource)
-    results = out or results_path_for(path)
-    if results.resolve() == path.resolve():
-        raise UsageError(f"{results}: the results would overwrite the input; choose another -o")
+def _execute(
+    path: Path,
+    workbook: Workbook,
+    sheets: list[tuple[str, Resource]],
+    check: WorkbookCheck,
+    results: Path,
+    settings: Settings,
+    options: RunOptions,
+    wiring: Wiring,
+    hooks: Hooks,
+) -> RunResult:
+    if check.total > MAX_ROWS:
+        raise InputError(
+            f"{path}: {check.total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
+        )
+    held = options.stop_on_problems and not check.report.valid
     box = None
-    if sandbox:
+    transport, auth = wiring.transport, wiring.auth
+    if options.sandbox:
         from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
 
         box = Sandbox()
@@ -152,170 +398,58 @@ def execute(
         base_url, target = settings.base_url, settings.base_url
         if transport is None:
             check_url(base_url)
-        if auth is None:
+        if auth is None and not held:
             auth = credentials(settings, transport)
-    clock = clock or RealClock()
-    report = Report(path=path, sheets=[])
+    if not held:
+        _gate(check, options, hooks, target)
+    clock = wiring.clock or RealClock()
     sha = file_sha256(path)
     started_wall = time.time()
     started = clock.monotonic()
-    limiter = RateLimiter(settings.rate, clock)
-    policy = RetryPolicy(max_attempts=settings.max_attempts)
-    outcomes: list[RowOutcome] = []
-    counters = {"requests": 0, "throttled": 0}
-    total, deletes, irreversible = scan_input(path, sheets, encoding)
-    if total > MAX_ROWS:
-        raise InputError(
-            f"{path}: {total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
-        )
-    # the in-process sandbox spends no money and sends no text: only deletes are gated there
-    gated = deletes > DELETE_CONFIRM or (irreversible > 0 and not sandbox)
-    if not dry_run and gated and not yes:
-        what = (
-            f"{deletes} rows delete objects"
-            if deletes > DELETE_CONFIRM
-            else f"{irreversible} row{'s' if irreversible != 1 else ''} cannot be undone "
-            "(sending messages, buying numbers)"
-        )
-        if confirm is None or not confirm(f"{what} in {target}: continue?"):
-            raise UsageError(
-                f"{what}: nothing was sent; check the sheet, then run again with --yes"
-            )
     journal = None
     done: dict[tuple[str, int], RowOutcome] = {}
     doubt: set[tuple[str, int]] = set()
-    if not dry_run and journaled:  # (unjournaled only to measure what the journal costs)
+    if not options.dry_run and wiring.journaled and not held:
         journal = Journal.open(
-            journal_path_for(results),
+            journal_for(results),
             input_sha256=sha,
             base_url=target,
-            resume=resume,
-            new_run=new_run,
+            resume=options.resume,
+            new_run=options.new_run,
         )
-        if resume:
+        if options.resume:
             done, doubt = journal.done(), journal.in_doubt()
-    state: dict[str, Any] = {"signal": None, "runners": []}
-
-    def stop_reason(signum: int) -> str:
-        name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
-        return f"not attempted: the run was stopped ({name}); --resume continues it"
-
-    async def watch(group: anyio.abc.TaskGroup) -> None:
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
-            async for signum in received:
-                if state["signal"] is not None:
-                    state["abort"] = True
-                    group.cancel_scope.cancel()  # a second one: stop now
-                    return
-                state["signal"] = signum
-                for runner in state["runners"]:
-                    runner.stop(stop_reason(signum))
-                group.start_soon(_cancel_after, grace, group, clock)
-
-    async def main() -> None:
-        async with ApiClient(
-            base_url,
-            auth=auth,
-            transport=transport,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-        ) as client:
-            await limiter.acquire()  # the preflight counts against the rate like any request
-            await preflight(client, base_url)
-            async with anyio.create_task_group() as group:
-                if signals:
-                    group.start_soon(watch, group)
-                await sheets_run(client)
-                state["completed"] = True
-                group.cancel_scope.cancel()
-
-    async def sheets_run(client: ApiClient) -> None:
-        """Every sheet at once, in dependency order: a row waits only for the rows it
-        refers to, and all share the request slots and the rate limit."""
-        links = Links(sheets, dry_run=dry_run)
-        slots = anyio.Semaphore(settings.concurrency)
-        runners: list[Runner] = []
-        state["runners"] = runners
-
-        async def one(name: str, chosen: Any) -> None:
-            validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden)
-            runner = Runner(
-                client,
-                chosen,
-                limiter=limiter,
-                policy=policy,
-                concurrency=settings.concurrency,
-                clock=clock,
-                dry_run=dry_run,
-                blocked=validation.validator.blocked,
-                on_outcome=progress,
-                journal=journal,
-                done=done,
-                doubt=doubt,
-                links=links,
-                slots=slots,
-                sheet=name,
-            )
-            runners.append(runner)
-            if state["signal"] is not None:
-                runner.stop(stop_reason(state["signal"]))
-            reports[name] = validation
-            finished = await runner.run(validation.records())
-            finished.sort(key=lambda o: o.row)
-            results[name] = finished
-            counters["requests"] += runner.requests
-            counters["throttled"] += runner.throttled
-
-        reports: dict[str, Any] = {}
-        results: dict[str, list[RowOutcome]] = {}
-        try:
-            async with anyio.create_task_group() as group:
-                for name, chosen in sheets:
-                    group.start_soon(one, name, chosen)
-        finally:
-            for name, _ in sheets:  # in the workbook's order, whatever finished first
-                if name in reports:
-                    report.sheets.append(reports[name].report)
-                outcomes.extend(results.get(name, []))
-
-    if on_total is not None:
-        on_total(total)
-    # Rows make many short-lived objects, and the cyclic GC walking them costs 2-3x; but a
-    # request leaves cycles behind (httpx, anyio), so the collector must keep running:
-    # freeze what exists now and collect young objects less often instead.
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(thresholds[0], 20_000), thresholds[1], thresholds[2])
-    try:
-        with beside(path):  # a recipients file is read beside the input
-            anyio.run(main)
-        if len(outcomes) < total and not state.get("abort"):
-            # stopped before some rows were even read: they end not_attempted too, so
-            # every row of the input has exactly one status (and resume picks them up)
-            missing = unreached(path, sheets, encoding, outcomes)
-            if journal is not None:
-                for outcome in missing:
-                    journal.outcome(outcome)
-            outcomes.extend(missing)
-            outcomes.sort(key=lambda o: ([n for n, _ in sheets].index(o.sheet), o.row))
-            for sheet_name, chosen in sheets:
-                if all(done.sheet != sheet_name for done in report.sheets):
-                    report.sheets.append(SheetReport(sheet_name, chosen.name))
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-        workbook.close()
-        if journal is not None:
-            complete = bool(state.get("completed")) and state["signal"] is None
-            journal.finish(complete)
-            journal.close()
-    if state.get("abort"):
-        raise Interrupted(state["signal"], results)
+    run = Run(
+        workbook,
+        sheets,
+        check,
+        settings,
+        dry_run=options.dry_run,
+        include_hidden=options.include_hidden,
+        clock=clock,
+        journal=journal,
+        done=done,
+        doubt=doubt,
+        progress=hooks.progress,
+        grace=wiring.grace,
+    )
+    if hooks.on_total is not None:
+        hooks.on_total(check.total)
+    if held:
+        invalid = check.report.invalid_rows
+        run.held(
+            f"not sent: {invalid} row{'s' if invalid != 1 else ''} of the workbook "
+            f"{'are' if invalid != 1 else 'is'} invalid and --stop-on-problems is on: fix "
+            "them, then run again"
+        )
+        outcomes = run.outcomes()
+    else:
+        outcomes = _send(run, base_url, transport, auth, settings, wiring, journal, results)
     seconds = clock.monotonic() - started
     used = {
         "rate": settings.rate,
         "concurrency": settings.concurrency,
-        "dry_run": dry_run,
+        "dry_run": options.dry_run,
         "max_attempts": settings.max_attempts,
     }
     from bulkops import __version__
@@ -328,53 +462,83 @@ def execute(
         started=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started_wall)),
         finished=time.strftime("%Y-%m-%d %H:%M:%S"),
         seconds=seconds,
-        requests=counters["requests"],
-        throttled=counters["throttled"],
+        requests=run.requests,
+        throttled=run.throttled,
         settings=used,
         version=__version__,
     )
-    override = resource if resource else None
+    report = check.report
     try:
         results_path = write_results(
-            results, report, outcomes, summary, encoding=encoding, resource_override=override
+            results,
+            report,
+            outcomes,
+            summary,
+            encoding=options.encoding,
+            resource_override=options.resource,
         )
         failed = None
-        if not dry_run:
-            # beside the results, named after the input: NAME.failed.xlsx
+        if not options.dry_run:
             failed = write_failed(
-                results.with_name(path.stem + FAILED_SUFFIX), report, outcomes, encoding=encoding
+                failed_for(path, results), report, outcomes, encoding=options.encoding
             )
     except OSError as exc:
         raise OutputError(f"{results}: cannot write the results ({exc.strerror})") from None
-    result = RunResult(
+    return RunResult(
         report,
         outcomes,
         results_path,
         failed,
         target,
-        dry_run,
+        options.dry_run,
         seconds,
-        counters["requests"],
-        counters["throttled"],
+        run.requests,
+        run.throttled,
         box,
         used,
+        signal=run.signal,
+        held=held,
     )
-    result.signal = state["signal"]
-    return result
 
 
-class Interrupted(BaseException):
-    """A second Ctrl-C or SIGTERM: the run stopped at once. The journal is consistent and
-    `--resume` continues; no results workbook was written."""
+def _send(
+    run: Run,
+    base_url: str,
+    transport: httpx.AsyncBaseTransport | None,
+    auth: TokenSource | None,
+    settings: Settings,
+    wiring: Wiring,
+    journal: Journal | None,
+    results: Path,
+) -> list[RowOutcome]:
+    """The rows sent, with the run's end recorded in the journal however it ended."""
+    assert auth is not None  # (only a run that sends nothing has no credentials)
 
-    def __init__(self, signum: int | None, results: Path) -> None:
-        super().__init__("stopped at once")
-        self.signum = signum
-        self.results = results
+    async def main() -> None:
+        async with ApiClient(
+            base_url,
+            auth=auth,
+            transport=transport,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+        ) as client:
+            await run.main(client, base_url, wiring.signals)
 
-
-async def _cancel_after(grace: float, group: anyio.abc.TaskGroup, clock: Clock) -> None:
-    """After the first signal: requests still in flight when the grace period ends are
-    cancelled (their rows stay in doubt in the journal, and --resume reconciles them)."""
-    await clock.sleep(grace)
-    group.cancel_scope.cancel()
+    # Rows make many short-lived objects, and the cyclic GC walking them costs 2-3x; but a
+    # request leaves cycles behind (httpx, anyio), so the collector must keep running:
+    # freeze what exists now and collect young objects less often instead.
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], 20_000), thresholds[1], thresholds[2])
+    try:
+        anyio.run(main)
+        outcomes = [] if run.aborted else run.outcomes()
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+        if journal is not None:
+            journal.finish(run.completed and run.signal is None)
+            journal.close()
+    if run.aborted:
+        raise Interrupted(run.signal, results)
+    return outcomes

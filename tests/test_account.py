@@ -600,9 +600,10 @@ def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
     waiting for references included, and --resume finishes without a second create."""
     import signal
 
+    from bulkops import actions
     from bulkops.client import StaticToken
     from bulkops.config import Settings
-    from bulkops.run import execute
+    from bulkops.run import Wiring
     from bulkops.sandbox import SandboxTransport, parse_faults
     from tests.test_journal import Interrupting
 
@@ -610,29 +611,29 @@ def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
     box.grant("run-token", 84784)
     results = tmp_path / "r.xlsx"
     settings = Settings(rate=500.0, concurrency=2)
-    first = execute(
+    first = actions.run(
         NEW_ACCOUNT,
         settings=settings,
-        transport=Interrupting(box, after=4),
-        auth=StaticToken("run-token"),
         out=results,
-        grace=0.1,
         yes=True,
+        wiring=Wiring(
+            transport=Interrupting(box, after=4), auth=StaticToken("run-token"), grace=0.1
+        ),
     )
     assert first.signal == signal.SIGINT
     assert len(first.outcomes) == 34
     assert len({(o.sheet, o.row) for o in first.outcomes}) == 34
     assert first.counts().get("not_attempted", 0) > 0
     box.faults = parse_faults("")
-    resumed = execute(
+    resumed = actions.run(
         NEW_ACCOUNT,
         settings=settings,
-        transport=SandboxTransport(box),
-        auth=StaticToken("run-token"),
         out=results,
         resume=True,
-        signals=False,
         yes=True,
+        wiring=Wiring(
+            transport=SandboxTransport(box), auth=StaticToken("run-token"), signals=False
+        ),
     )
     assert set(resumed.counts()) <= {"succeeded", "unchanged"}, resumed.counts()
     names = [g["org_unit_name"] for g in box.store.all("groups")]

@@ -11,11 +11,12 @@ import anyio
 import httpx
 import pytest
 
+from bulkops import actions
 from bulkops.auth import OAuthSession, credentials_path, load_credentials, login, logout
 from bulkops.client import ApiClient
 from bulkops.config import Settings
 from bulkops.errors import ConfigError
-from bulkops.run import execute
+from bulkops.run import Wiring
 from bulkops.sandbox import (
     DEMO_ADMIN,
     DEMO_PASSWORD,
@@ -121,12 +122,11 @@ def test_run_uses_the_stored_session_and_survives_token_expiry(home: Path, tmp_p
     transport = SandboxTransport(box)
     login(DEMO_ADMIN, DEMO_PASSWORD, SANDBOX_URL, transport=transport)
     settings = Settings(base_url=f"{SANDBOX_URL}/v3", rate=100.0, concurrency=4)
-    result = execute(
+    result = actions.run(
         ROOT / "samples" / "routes.xlsx",
         settings=settings,
-        transport=transport,
-        clock=box.clock,
         out=tmp_path / "r.xlsx",
+        wiring=Wiring(transport=transport, clock=box.clock),
     )
     assert result.counts() == {"succeeded": 25, "skipped": 1}
     assert len(box.log.matching("POST", "/oauth/refresh-token")) >= 2
@@ -154,13 +154,11 @@ def test_token_expiring_mid_run_at_concurrency_16_is_refreshed_once(
         [["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"], *rows],
     )
     settings = Settings(base_url=f"{SANDBOX_URL}/v3", rate=1000.0, concurrency=16)
-    result = execute(
+    result = actions.run(
         path,
         settings=settings,
-        transport=transport,
-        clock=box.clock,
         out=tmp_path / "r.xlsx",
-        signals=False,
+        wiring=Wiring(transport=transport, clock=box.clock, signals=False),
     )
     assert result.counts() == {"succeeded": 40}
     assert len(box.log.matching("POST", "/oauth/refresh-token")) == 1

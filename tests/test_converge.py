@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bulkops import actions
 from bulkops.client import StaticToken
 from bulkops.config import Settings
 from bulkops.engine.outcome import Status
-from bulkops.run import RunResult, execute
+from bulkops.run import RunResult, Wiring
 from bulkops.sandbox import ManualClock, Sandbox, SandboxTransport
 from tests.conftest import ROOT, MakeFile
 
@@ -32,15 +33,14 @@ def sandbox() -> Sandbox:
 
 
 def run(path: Path, box: Sandbox, tmp: Path, **kw: Any) -> RunResult:
-    return execute(
+    return actions.run(
         path,
         settings=Settings(rate=1000.0, concurrency=4),
-        transport=SandboxTransport(box),
-        auth=StaticToken(TOKEN),
-        clock=box.clock,
         out=tmp / "r.xlsx",
-        signals=False,
         **kw,
+        wiring=Wiring(
+            transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock, signals=False
+        ),
     )
 
 

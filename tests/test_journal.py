@@ -14,11 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
+from bulkops import actions
 from bulkops.client import StaticToken
 from bulkops.config import Settings
-from bulkops.engine.journal import journal_path_for
 from bulkops.errors import ConfigError
-from bulkops.run import execute
+from bulkops.paths import journal_for
+from bulkops.run import Wiring
 from bulkops.sandbox import ManualClock, Sandbox, SandboxTransport, Store
 from tests.conftest import ROOT, MakeFile, write_xlsx
 
@@ -72,15 +73,12 @@ class Watching(httpx.AsyncBaseTransport):
 def run(
     path: Path, box: Sandbox, results: Path, transport: httpx.AsyncBaseTransport, **kw: Any
 ) -> Any:
-    return execute(
+    return actions.run(
         path,
         settings=Settings(rate=1000.0, concurrency=4),
-        transport=transport,
-        auth=StaticToken(TOKEN),
-        clock=box.clock,
         out=results,
-        signals=False,
         **kw,
+        wiring=Wiring(transport=transport, auth=StaticToken(TOKEN), clock=box.clock, signals=False),
     )
 
 
@@ -97,7 +95,7 @@ def test_every_write_is_journaled_before_it_is_sent(tmp_path: Path, xlsx: MakeFi
     rows = [*creates(10), ["update", "", "", "", "4045550124"]]
     rows[-1] = ["update", "Downtown Dental - Bing", 70035, "", "4045550124"]
     path = xlsx([HEADER, *rows])
-    transport = Watching(box, journal_path_for(results))
+    transport = Watching(box, journal_for(results))
     result = run(path, box, results, transport)
     assert result.counts() == {"succeeded": 11}
     assert transport.writes == 11
@@ -111,7 +109,7 @@ def test_resume_after_a_crash_sends_each_row_once(tmp_path: Path, xlsx: MakeFile
     results = tmp_path / "r.xlsx"
     path = xlsx([HEADER, *creates(20)])
     with pytest.raises(BaseExceptionGroup) as crashed:
-        run(path, box, results, Watching(box, journal_path_for(results), crash_after=7))
+        run(path, box, results, Watching(box, journal_for(results), crash_after=7))
     assert crashed.group_contains(Crash)
     with pytest.raises(ConfigError, match="--resume"):
         run(path, box, results, SandboxTransport(box))
@@ -130,7 +128,7 @@ def test_resume_refuses_a_changed_input_or_another_api(tmp_path: Path, xlsx: Mak
     results = tmp_path / "r.xlsx"
     path = xlsx([HEADER, *creates(4)])
     with pytest.raises(BaseExceptionGroup) as crashed:
-        run(path, box, results, Watching(box, journal_path_for(results), crash_after=1))
+        run(path, box, results, Watching(box, journal_for(results), crash_after=1))
     assert crashed.group_contains(Crash)
     write_xlsx(path, [HEADER, *creates(5)])
     with pytest.raises(ConfigError, match="input file changed"):
@@ -150,7 +148,7 @@ def test_a_second_run_on_a_locked_journal_is_refused(tmp_path: Path, xlsx: MakeF
     results = tmp_path / "r.xlsx"
     path = xlsx([HEADER, *creates(2)])
     run(path, box, results, SandboxTransport(box))
-    journal = journal_path_for(results)
+    journal = journal_for(results)
     with sqlite3.connect(journal) as db:
         db.execute(
             "INSERT OR REPLACE INTO lock VALUES (1, 'abc', ?, ?, ?)",
@@ -187,13 +185,15 @@ import sys
 from pathlib import Path
 from bulkops.client import StaticToken
 from bulkops.config import Settings
-from bulkops.run import execute
+from bulkops import actions
+from bulkops.run import Wiring
 from bulkops.sandbox import Sandbox, SandboxTransport, Store
 box = Sandbox(store=Store(Path(sys.argv[1])))
 box.grant("kill-token", 84784)
-result = execute(Path(sys.argv[2]), settings=Settings(rate=40.0, concurrency=4),
-                 transport=SandboxTransport(box), auth=StaticToken("kill-token"),
-                 out=Path(sys.argv[3]), resume=sys.argv[4] == "resume")
+result = actions.run(Path(sys.argv[2]), settings=Settings(rate=40.0, concurrency=4),
+    out=Path(sys.argv[3]),
+    resume=sys.argv[4] == "resume",
+    wiring=Wiring(transport=SandboxTransport(box), auth=StaticToken("kill-token")))
 print(result.counts())
 for outcome in result.outcomes:
     if outcome.status.value != "succeeded":
@@ -257,7 +257,7 @@ def _start(path: Path, results: Path, *extra: str) -> subprocess.Popen[str]:
 def _running(results: Path) -> None:
     """Wait until the child's run has begun (its journal exists), then a little longer."""
     deadline = time.monotonic() + 30
-    while not journal_path_for(results).exists():
+    while not journal_for(results).exists():
         assert time.monotonic() < deadline, "the run never started"
         time.sleep(0.05)
     time.sleep(1.5)
@@ -319,16 +319,16 @@ def test_results_rebuilt_from_the_journal_alone(tmp_path: Path, xlsx: MakeFile) 
     assert len(box.log) == requests  # nothing asked of the API
     sheet = load_workbook(results)["Routes"]
     header = [c.value for c in sheet[1]]
-    at = header.index("Request ID")
+    at = header.index("Result: Request ID")
     rebuilt = [row[at] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert rebuilt == [o.request_id for o in first.outcomes]
 
     crashed = tmp_path / "c.xlsx"
     with pytest.raises(BaseExceptionGroup):
-        run(path, sandbox(), crashed, Watching(sandbox(), journal_path_for(crashed), crash_after=2))
+        run(path, sandbox(), crashed, Watching(sandbox(), journal_for(crashed), crash_after=2))
     assert main(["report", str(path), "-o", str(crashed)]) == 1
     statuses = {
-        r[header.index("Status")]
+        r[header.index("Result: Status")]
         for r in load_workbook(crashed)["Routes"].iter_rows(min_row=2, values_only=True)
     }
     assert statuses <= {"succeeded", "unknown", "not_attempted"}
@@ -363,13 +363,11 @@ def test_every_row_has_a_status_when_a_run_stops_early(tmp_path: Path, xlsx: Mak
     box.grant(TOKEN, 84784)
     path = xlsx([HEADER, *creates(40)])
     results = tmp_path / "r.xlsx"
-    first = execute(
+    first = actions.run(
         path,
         settings=Settings(rate=200.0, concurrency=2),
-        transport=Interrupting(box, after=5),
-        auth=StaticToken(TOKEN),
         out=results,
-        grace=0.2,
+        wiring=Wiring(transport=Interrupting(box, after=5), auth=StaticToken(TOKEN), grace=0.2),
     )
     assert first.signal == signal.SIGINT
     assert sum(first.counts().values()) == 40
@@ -377,14 +375,12 @@ def test_every_row_has_a_status_when_a_run_stops_early(tmp_path: Path, xlsx: Mak
     assert {o.row for o in first.outcomes} == set(range(2, 42))
     assert any("stopped before this row" in o.message for o in first.outcomes)
     box.faults = parse_faults("")
-    resumed = execute(
+    resumed = actions.run(
         path,
         settings=Settings(rate=200.0, concurrency=2),
-        transport=SandboxTransport(box),
-        auth=StaticToken(TOKEN),
         out=results,
         resume=True,
-        signals=False,
+        wiring=Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), signals=False),
     )
     assert resumed.counts() == {"succeeded": 40}
     assert all(o.status is Status.SUCCEEDED for o in resumed.outcomes)

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from bulkops import actions
 from bulkops.cli import main
 from bulkops.client import StaticToken
 from bulkops.config import Settings
 from bulkops.engine.outcome import Status
-from bulkops.run import RunResult, execute
+from bulkops.run import RunResult, Wiring
 from bulkops.sandbox import FaultPlan, ManualClock, Sandbox, SandboxTransport, parse_faults
 from tests.conftest import ROOT, MakeFile
 
@@ -32,9 +33,13 @@ def sandbox(faults: str = "", **kw: Any) -> Sandbox:
 
 def run(path: Path, box: Sandbox, tmp: Path, **kw: Any) -> RunResult:
     settings = Settings(rate=kw.pop("rate", 50.0), concurrency=kw.pop("concurrency", 4))
-    return execute(path, settings=settings, transport=SandboxTransport(box),
-                   auth=StaticToken(TOKEN), clock=box.clock, out=tmp / "results.xlsx",
-                   **kw)  # fmt: skip
+    return actions.run(
+        path,
+        settings=settings,
+        out=tmp / "results.xlsx",
+        **kw,
+        wiring=Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock),
+    )
 
 
 def creates(count: int, start: int = 0) -> list[list[Any]]:
@@ -63,9 +68,10 @@ def test_sample_runs_green_and_writes_results(tmp_path: Path) -> None:
     assert book.sheetnames == ["Summary", "Routes", "Problems"]
     sheet = book["Routes"]
     header = [c.value for c in sheet[1]]
-    status_at = header.index("Status")
-    assert header[status_at:status_at + 8] == ["Status", "Action", "HTTP Status", "Request ID",
-        "Resource ID", "Message", "Attempts", "Duration (ms)"]  # fmt: skip
+    status_at = header.index("Result: Status")
+    assert header[status_at:status_at + 8] == ["Result: Status", "Result: Action",
+        "Result: HTTP Status", "Result: Request ID", "Result: Resource ID", "Result: Message",
+        "Result: Attempts", "Result: Duration (ms)"]  # fmt: skip
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 26
     created = rows[0]
@@ -102,7 +108,7 @@ def test_dry_run_sends_only_gets(tmp_path: Path) -> None:
     assert by_name.message == "would PATCH /provisioned-routes/12003"
     book = load_workbook(result.results_path)
     header = [c.value for c in book["Routes"][1]]
-    request = book["Routes"].cell(row=2, column=header.index("Request") + 1).value
+    request = book["Routes"].cell(row=2, column=header.index("Result: Request") + 1).value
     assert request.startswith("POST /provisioned-routes {")
     assert json.loads(request.split(" ", 2)[2])["provisioned_route_name"] == (
         "Downtown Dental - Google Ads"
@@ -277,13 +283,13 @@ def test_refused_credentials_stop_the_run_before_any_row(tmp_path: Path) -> None
     """A wrong token is found by the preflight: exit 2, no row is sent."""
     box = sandbox()
     with pytest.raises(Exception, match="refused the credentials"):
-        execute(
+        actions.run(
             SAMPLE,
             settings=Settings(),
-            transport=SandboxTransport(box),
-            auth=StaticToken("wrong"),
-            clock=box.clock,
             out=tmp_path / "r.xlsx",
+            wiring=Wiring(
+                transport=SandboxTransport(box), auth=StaticToken("wrong"), clock=box.clock
+            ),
         )
     assert not box.log.writes()
 
@@ -328,13 +334,13 @@ def test_unreachable_api_stops_before_any_row(tmp_path: Path) -> None:
         raise httpx.ConnectError("connection refused", request=request)
 
     with pytest.raises(ConfigError, match="cannot reach"):
-        execute(
+        actions.run(
             SAMPLE,
             settings=Settings(),
-            transport=httpx.MockTransport(refuse),
-            auth=StaticToken("t"),
-            clock=ManualClock(),
             out=tmp_path / "r.xlsx",
+            wiring=Wiring(
+                transport=httpx.MockTransport(refuse), auth=StaticToken("t"), clock=ManualClock()
+            ),
         )
     assert not (tmp_path / "r.xlsx").exists()
 
@@ -344,7 +350,7 @@ def test_plain_http_is_refused_except_to_loopback(tmp_path: Path) -> None:
     from bulkops.errors import ConfigError
 
     with pytest.raises(ConfigError, match="use https"):
-        execute(
+        actions.run(
             SAMPLE,
             settings=Settings(base_url="http://api.example.com/v3", token="t"),
             out=tmp_path / "r.xlsx",
@@ -361,3 +367,117 @@ def test_rows_nobody_sees_are_not_sent(tmp_path: Path) -> None:
     box = sandbox()
     result = run(path, box, tmp_path, include_hidden=True, new_run=True)
     assert result.counts() == {"succeeded": 3}
+
+
+def test_the_whole_workbook_is_validated_before_the_first_write(
+    tmp_path: Path, xlsx: MakeFile
+) -> None:
+    """A problem in the last row is in the run's report, and with stop_on_problems nothing
+    at all is sent (not even the credentials check); every row still gets a status."""
+    rows = creates(3)
+    rows[-1][5] = "12"  # a ring-to number too short, in the last row
+    path = xlsx([HEADER, *rows, ["skip", "", "Later", 70035, "", "", "", ""]])
+    box = sandbox()
+    held = run(path, box, tmp_path, stop_on_problems=True)
+    assert len(box.log) == 0
+    assert held.held
+    assert statuses(held) == {"not_attempted": 2, "invalid": 1, "skipped": 1}
+    assert [p.cell for p in held.report.problems if p.is_error] == ["F4"]
+    waiting = next(o for o in held.outcomes if o.row == 2)
+    assert "--stop-on-problems" in waiting.message
+    assert held.results_path is not None
+    assert held.results_path.exists()
+    sent = run(path, box, tmp_path)
+    assert statuses(sent) == {"succeeded": 2, "invalid": 1, "skipped": 1}
+    assert len(box.log.committed_writes()) == 2
+
+
+def test_stop_on_problems_from_the_command_line(
+    tmp_path: Path, xlsx: MakeFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--stop-on-problems` with an invalid row: exit 1, and the CLI says nothing went."""
+    rows = creates(2)
+    rows[0][4] = "not a number"
+    path = xlsx([HEADER, *rows])
+    code = main(["run", str(path), "--sandbox", "--stop-on-problems", "-o", str(tmp_path / "r")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "nothing was sent: 1 invalid rows (--stop-on-problems)" in err
+    assert "not_attempted" in err
+
+
+def test_a_bad_reference_gets_the_message_validate_gives(tmp_path: Path) -> None:
+    """A `ref:` naming no row is found before anything is sent, and the run's row says
+    exactly what `bulkops validate` says at that cell."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "account.xlsx"
+    book = Workbook()
+    groups = book.active
+    assert groups is not None
+    groups.title = "Groups"
+    groups.append(["Action", "Group Name", "Parent Group", "External ID"])
+    groups.append(["create", "North", 70035, "north"])
+    routes = book.create_sheet("Routes")
+    routes.append(["Action", "Route Name", "Group ID", "Tracking Number", "Ring To Number"])
+    routes.append(["create", "Misfiled", "ref:Groups!south", "4045550101", "4045550123"])
+    book.save(path)
+    report = actions.validate(path, write_report=False)
+    [problem] = [p for p in report.problems if p.code == "invalid-reference"]
+    box = sandbox()
+    result = run(path, box, tmp_path)
+    route = next(o for o in result.outcomes if o.sheet == "Routes")
+    assert route.status is Status.INVALID
+    assert route.message == f"not sent: {problem.column} ({problem.cell}): {problem.message}"
+    assert not box.log.matching("POST", "/provisioned-routes")
+
+
+def test_title_rows_above_the_header_are_not_rows_of_the_run(
+    tmp_path: Path, xlsx: MakeFile
+) -> None:
+    """A title row above the header: the run counts only the data rows, as validate does."""
+    path = xlsx([["Spring routes for Acme"], HEADER, *creates(2)])
+    result = run(path, sandbox(), tmp_path)
+    assert statuses(result) == {"succeeded": 2}
+    assert [o.row for o in result.outcomes] == [3, 4]
+
+
+def test_a_results_workbook_reads_back_as_input(tmp_path: Path) -> None:
+    """Outcome columns are labelled `Result: …`, so the results workbook validates with no
+    unknown column, and running it again sends no write."""
+    box = sandbox()
+    first = run(SAMPLE, box, tmp_path)
+    assert first.results_path is not None
+    again = tmp_path / "again.xlsx"
+    again.write_bytes(first.results_path.read_bytes())
+    report = actions.validate(again, write_report=False)
+    assert [p.code for p in report.problems] == []
+    writes = len(box.log.committed_writes())
+    second = actions.run(
+        again,
+        settings=Settings(rate=50.0, concurrency=4),
+        out=tmp_path / "again-results.xlsx",
+        wiring=Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock),
+    )
+    assert statuses(second) == {"unchanged": 25, "skipped": 1}
+    assert len(box.log.committed_writes()) == writes
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--concurrency", "10000"], "--concurrency 10000: must be at most 512"),
+        (["--concurrency", "0"], "--concurrency 0: must be at least 1"),
+        (["--rate", "0"], "--rate 0: must be more than 0"),
+    ],
+)
+def test_a_flag_out_of_range_is_one_line_and_exit_two(
+    flags: list[str], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Flags are validated as settings: out of range, one line naming the flag, exit 2,
+    and nothing is run."""
+    out = tmp_path / "r.xlsx"
+    assert main(["run", str(SAMPLE), "--sandbox", "-o", str(out), *flags]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == f"bulkops: error: {said}"
+    assert not out.exists()

@@ -12,11 +12,12 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from bulkops import actions
 from bulkops.auth import login
 from bulkops.client import StaticToken
 from bulkops.config import Settings
 from bulkops.errors import Unauthorized
-from bulkops.run import execute
+from bulkops.run import Wiring
 from bulkops.sandbox import SANDBOX_URL, ManualClock, Sandbox, SandboxTransport
 from tests.conftest import MakeFile
 
@@ -90,14 +91,13 @@ def test_a_run_never_writes_the_token_even_when_the_api_echoes_it(
             ["update", 12001, "", "", "", "4045550124"],
         ]
     )
-    result = execute(
+    result = actions.run(
         path,
         settings=Settings(rate=1000.0),
-        transport=Echoing(box),
-        auth=StaticToken(CANARY_TOKEN),
-        clock=box.clock,
         out=out / "results.xlsx",
-        signals=False,
+        wiring=Wiring(
+            transport=Echoing(box), auth=StaticToken(CANARY_TOKEN), clock=box.clock, signals=False
+        ),
     )
     statuses = sorted(o.status.value for o in result.outcomes)
     assert statuses == ["failed", "unknown"]

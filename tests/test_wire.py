@@ -145,7 +145,7 @@ def test_every_body_of_the_other_resources_is_valid_on_the_wire(name: str) -> No
     """Each sendable row of the groups, users, broadcasts and new-account samples (and the
     templates) builds a body its resource's strict wire model accepts; a reference stands
     for the id it will be."""
-    from bulkops.actions import select_sheets
+    from bulkops.sheets import select_sheets
     from bulkops.validation.recipients import beside
 
     paths = [ROOT / "samples" / f"{name}.xlsx"]

@@ -91,6 +91,13 @@ def command(
     resource: ResourceOption = None,
     encoding: EncodingOption = None,
     include_hidden: HiddenOption = False,
+    stop_on_problems: Annotated[
+        bool,
+        typer.Option(
+            "--stop-on-problems",
+            help="Send nothing at all when any row of the workbook is invalid.",
+        ),
+    ] = False,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")
     ] = False,
@@ -156,6 +163,7 @@ def command(
             new_run=new_run,
             yes=yes,
             include_hidden=include_hidden,
+            stop_on_problems=stop_on_problems,
             confirm=_ask if sys.stdin.isatty() and not as_json else None,
         )
     except Interrupted as stopped:
@@ -172,6 +180,12 @@ def command(
     else:
         typer.echo(render_summary(result), err=True)
         typer.echo(f"results: {result.results_path}")
+        if result.held:
+            typer.echo(
+                f"nothing was sent: {result.report.invalid_rows} invalid rows "
+                "(--stop-on-problems); fix them and run again",
+                err=True,
+            )
         if result.failed_path:
             typer.echo(f"to fix and run again: {result.failed_path}")
     if result.signal is not None:

@@ -31,7 +31,6 @@ __all__ = [
     "Journal",
     "LockInfo",
     "encode_body",
-    "journal_path_for",
     "payload_hash",
 ]
 
@@ -48,10 +47,6 @@ CREATE TABLE IF NOT EXISTS rows (
     resource_id TEXT, message TEXT, attempts INTEGER, duration_ms INTEGER,
     reconciled INTEGER, outcome_at REAL, PRIMARY KEY (sheet, row));
 """
-
-
-def journal_path_for(results: Path) -> Path:
-    return results.with_name(results.stem + ".journal")
 
 
 def payload_hash(body: Any) -> str:

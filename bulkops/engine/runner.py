@@ -35,7 +35,7 @@ from bulkops.errors import (
 from bulkops.resources.schema import Resource
 from bulkops.validation.record import RowRecord
 
-__all__ = ["Failed", "Runner"]
+__all__ = ["Failed", "Runner", "held_back"]
 
 
 @dataclass
@@ -43,6 +43,27 @@ class _SentFailed(Failed):
     """A failure of the write itself (or its preview), with the operation it was."""
 
     operation: Operation
+
+
+def held_back(record: RowRecord, blocked: bool) -> RowOutcome | None:
+    """The outcome of a row that is not sent as it stands: skipped as its Action says, or
+    invalid (naming the first of its problems); None when it may go. `blocked`: its sheet
+    is hidden, or a column its action needs is missing."""
+    if record.action == "skip":
+        return RowOutcome(record.sheet, record.row, "skip", Status.SKIPPED,
+                          "skipped as the Action column says")  # fmt: skip
+    errors = [p for p in record.problems if p.is_error]
+    if not errors and record.action and not blocked:
+        return None
+    if errors:
+        first = errors[0]
+        place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
+        reason = place + first.message
+    else:
+        reason = "its sheet is hidden, or a column its action needs is missing"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID,
+                      f"not sent: {reason}{more}")  # fmt: skip
 
 
 class Runner:
@@ -206,21 +227,10 @@ class Runner:
         earlier = self.finished.get((record.sheet, record.row))
         if earlier is not None:  # done by the run this one resumes: never sent again
             return self._finished(earlier, record)
-        base = RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID)
-        if record.action == "skip":
-            base.status, base.message = Status.SKIPPED, "skipped as the Action column says"
-            return self._done(base, record)
-        errors = [p for p in record.problems if p.is_error]
-        if errors or not record.action or self.blocked(record):
-            if errors:
-                first = errors[0]
-                place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
-                reason = place + first.message
-            else:
-                reason = "its sheet is hidden, or a column its action needs is missing"
-            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-            base.message = f"not sent: {reason}{more}"
-            return self._done(base, record)
+        held = held_back(record, bool(record.action) and self.blocked(record))
+        if held is not None:
+            return self._done(held, record)
+        base = RowOutcome(record.sheet, record.row, record.action, Status.INVALID)
         if blocked is not None:
             base.status, base.message = blocked.status, blocked.message
             return self._done(base, record)

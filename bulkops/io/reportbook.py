@@ -18,6 +18,7 @@ from bulkops.io.xlsxout import (
     new_book,
     problems_sheet,
 )
+from bulkops.labels import PROBLEMS_LABEL
 from bulkops.validation.problems import Problem
 from bulkops.validation.report import Report
 
@@ -49,7 +50,7 @@ def _write(report: Report, target: Path, encoding: str | None) -> None:
                 return [(text[:COMMENT_LIMIT], None)]
 
             sheet = workbook.sheet(sheet_report.sheet)
-            mirror(book, formats, sheet, marks_from(sheet_report.problems), ["Problems"], notes)
+            mirror(book, formats, sheet, marks_from(sheet_report.problems), [PROBLEMS_LABEL], notes)
     finally:
         workbook.close()
     book.close()

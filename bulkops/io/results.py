@@ -29,23 +29,14 @@ from bulkops.io.xlsxout import (
     problems_sheet,
     write_cell,
 )
+from bulkops.labels import OUTCOME_LABELS, PROBLEMS_LABEL, REQUEST_LABEL
 from bulkops.resources import resource_for_sheet
 from bulkops.validation.columns import match_header
 from bulkops.validation.problems import Problem
 from bulkops.validation.report import Report
 
-__all__ = ["OUTCOME_COLUMNS", "RunSummary", "write_failed", "write_results"]
+__all__ = ["RunSummary", "write_failed", "write_results"]
 
-OUTCOME_COLUMNS = [
-    "Status",
-    "Action",
-    "HTTP Status",
-    "Request ID",
-    "Resource ID",
-    "Message",
-    "Attempts",
-    "Duration (ms)",
-]
 _RETRY = (Status.INVALID, Status.FAILED, Status.UNKNOWN, Status.NOT_ATTEMPTED)
 
 
@@ -177,7 +168,7 @@ def write_results(
                         *request,
                     ]
 
-                header = OUTCOME_COLUMNS + (["Request"] if planned else [])
+                header = [*OUTCOME_LABELS, *([REQUEST_LABEL] if planned else [])]
                 mirror(book, formats, sheet, marks, header, cells)
         finally:
             workbook.close()
@@ -270,7 +261,7 @@ def write_failed(
                 sheet = workbook.sheet(name)
                 out_sheet = book.add_worksheet(name[:31])
                 out_sheet.freeze_panes(1, 0)
-                for index, title in enumerate([*sheet.header, "Problems"]):
+                for index, title in enumerate([*sheet.header, PROBLEMS_LABEL]):
                     write_cell(out_sheet, 0, index, title, formats.header)
                 line = 0
                 for number, values in sheet.rows:

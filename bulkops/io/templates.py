@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bulkops.config import TEMPLATE_ROWS
+from bulkops.labels import ACTION_LABEL
 from bulkops.resources.schema import MISSING, Column, Kind, Resource
 from bulkops.validation.cells import CLEAR
-from bulkops.validation.columns import ACTION_LABEL
 
 __all__ = [
     "REQUIRED_MARK",

@@ -13,6 +13,7 @@ from itertools import chain
 from typing import Any
 
 from bulkops.io.tables import Sheet
+from bulkops.labels import ACTION_LABEL, is_own_column
 from bulkops.resources.refs import NAMED, Named, parse_ref
 from bulkops.resources.schema import Column, Kind, Resource, header_key
 from bulkops.validation import cells, moments, recipients
@@ -21,9 +22,7 @@ from bulkops.validation.problems import Problem, column_letter, shown
 
 __all__ = [
     "ACTION_COLUMN",
-    "ACTION_LABEL",
     "HEADER_SEARCH_ROWS",
-    "OUTCOME_LABELS",
     "Bound",
     "HeaderMap",
     "coercer",
@@ -34,22 +33,8 @@ __all__ = [
 #: How far below the first non-blank row the header may be (title rows above it).
 HEADER_SEARCH_ROWS = 10
 
-ACTION_LABEL = "Action"
 #: The Action column, bound like any other column so its cells can be located.
 ACTION_COLUMN = Column(ACTION_LABEL, "action", Kind.TEXT, "What to do with the row.")
-
-#: Columns bulkops itself adds to results workbooks; a results file read back in keeps them
-#: without a warning.
-OUTCOME_LABELS = (
-    "Status",
-    "HTTP Status",
-    "Request ID",
-    "Resource ID",
-    "Message",
-    "Attempts",
-    "Duration (ms)",
-    "Problems",
-)
 
 
 #: kinds whose typed values are immutable and whose cells repeat: worth a memo per column
@@ -205,7 +190,6 @@ def match_header(
     unlabelled: list[int] = []
     labels = [c.label for c in resource.all_columns]
     action_key = header_key(ACTION_LABEL)
-    outcome_keys = {header_key(label) for label in OUTCOME_LABELS}
     for index, raw in enumerate(header):
         letter = column_letter(first_column + index)
         ref = f"{letter}{header_row}"
@@ -229,7 +213,7 @@ def match_header(
             continue
         column = resource.by_header.get(key)
         if column is None:
-            if key not in outcome_keys:
+            if not is_own_column(text):  # a results workbook read back: no warning
                 guess = get_close_matches(text, labels, n=1, cutoff=0.6)
                 hint = (
                     f"; did you mean '{guess[0]}'?"

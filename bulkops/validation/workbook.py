@@ -1,0 +1,97 @@
+"""A whole workbook validated in one pass, before anything is sent: every resource sheet's
+rows and header, then the references between them. `bulkops validate` reports it; a run
+does it first, so a problem in row 90,000 is known before row 1 is sent, and carries the
+reference problems over to the rows it then sends (they are not sent, with the same
+message `validate` gives)."""
+
+from __future__ import annotations
+
+import gc
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bulkops.io.tables import Workbook
+from bulkops.resources.schema import Resource
+from bulkops.validation import Report, validate_sheet
+from bulkops.validation.problems import Problem
+from bulkops.validation.record import RowRecord
+from bulkops.validation.references import ReferenceCheck
+
+__all__ = ["WorkbookCheck", "check_workbook", "collector_paused"]
+
+
+@dataclass
+class WorkbookCheck:
+    """What the validation pass found: the report, the figures a run is gated on, and the
+    problems that only the whole workbook shows (references), by row."""
+
+    report: Report
+    #: data rows of each sheet, in sheet order (rows a stopped run never reached)
+    rows: dict[str, array[int]] = field(default_factory=dict)
+    #: valid rows that delete, and that do what cannot be undone
+    deletes: int = 0
+    irreversible: int = 0
+    #: (sheet, row) -> the problems found across sheets, to add to the row's own
+    across: dict[tuple[str, int], list[Problem]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(len(numbers) for numbers in self.rows.values())
+
+    def carry(self, record: RowRecord) -> RowRecord:
+        """The record with the workbook-wide problems of its row added."""
+        found = self.across.get((record.sheet, record.row))
+        if found:
+            record.problems.extend(found)
+        return record
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Validation makes many short-lived objects; the cyclic GC walking them costs 2-3x
+    (perf-notes.md). Nothing here makes reference cycles worth collecting mid-batch."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_workbook(
+    path: Path,
+    workbook: Workbook,
+    sheets: list[tuple[str, Resource]],
+    *,
+    include_hidden: bool = False,
+) -> WorkbookCheck:
+    """Validate every sheet of `sheets` (in the order given), then the references."""
+    checked = WorkbookCheck(Report(path=path, sheets=[]))
+    references = ReferenceCheck(sheets)
+    with collector_paused():
+        for name, chosen in sheets:
+            validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden)
+            numbers = checked.rows[name] = array("i")
+            for record in validation.records():
+                numbers.append(record.row)
+                references.add(chosen, record, validation.validator)
+                if record.valid and not validation.validator.blocked(record):
+                    checked.deletes += record.action == "delete"
+                    checked.irreversible += chosen.is_irreversible(record.action, record.values)
+            checked.report.sheets.append(validation.report)
+    by_sheet = {report.sheet: report for report in checked.report.sheets}
+    for problem in references.problems():
+        sheet_report = by_sheet[problem.sheet]
+        assert problem.row is not None
+        place = (problem.sheet, problem.row)
+        if place not in checked.across and not any(
+            p.row == problem.row and p.is_error for p in sheet_report.problems
+        ):
+            sheet_report.invalid_rows += 1
+        sheet_report.problems.append(problem)
+        checked.across.setdefault(place, []).append(problem)
+    return checked
