@@ -21,7 +21,7 @@ from run_latency import free_port, start_server
 from bulkops import actions
 from bulkops.config import Settings
 from bulkops.io.tables import open_workbook
-from bulkops.resources.refs import Named, Ref
+from bulkops.model.refs import Named, Ref
 from bulkops.sheets import select_sheets
 from bulkops.validation import validate_sheet
 from bulkops.validation.recipients import beside

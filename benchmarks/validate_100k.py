@@ -33,7 +33,7 @@ PYTHON = sys.executable
 
 def generate(path: Path, rows: int) -> None:
     """A realistic routes workbook: every template column, about 40 of them filled."""
-    from bulkops.io.templates import header_labels
+    from bulkops.output.templates import header_labels
     from bulkops.resources import get_resource
 
     routes = get_resource("routes")

@@ -9,14 +9,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from bulkops.version import VERSION as __version__
+
 if TYPE_CHECKING:
     from bulkops.actions import catalogue, template, validate
     from bulkops.errors import BulkopsError
     from bulkops.validation import Problem, Report
 
 __all__ = ["BulkopsError", "Problem", "Report", "__version__", "catalogue", "template", "validate"]
-
-__version__ = "0.1.0"
 
 _LAZY = {
     "BulkopsError": "bulkops.errors",

@@ -12,16 +12,16 @@ from bulkops.config import Settings, settings_with
 from bulkops.errors import OutputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.labels import ACTION_LABEL
+from bulkops.model.schema import MISSING, Resource
 from bulkops.paths import report_for
 from bulkops.resources import RESOURCES, get_resource
-from bulkops.resources.schema import MISSING, Resource
 from bulkops.sheets import select_sheets
 from bulkops.validation import Report
 from bulkops.validation.recipients import beside
 from bulkops.validation.workbook import check_workbook
 
 if TYPE_CHECKING:
-    from bulkops.engine.outcome import RowOutcome
+    from bulkops.model.outcome import RowOutcome
     from bulkops.run import RunResult, Wiring
 
 __all__ = [
@@ -45,7 +45,7 @@ def catalogue(resource: str | None = None) -> list[dict[str, Any]]:
 
 
 def _describe(resource: Resource) -> dict[str, Any]:
-    from bulkops.io.templates import column_note  # openpyxl: imported when needed
+    from bulkops.output.templates import column_note  # openpyxl: imported when needed
 
     columns: list[dict[str, Any]] = [
         {
@@ -109,7 +109,7 @@ def template(resource: str, out: str | Path | None = None, *, as_csv: bool = Fal
     target = Path(name) if out is None else Path(out)
     if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
         target = target / name
-    from bulkops.io.templates import write_csv_template, write_template
+    from bulkops.output.templates import write_csv_template, write_template
 
     try:
         if as_csv:
@@ -124,7 +124,7 @@ def template_all(out: str | Path | None = None) -> Path:
     target = Path(out) if out is not None else Path(ACCOUNT_TEMPLATE)
     if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
         target = target / ACCOUNT_TEMPLATE
-    from bulkops.io.templates import write_templates
+    from bulkops.output.templates import write_templates
 
     try:
         return write_templates(list(RESOURCES.values()), target)
@@ -160,7 +160,7 @@ def validate(
         workbook.close()
     target = report if report is not None else report_for(path)
     if report is not None or (write_report and result.problems):
-        from bulkops.io.reportbook import write_report_workbook  # xlsxwriter: when needed
+        from bulkops.output.reportbook import write_report_workbook  # xlsxwriter: when needed
 
         if target.resolve() == path.resolve():
             raise UsageError(f"{target}: the report would overwrite the input; choose another -o")

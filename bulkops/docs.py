@@ -3,9 +3,9 @@ docs cannot drift: `python scripts/generate.py` writes them, a test fails when s
 
 from __future__ import annotations
 
-from bulkops.io.templates import describe_default
-from bulkops.resources.schema import Resource
-from bulkops.validation.problems import CODES
+from bulkops.model.problems import CODES
+from bulkops.model.schema import Resource
+from bulkops.output.templates import describe_default
 
 __all__ = ["columns_markdown", "problems_markdown"]
 

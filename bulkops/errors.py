@@ -1,5 +1,5 @@
 """Exceptions that stop work. Problems found *in* a spreadsheet are data, not exceptions
-(see `bulkops.validation.problems`); these are for when work cannot go on at all, and for
+(see `bulkops.model.problems`); these are for when work cannot go on at all, and for
 what one API request ended in.
 
 The tree::

@@ -8,13 +8,14 @@ import time
 from pathlib import Path
 
 from bulkops.engine.journal import Journal
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.errors import ConfigError, OutputError
 from bulkops.io.tables import open_workbook
+from bulkops.model.outcome import RowOutcome, Status
 from bulkops.paths import failed_for, journal_for, results_for
 from bulkops.run import RunResult, file_sha256
 from bulkops.sheets import select_sheets
 from bulkops.validation import Report, validate_sheet
+from bulkops.version import VERSION
 
 __all__ = ["rebuild"]
 
@@ -26,8 +27,7 @@ def rebuild(
     resource: str | None = None,
     encoding: str | None = None,
 ) -> RunResult:
-    from bulkops import __version__
-    from bulkops.io.results import RunSummary, write_failed, write_results
+    from bulkops.output.results import RunSummary, write_failed, write_results
 
     path = Path(path)
     workbook = open_workbook(path, encoding=encoding)  # first: a missing input is named as such
@@ -91,7 +91,7 @@ def rebuild(
         requests=0,
         throttled=0,
         settings={"rebuilt": True},
-        version=__version__,
+        version=VERSION,
     )
     try:
         written = write_results(

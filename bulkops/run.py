@@ -26,18 +26,19 @@ from bulkops.connect import check_url, credentials, preflight
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import Links
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Runner, held_back
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.schema import Resource
 from bulkops.paths import failed_for, journal_for, results_for
-from bulkops.resources.schema import Resource
 from bulkops.sheets import select_sheets
 from bulkops.validation import Report, validate_sheet
 from bulkops.validation.recipients import beside
 from bulkops.validation.workbook import WorkbookCheck, check_workbook
+from bulkops.version import VERSION
 
 __all__ = [
     "GRACE_SECONDS",
@@ -452,8 +453,7 @@ def _execute(
         "dry_run": options.dry_run,
         "max_attempts": settings.max_attempts,
     }
-    from bulkops import __version__
-    from bulkops.io.results import RunSummary, write_failed, write_results
+    from bulkops.output.results import RunSummary, write_failed, write_results
 
     summary = RunSummary(
         input_path=path,
@@ -465,7 +465,7 @@ def _execute(
         requests=run.requests,
         throttled=run.throttled,
         settings=used,
-        version=__version__,
+        version=VERSION,
     )
     report = check.report
     try:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bulkops.errors import UsageError
 from bulkops.io.tables import Workbook
+from bulkops.model.schema import Resource
 from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
-from bulkops.resources.schema import Resource
 
 __all__ = ["OWN_SHEETS", "select_sheets"]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulkops.docs import columns_markdown, problems_markdown
-from bulkops.io.templates import write_csv_template, write_template, write_templates
+from bulkops.output.templates import write_csv_template, write_template, write_templates
 from bulkops.resources import RESOURCES, Resource
 
 ROOT = Path(__file__).resolve().parent.parent

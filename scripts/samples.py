@@ -12,7 +12,7 @@ from typing import Any
 from generate import save_if_changed  # scripts/ is on sys.path when run as a script
 from openpyxl import Workbook
 
-from bulkops.io.templates import header_labels, write_template
+from bulkops.output.templates import header_labels, write_template
 from bulkops.resources import get_resource
 
 ROOT = Path(__file__).resolve().parent.parent

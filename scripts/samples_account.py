@@ -11,7 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from bulkops.io.templates import header_labels, write_templates
+from bulkops.output.templates import header_labels, write_templates
 from bulkops.resources import get_resource
 
 Rows = list[dict[str, Any]]

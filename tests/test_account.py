@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from bulkops.actions import validate
 from bulkops.cli import main
-from bulkops.engine.outcome import Status
 from bulkops.errors import UsageError
+from bulkops.model.outcome import Status
 from bulkops.run import RunResult
 from bulkops.sandbox import FaultPlan, Sandbox
 from tests.conftest import ROOT

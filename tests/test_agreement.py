@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 
 from bulkops.io.tables import open_workbook
+from bulkops.model.payload import build_body
 from bulkops.resources import get_resource
-from bulkops.resources.payload import build_body
 from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
 from bulkops.validation import validate_sheet
 from tests.conftest import ROOT

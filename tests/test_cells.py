@@ -161,7 +161,7 @@ _COERCERS = [
 )
 def test_coercers_only_ever_raise_cell_errors(raw: object, index: int) -> None:
     """Whatever a cell holds, coercion returns a value or a CellError with a known code."""
-    from bulkops.validation.problems import CODES
+    from bulkops.model.problems import CODES
 
     caught: CellError | None = None
     try:

@@ -8,7 +8,7 @@ from typing import Any
 from bulkops import actions
 from bulkops.client import StaticToken
 from bulkops.config import Settings
-from bulkops.engine.outcome import Status
+from bulkops.model.outcome import Status
 from bulkops.run import RunResult, Wiring
 from bulkops.sandbox import ManualClock, Sandbox, SandboxTransport
 from tests.conftest import ROOT, MakeFile

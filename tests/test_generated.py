@@ -11,14 +11,14 @@ from openpyxl import load_workbook
 from bulkops.actions import validate
 from bulkops.cli import main
 from bulkops.docs import columns_markdown, problems_markdown
-from bulkops.io.templates import (
+from bulkops.model.schema import Kind
+from bulkops.output.templates import (
     header_labels,
     write_csv_template,
     write_template,
     write_templates,
 )
 from bulkops.resources import RESOURCES, get_resource
-from bulkops.resources.schema import Kind
 from tests.conftest import ROOT
 
 ROUTES = get_resource("routes")

@@ -354,7 +354,7 @@ class Interrupting(httpx.AsyncBaseTransport):
 def test_every_row_has_a_status_when_a_run_stops_early(tmp_path: Path, xlsx: MakeFile) -> None:
     """Ctrl-C in the middle: rows done, rows cut off and rows never read all get exactly one
     status, the counts add up to the input, and resume finishes the rest."""
-    from bulkops.engine.outcome import Status
+    from bulkops.model.outcome import Status
     from bulkops.sandbox import parse_faults
 
     # creates answer after 0.4 s: when Ctrl-C comes, two are in flight and the grace period

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from bulkops.io.tables import open_workbook
+from bulkops.model.payload import build_body
 from bulkops.resources import get_resource
-from bulkops.resources.payload import build_body
 from bulkops.validation import RowRecord, validate_sheet
 from tests.conftest import DATA, MakeFile
 

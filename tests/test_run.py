@@ -13,7 +13,7 @@ from bulkops import actions
 from bulkops.cli import main
 from bulkops.client import StaticToken
 from bulkops.config import Settings
-from bulkops.engine.outcome import Status
+from bulkops.model.outcome import Status
 from bulkops.run import RunResult, Wiring
 from bulkops.sandbox import FaultPlan, ManualClock, Sandbox, SandboxTransport, parse_faults
 from tests.conftest import ROOT, MakeFile

@@ -9,7 +9,7 @@ import pytest
 
 from bulkops.actions import validate
 from bulkops.io.tables import open_workbook
-from bulkops.validation.problems import CODES, Severity
+from bulkops.model.problems import CODES, Severity
 from tests.conftest import ROOT, MakeFile
 
 SAMPLES = ROOT / "samples"

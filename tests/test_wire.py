@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bulkops.io.tables import open_workbook
+from bulkops.model.payload import build_body
+from bulkops.model.schema import Column, Kind
 from bulkops.resources import get_resource
-from bulkops.resources.payload import build_body
 from bulkops.resources.routes import RouteBody
-from bulkops.resources.schema import Column, Kind
 from bulkops.validation import validate_sheet
 from tests.conftest import DATA, ROOT, write_csv
 
@@ -133,7 +133,7 @@ def test_random_valid_rows_build_valid_bodies(
 
 def _stand_in(column: Column, value: Any) -> Any:
     """A reference as the value it resolves to: a number, or an id."""
-    from bulkops.resources.refs import Named, Ref
+    from bulkops.model.refs import Named, Ref
 
     if not isinstance(value, Ref | Named):
         return value

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from bulkops.engine.existing import differences
 from bulkops.engine.failures import Failed
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
 from bulkops.errors import ApiError, NotFound
-from bulkops.resources.payload import build_body
-from bulkops.resources.schema import Resource
-from bulkops.validation.record import RowRecord
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.payload import build_body
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import Resource
 
 if TYPE_CHECKING:
-    from bulkops.engine.runner import Runner
+    from bulkops.engine.context import SheetWork
 
 __all__ = ["changed_labels", "decide"]
 
@@ -68,28 +68,28 @@ def _alternates(resource: Resource, record: RowRecord) -> list[tuple[str, Any]]:
 
 
 def _matching(
-    runner: Runner, key: tuple[Any, ...] | None, alternates: list[tuple[str, Any]]
+    work: SheetWork, key: tuple[Any, ...] | None, alternates: list[tuple[str, Any]]
 ) -> list[str]:
     """Ids of the existing objects the row is about: by the first of its keys that finds
     any (alternate keys first where the resource says so)."""
-    existing = runner.existing
+    existing = work.existing
     by_alternate = [existing.find_alt(path, value) for path, value in alternates]
     by_key = [existing.find(key)] if key is not None else []
-    found = by_alternate + by_key if runner.resource.alt_first else by_key + by_alternate
+    found = by_alternate + by_key if work.resource.alt_first else by_key + by_alternate
     return next((ids for ids in found if ids), [])
 
 
 async def decide(
-    runner: Runner, record: RowRecord, operation: Operation
+    work: SheetWork, record: RowRecord, operation: Operation
 ) -> tuple[Operation | RowOutcome, int]:
     """The request this row still needs, or its outcome when it needs none."""
-    await runner.ensure_existing()  # run-level work: not counted as this row's attempts
+    await work.ensure_existing()  # run-level work: not counted as this row's attempts
     attempts = 0
-    resource, existing, action = runner.resource, runner.existing, operation.action
+    resource, existing, action = work.resource, work.existing, operation.action
     ident: Any = record.resource_id
     alternates = _alternates(resource, record)
     if ident is None and (operation.key is not None or alternates):
-        ids = _matching(runner, operation.key, alternates)
+        ids = _matching(work, operation.key, alternates)
         if action in ("create", "upsert") and not ids:
             # a create row's planned body is already the create body: build it once
             body = operation.body if action == "create" else None
@@ -103,13 +103,13 @@ async def decide(
             why = f"no {resource.name[:-1]} named '{named}' is left: already deleted"
             return _unchanged(record, action, None, why + " (or check the name)"), attempts
         try:
-            ident = runner.lookup.outcome(operation.key or (str(named).casefold(), None), ids)
+            ident = work.lookup.outcome(operation.key or (str(named).casefold(), None), ids)
         except ApiError as missing:
             raise Failed(missing, attempts) from None
     current = existing.get(ident)
     if current is None:
         try:
-            answer, used = await runner.call("GET", f"{resource.base_path}/{ident}")
+            answer, used = await work.call("GET", f"{resource.base_path}/{ident}")
             attempts += used
             current = answer.data if isinstance(answer.data, dict) else None
         except Failed as failed:

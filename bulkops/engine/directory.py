@@ -1,144 +1,154 @@
-"""Objects of the account found by name: groups (by name path or external id), users (by
-username), industries (by name). Each list is fetched once, on first need, and groups this
-run creates are added as they are."""
+"""Objects of the account found by the text a cell gives, as each kind's `Finder` declares:
+an external id or a name path (groups), a username (users), a name in a table
+(industries). A listing is fetched once, on first need (or one text at a time where the
+finder says so), and objects this run creates are added as they are."""
 
 from __future__ import annotations
 
 from difflib import get_close_matches
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 
+from bulkops.config import PAGE_SIZE
 from bulkops.engine.failures import Failed
-from bulkops.engine.plan import listed_items, pages
-
-if TYPE_CHECKING:
-    from bulkops.engine.runner import Runner
+from bulkops.listing import listed_items
+from bulkops.model.schema import Finder
+from bulkops.model.seam import RunContext
 
 __all__ = ["Directory"]
 
+#: how far up a name path is followed (a loop in the parents must not hang the run)
+_DEPTH = 20
+
 
 class Directory:
-    """Objects of the account found by name: groups (by name path or external id), users
-    (by email or external id), industries (by name). Listed once, on first need."""
+    """The objects of the account found by name, per kind (see the module's docstring)."""
 
     def __init__(self) -> None:
-        self._groups: dict[Any, dict[str, Any]] | None = None
-        self._industries: dict[str, int] | None = None
-        self._users: dict[str, Any] = {}
-        self._added: list[dict[str, Any]] = []
-        self._lock = anyio.Lock()
-        self._industry_lock = anyio.Lock()  # (listed while the groups are: its own lock)
-        #: text -> id (or the LookupError's message) of the names asked so far
-        self._found: dict[str, Any] = {}
+        self._listed: dict[str, dict[Any, dict[str, Any]]] = {}
+        #: objects this run created before their kind was listed
+        self._added: dict[str, list[dict[str, Any]]] = {}
+        self._locks: dict[str, anyio.Lock] = {}
+        #: (kind, text) -> id, or the LookupError, of the texts asked so far
+        self._found: dict[tuple[str, str], Any] = {}
 
-    def add_group(self, group: dict[str, Any]) -> None:
-        self._found.clear()  # a new group can make a name match, or match twice
-        if self._groups is not None:
-            self._groups[group["org_unit_id"]] = group
+    def add(self, finder: Finder, item: dict[str, Any]) -> None:
+        """An object this run created (or planned), shaped as the listing shows one."""
+        kind = finder.kind
+        # a new object can make a text match, or match twice
+        self._found = {k: v for k, v in self._found.items() if k[0] != kind}
+        if kind in self._listed:
+            self._listed[kind][item[finder.id_field]] = item
         else:
-            self._added.append(group)
+            self._added.setdefault(kind, []).append(item)
 
-    async def find(self, runner: Runner, resource: str, text: str) -> Any:
-        if resource == "groups":
-            return await self._group(runner, text)
-        if resource == "industries":
-            return await self._industry(runner, text)
-        return await self._user(runner, text)
-
-    async def _group(self, runner: Runner, text: str) -> Any:
-        if self._groups is None:
-            async with self._lock:
-                if self._groups is None:
-                    listed = [g async for page, _ in pages(runner.call, "/groups") for g in page]
-                    groups = {g["org_unit_id"]: g for g in listed if "org_unit_id" in g}
-                    for group in self._added:
-                        groups[group["org_unit_id"]] = group
-                    self._groups = groups
-        key = text.strip().casefold()
-        if key not in self._found:  # rows name the same few groups: match each name once
+    async def find(self, run: RunContext, finder: Finder, text: str) -> Any:
+        """The id of the one object `text` names; LookupError saying why there is none."""
+        wanted = text.strip().casefold()
+        place = (finder.kind, wanted)
+        if place not in self._found:  # rows name the same few objects: match each once
             try:
-                self._found[key] = self._match_group(text)
+                if finder.query is not None:
+                    found: Any = await self._queried(run, finder, text)
+                else:
+                    found = self._match(finder, await self._listing(run, finder), text)
             except LookupError as missing:
-                self._found[key] = missing
-        found = self._found[key]
+                found = missing
+            self._found[place] = found
+        found = self._found[place]
         if isinstance(found, LookupError):
             raise LookupError(*found.args)
         return found
 
-    def _match_group(self, text: str) -> Any:
-        groups = self._groups
-        assert groups is not None
+    async def _listing(self, run: RunContext, finder: Finder) -> dict[Any, dict[str, Any]]:
+        kind = finder.kind
+        if kind not in self._listed:
+            async with self._locks.setdefault(kind, anyio.Lock()):
+                if kind not in self._listed:
+                    if finder.single_page:
+                        answer, _ = await run.call("GET", finder.listing)
+                        items = listed_items(answer.data)
+                    else:
+                        items = [i async for page, _ in run.pages(finder.listing) for i in page]
+                    listed = {i[finder.id_field]: i for i in items if finder.id_field in i}
+                    for item in self._added.pop(kind, []):
+                        listed[item[finder.id_field]] = item
+                    self._listed[kind] = listed
+        return self._listed[kind]
+
+    async def _queried(self, run: RunContext, finder: Finder, text: str) -> Any:
+        assert finder.query is not None
+        try:
+            answer, _ = await run.call(
+                "GET", finder.listing, params={finder.query: text.strip(), "limit": PAGE_SIZE}
+            )
+        except Failed as failed:
+            raise LookupError(
+                f"could not look up the {finder.noun} '{text}': {failed.error}"
+            ) from None
+        items = {i.get(finder.id_field): i for i in listed_items(answer.data)}
+        return self._match(finder, items, text)
+
+    def _match(self, finder: Finder, objects: dict[Any, dict[str, Any]], text: str) -> Any:
         wanted = text.strip().casefold()
-        by_ext = [
-            i for i, g in groups.items() if str(g.get("org_unit_ext_id") or "").casefold() == wanted
-        ]
-        if len(by_ext) == 1:
-            return by_ext[0]
-        parts = [p.strip().casefold() for p in text.split("/") if p.strip()]
-        matches = []
-        for ident, group in groups.items():
-            node: dict[str, Any] | None = group
-            for part in reversed(parts):
-                if node is None or str(node.get("org_unit_name", "")).casefold() != part:
-                    break
-                node = groups.get(node.get("org_unit_parent_id"))
-            else:
-                matches.append(ident)
+        if finder.alt_field is not None:
+            by_alt = [
+                i
+                for i, item in objects.items()
+                if str(item.get(finder.alt_field) or "").casefold() == wanted
+            ]
+            if len(by_alt) == 1:
+                return by_alt[0]
+        if finder.parent_field is not None:
+            parts = [p.strip().casefold() for p in text.split("/") if p.strip()]
+        else:
+            parts = [wanted]
+        matches = [i for i, item in objects.items() if self._named(finder, objects, item, parts)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
+            hint = ""
+            if finder.suggest:
+                names = {
+                    str(item.get(field, "")).casefold(): str(item.get(field, ""))
+                    for item in objects.values()
+                    for field in finder.name_fields
+                }
+                close = get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+                hint = f" (did you mean '{names[close[0]]}'?)" if close else ""
             raise LookupError(
-                f"no group '{text}' in the account or this workbook: give its id, its name "
-                "path (Parent/Child), or ref:Groups!<key>"
+                f"no {finder.noun} '{text}' in the account or this workbook{hint}: "
+                f"{finder.otherwise}"
             )
-        paths = ", ".join(self._path(m) for m in matches[:4])
-        raise LookupError(
-            f"{len(matches)} groups are called '{text}' ({paths}): give more of the path, or the id"
-        )
+        shown = ", ".join(self._path(finder, objects, m) for m in matches[:4])
+        fix = "give more of the path, or the id" if finder.parent_field else "give the id"
+        raise LookupError(f"{len(matches)} {finder.kind} are called '{text}' ({shown}): {fix}")
 
-    def _path(self, ident: Any) -> str:
-        assert self._groups is not None
+    @staticmethod
+    def _named(
+        finder: Finder,
+        objects: dict[Any, dict[str, Any]],
+        item: dict[str, Any],
+        parts: list[str],
+    ) -> bool:
+        """Whether `item` has the last name of `parts`, its parent the one before, …"""
+        node: dict[str, Any] | None = item
+        for part in reversed(parts):
+            if node is None or all(
+                str(node.get(field, "")).casefold() != part for field in finder.name_fields
+            ):
+                return False
+            parent = node.get(finder.parent_field) if finder.parent_field else None
+            node = objects.get(parent) if parent is not None else None
+        return True
+
+    @staticmethod
+    def _path(finder: Finder, objects: dict[Any, dict[str, Any]], ident: Any) -> str:
         names: list[str] = []
-        node = self._groups.get(ident)
-        while node is not None and len(names) < 20:
-            names.append(str(node.get("org_unit_name")))
-            node = self._groups.get(node.get("org_unit_parent_id"))
-        return "/".join(reversed(names))
-
-    async def _industry(self, runner: Runner, text: str) -> Any:
-        if self._industries is None:
-            async with self._industry_lock:
-                if self._industries is None:
-                    answer, _ = await runner.call("GET", "/industry")
-                    self._industries = {
-                        str(i.get("industry_name", "")).casefold(): i["industry_id"]
-                        for i in listed_items(answer.data)
-                        if "industry_id" in i
-                    }
-        wanted = text.strip().casefold()
-        if wanted in self._industries:
-            return self._industries[wanted]
-        hint = get_close_matches(wanted, list(self._industries), n=1, cutoff=0.6)
-        suggestion = f" (did you mean '{hint[0].title()}'?)" if hint else ""
-        raise LookupError(f"'{text}' is not an industry of GET /industry{suggestion}")
-
-    async def _user(self, runner: Runner, text: str) -> Any:
-        wanted = text.strip().casefold()
-        if wanted not in self._users:
-            try:
-                answer, _ = await runner.call(
-                    "GET", "/users/list", params={"email": text.strip(), "limit": 200}
-                )
-            except Failed as failed:
-                raise LookupError(f"could not look up user '{text}': {failed.error}") from None
-            found = [
-                u.get("ct_user_id")
-                for u in listed_items(answer.data)
-                if str(u.get("username", u.get("email", ""))).casefold() == wanted
-            ]
-            self._users[wanted] = found[0] if len(found) == 1 else None
-        ident = self._users[wanted]
-        if ident is None:
-            raise LookupError(f"no user with the username '{text}' in the account")
-        return ident
+        node = objects.get(ident)
+        while node is not None and len(names) < _DEPTH:
+            names.append(str(node.get(finder.name_fields[0])))
+            parent = node.get(finder.parent_field) if finder.parent_field else None
+            node = objects.get(parent) if parent is not None else None
+        return "/".join(reversed(names)) + f" (id {ident})"

@@ -11,8 +11,8 @@ from typing import Any
 
 import anyio
 
-from bulkops.engine.plan import pages
-from bulkops.resources.schema import Resource
+from bulkops.listing import pages
+from bulkops.model.schema import Resource
 
 __all__ = ["Existing", "differences"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
 from bulkops.errors import (
     ApiError,
@@ -19,8 +18,9 @@ from bulkops.errors import (
     TransportError,
     Unauthorized,
 )
-from bulkops.resources.schema import Resource
-from bulkops.validation.record import RowRecord
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import Resource
 
 __all__ = ["Failed", "explain", "failure_outcome", "systemic", "text_of"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.errors import ConfigError
+from bulkops.model.outcome import RowOutcome, Status
 
 __all__ = [
     "FLUSH_EVERY",

@@ -26,15 +26,15 @@ import anyio
 
 from bulkops.engine.directory import Directory
 from bulkops.engine.failures import Failed
-from bulkops.engine.outcome import RowOutcome, Status
-from bulkops.resources.payload import CLEARED
-from bulkops.resources.refs import Named, Ref, in_account, sheet_of
-from bulkops.resources.schema import Column, Kind, Resource
-from bulkops.validation.record import RowRecord
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.payload import CLEARED
+from bulkops.model.record import RowRecord
+from bulkops.model.refs import Named, Ref, in_account, sheet_of
+from bulkops.model.schema import Column, Kind, Resource
 from bulkops.validation.references import ref_keys
 
 if TYPE_CHECKING:
-    from bulkops.engine.runner import Runner
+    from bulkops.engine.context import SheetWork
 
 __all__ = ["LOOKUP", "NOTHING", "WAIT", "Blocked", "Links", "Pending"]
 
@@ -130,14 +130,14 @@ class Links:
         if slot is None:
             slot = self._rows[(record.sheet, record.row)] = _Slot(record)
         slot.outcome = outcome
-        if resource.name == "groups":
+        finder = resource.finder
+        if finder is not None and finder.query is None:  # listed once: add what the run made
             ident: Any = outcome.resource_id
             if outcome.status in _SETTLED and ident is not None:
-                self.directory.add_group(_group_entry(resource, slot.record, int(ident)))
+                self.directory.add(finder, _entry(resource, slot.record, _typed_id(ident)))
             elif outcome.status is Status.PLANNED and outcome.resource_id is None:
-                self.directory.add_group(
-                    _group_entry(resource, slot.record, Pending(record.sheet, record.row))
-                )
+                pending = Pending(record.sheet, record.row)
+                self.directory.add(finder, _entry(resource, slot.record, pending))
         slot.done.set()
 
     def _referring(self, resource: Resource, record: RowRecord) -> list[tuple[Column, Any]]:
@@ -171,20 +171,20 @@ class Links:
 
     # -- resolving ------------------------------------------------------------------------
 
-    async def resolve(self, runner: Runner, record: RowRecord) -> list[str]:
+    async def resolve(self, work: SheetWork, record: RowRecord) -> list[str]:
         """Replace every reference and name in the row by the id it stands for. Returns
         notes on what in a dry run would only exist once other rows ran (empty when all is
         known). Raises `Blocked`."""
-        resource = runner.resource
+        resource = work.resource
         found: dict[Column, Any] = {}
         failures: list[Blocked] = []
 
         async def one(column: Column, value: Any) -> None:
             try:
                 if isinstance(value, Ref):
-                    found[column] = await self._by_ref(runner, record, resource, column, value)
+                    found[column] = await self._by_ref(work, record, resource, column, value)
                 elif isinstance(value, Named):
-                    found[column] = await self._by_name(runner, record, resource, column, value)
+                    found[column] = await self._by_name(work, record, resource, column, value)
                 else:
                     found[column] = await self._by_key(record, column, value)
             except Blocked as blocked:
@@ -204,9 +204,10 @@ class Links:
         notes: list[str] = []
         for column in self._refers.get(resource.name, ()):  # in column order
             if column in found:
-                if isinstance(found[column], Pending):
-                    verb = "ordered" if column.refers == "numbers" else "created"
-                    notes.append(f"{column.label} would be {verb} by {found[column]}")
+                pending = found[column]
+                if isinstance(pending, Pending):
+                    verb = self.sheets[pending.sheet].provides
+                    notes.append(f"{column.label} would be {verb} by {pending}")
                 record.values[column] = found[column]
         if record.key is not None:
             key_columns = [resource.by_path[p] for p in resource.key_paths]
@@ -227,13 +228,13 @@ class Links:
             )
 
     async def _by_ref(
-        self, runner: Runner, record: RowRecord, resource: Resource, column: Column, ref: Ref
+        self, work: SheetWork, record: RowRecord, resource: Resource, column: Column, ref: Ref
     ) -> Any:
         sheet = sheet_of(ref, column.refers or "", self._sheets)
-        if sheet is None and in_account(ref, column.refers or "", self._sheets):
+        if sheet is None and in_account(ref, column, self._sheets):
             # no sheet of this workbook creates these: the object is in the account already
             return await self._by_name(
-                runner, record, resource, column, Named(column.refers or "", ref.key)
+                work, record, resource, column, Named(column.refers or "", ref.key)
             )
         if sheet is None:
             wanted = column.refers or "objects"
@@ -341,14 +342,15 @@ class Links:
         return slot.outcome
 
     async def _by_name(
-        self, runner: Runner, record: RowRecord, resource: Resource, column: Column, named: Named
+        self, work: SheetWork, record: RowRecord, resource: Resource, column: Column, named: Named
     ) -> Any:
         """A name: wait for the rows of this run that could create it, then look it up."""
         target = named.resource
         last = named.text.rsplit("/", 1)[-1].strip().casefold()
         waited = await self._rows_before(record, target, (named.text.casefold(), last))
         try:
-            found = await self.directory.find(runner, target, named.text)
+            assert column.finder is not None  # (a name is only taken where it can be found)
+            found = await self.directory.find(work, column.finder, named.text)
         except LookupError as missing:
             planned = [(s, r) for s, r, o in waited if o.status is Status.PLANNED]
             if planned and self.dry_run:
@@ -380,11 +382,20 @@ def _typed(column: Column, value: Any) -> Any:
     return value
 
 
-def _group_entry(resource: Resource, record: RowRecord, ident: Any) -> dict[str, Any]:
+def _typed_id(ident: Any) -> Any:
+    """An id as the listing gives it (the journal keeps ids as text)."""
+    return int(ident) if isinstance(ident, str) and ident.isdigit() else ident
+
+
+def _entry(resource: Resource, record: RowRecord, ident: Any) -> dict[str, Any]:
+    """A row's object as its kind's listing would show it: for the names it is found by."""
+    finder = resource.finder
+    assert finder is not None
+    item: dict[str, Any] = {finder.id_field: ident}
     values = record.values
-    return {
-        "org_unit_id": ident,
-        "org_unit_name": _text(values.get(resource.by_path["org_unit_name"])),
-        "org_unit_parent_id": values.get(resource.by_path["org_unit_parent_id"]),
-        "org_unit_ext_id": _text(values.get(resource.by_path["org_unit_ext_id"])) or None,
-    }
+    for field_ in (*finder.name_fields, finder.alt_field):
+        if field_ is not None and field_ in resource.by_path:
+            item[field_] = _text(values.get(resource.by_path[field_])) or None
+    if finder.parent_field is not None and finder.parent_field in resource.by_path:
+        item[finder.parent_field] = values.get(resource.by_path[finder.parent_field])
+    return item

@@ -4,18 +4,16 @@ its object (id, or a look-up by natural key), and whether it can be undone."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from bulkops.config import PAGE_SIZE
 from bulkops.errors import ApiError, NotFound
-from bulkops.resources.payload import build_body
-from bulkops.resources.schema import Resource
-from bulkops.validation.record import RowRecord
+from bulkops.model.payload import build_body
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import Resource
 
-__all__ = ["METHODS", "Lookup", "Operation", "listed_items", "pages", "plan_row"]
+__all__ = ["METHODS", "Lookup", "Operation", "plan_row"]
 
 #: The request of each action; an upsert's is settled once its object is looked up.
 METHODS = {"create": "POST", "update": "PATCH", "replace": "PUT", "upsert": "PATCH",
@@ -105,35 +103,3 @@ class Lookup:
             )
             raise error
         return ids[0]
-
-
-def listed_items(data: Any) -> list[dict[str, Any]]:
-    """The one list in a list answer's data (its key differs per resource)."""
-    if isinstance(data, list):
-        return [i for i in data if isinstance(i, dict)]
-    if isinstance(data, dict):
-        for value in data.values():
-            if isinstance(value, list):
-                return [i for i in value if isinstance(i, dict)]
-    return []
-
-
-async def pages(
-    call: Callable[..., Awaitable[tuple[Any, int]]],
-    path: str,
-    params: dict[str, Any] | None = None,
-) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
-    """Every page of a list (`call` is the runner's rate-limited request): its items and the
-    requests it took, until the list's total (or an empty page) is reached."""
-    offset = 0
-    while True:
-        answer, used = await call(
-            "GET", path, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
-        )
-        items = listed_items(answer.data)
-        yield items, used
-        data = answer.data
-        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
-        offset += PAGE_SIZE
-        if offset >= int(total) or not items:
-            return

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from bulkops.engine.failures import Failed
 from bulkops.engine.links import Pending
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Operation
 from bulkops.errors import Forbidden, NotFound
-from bulkops.resources.payload import CLEARED
-from bulkops.resources.schema import MISSING, Column, Resource
-from bulkops.validation.problems import shown
-from bulkops.validation.record import RowRecord
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.payload import CLEARED
+from bulkops.model.problems import shown
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import MISSING, Column, Resource
 
 if TYPE_CHECKING:
-    from bulkops.engine.runner import Runner
+    from bulkops.engine.context import SheetWork
 
 __all__ = ["preview", "resets"]
 
@@ -25,13 +25,13 @@ _RESETS_SHOWN = 8
 
 
 async def preview(
-    runner: Runner, record: RowRecord, operation: Operation
+    work: SheetWork, record: RowRecord, operation: Operation
 ) -> tuple[RowOutcome, int]:
     assert operation.path is not None
     attempts = 0
     current: Any = None
     if operation.method != "POST":  # the object, as convergence found it in the account
-        current = runner.existing.get(operation.path.rsplit("/", 1)[-1])
+        current = work.existing.get(operation.path.rsplit("/", 1)[-1])
     problems: list[str] = []
     for column, value in record.values.items():
         if column.ref is None or value is None or value is CLEARED:
@@ -40,38 +40,38 @@ async def preview(
             continue
         for ident in value if isinstance(value, list) else [value]:
             path = column.ref.format(ident)
-            found = runner.exists.get(path)
+            found = work.exists.get(path)
             if found is None:
                 try:
-                    _, used = await runner.call("GET", path)
+                    _, used = await work.call("GET", path)
                     found = True
                 except Failed as failed:
                     if not isinstance(failed.error, NotFound | Forbidden):
                         raise
                     used, found = failed.attempts, False
                 attempts += used
-                runner.exists[path] = found
+                work.exists[path] = found
             if not found:
                 problems.append(f"{column.label} {ident} does not exist in the account")
-    if runner.resource.vet is not None:
-        problems += await runner.resource.vet(runner, record, operation)
+    if work.resource.vet is not None:
+        problems += await work.resource.vet(work, record)
     request = (operation.method, operation.path, operation.body)
     outcome = RowOutcome(record.sheet, record.row, operation.action, Status.PLANNED,
                          resource_id=record.resource_id, request=request)  # fmt: skip
     if isinstance(current, dict):
-        outcome.resource_id = current.get(runner.resource.id_key, outcome.resource_id)
+        outcome.resource_id = current.get(work.resource.id_key, outcome.resource_id)
     if problems:
         outcome.status = Status.FAILED
         outcome.message = "would fail: " + "; ".join(problems)
         return outcome, attempts
     message = f"would {operation.method} {operation.path}"
-    if runner.resource.describe is not None and isinstance(operation.body, dict):
-        described = runner.resource.describe(operation.body)
+    if work.resource.describe is not None and isinstance(operation.body, dict):
+        described = work.resource.describe(operation.body)
         message += f": {described}" if described else ""
     if operation.irreversible:
         message += " (cannot be undone: the run asks first)"
     if operation.action == "replace" and isinstance(current, dict):
-        reset = resets(runner.resource, record.values, current)
+        reset = resets(work.resource, record.values, current)
         if reset:
             listed = ", ".join(reset[:_RESETS_SHOWN])
             more = f" and {len(reset) - _RESETS_SHOWN} more" if len(reset) > _RESETS_SHOWN else ""

@@ -4,7 +4,7 @@ row into a `RowOutcome`. The dry run takes the same path but sends only GETs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,6 @@ from bulkops.engine.failures import Failed, failure_outcome, systemic, text_of
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
 from bulkops.engine.nesting import Deletes
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.preview import preview
 from bulkops.engine.ratelimit import RateLimiter
@@ -32,8 +31,10 @@ from bulkops.errors import (
     RateLimited,
     TransportError,
 )
-from bulkops.resources.schema import Resource
-from bulkops.validation.record import RowRecord
+from bulkops.listing import pages
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import Resource
 
 __all__ = ["Failed", "Runner", "held_back"]
 
@@ -109,8 +110,8 @@ class Runner:
         self.throttled = 0
         self.outcomes: list[RowOutcome] = []
         self.links = links
-        #: what a resource's own executor keeps for the run (the account's numbers)
-        self.memo: dict[str, Any] = {}
+        #: what a resource's own hooks keep for the run (the account's numbers)
+        self.state: dict[str, Any] = {}
         self.sheet = sheet
         #: request slots shared by every sheet of the run (each holds one row at work)
         self.slots = slots or anyio.Semaphore(concurrency)
@@ -118,6 +119,31 @@ class Runner:
         self.parking = anyio.Semaphore(PARKED_ROWS)
         #: the sheet's delete rows, for objects that hold others of their kind
         self.deletes = Deletes() if resource.nested else None
+
+    # -- the seam a resource's hooks see (`bulkops.model.seam.RunContext`) ---------------
+
+    def release_slot(self) -> None:
+        self.slots.release()
+
+    def in_doubt(self, record: RowRecord) -> bool:
+        return (record.sheet, record.row) in self.doubt
+
+    def intent(
+        self,
+        record: RowRecord,
+        method: str,
+        path: str,
+        key: tuple[Any, ...] | None,
+        payload: bytes,
+    ) -> None:
+        if self.journal is not None:
+            self.journal.intent(record.sheet, record.row, record.action, method, path, key,
+                                payload)  # fmt: skip
+
+    def pages(
+        self, path: str, params: dict[str, Any] | None = None
+    ) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
+        return pages(self.call, path, params)
 
     # -- requests --------------------------------------------------------------------------
 

@@ -8,36 +8,36 @@ from typing import TYPE_CHECKING, Any
 
 from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.failures import Failed, text_of
-from bulkops.engine.outcome import RowOutcome, Status
-from bulkops.engine.plan import Operation, pages
+from bulkops.engine.plan import Operation
 from bulkops.errors import ApiError, Conflict, OutcomeUnknown, ServerError
-from bulkops.validation.record import RowRecord
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.record import RowRecord
 
 if TYPE_CHECKING:
-    from bulkops.engine.runner import Runner
+    from bulkops.engine.context import SheetWork
 
 __all__ = ["create", "delete_nested", "find", "reconcile", "reconciled", "send", "write"]
 
 
-async def find(runner: Runner, key: tuple[Any, ...]) -> tuple[list[Any], int]:
+async def find(work: SheetWork, key: tuple[Any, ...]) -> tuple[list[Any], int]:
     """Ids of the objects with natural key `key`, listed now (not cached)."""
     ids: list[Any] = []
     attempts = 0
-    lookup = runner.lookup
-    async for items, used in pages(runner.call, runner.resource.listing, lookup.query(key)):
+    lookup = work.lookup
+    async for items, used in work.pages(work.resource.listing, lookup.query(key)):
         attempts += used
         ids += lookup.match(key, items)
     return ids, attempts
 
 
-async def reconcile(runner: Runner, key: tuple[Any, ...]) -> tuple[Any, int]:
+async def reconcile(work: SheetWork, key: tuple[Any, ...]) -> tuple[Any, int]:
     """After a create whose answer was lost: look for the object a few times (a slow
     commit may still land). Its id, or None when it is not there."""
     attempts = 0
     for check in range(RECONCILE_CHECKS):
         if check:
-            await runner.clock.sleep(RECONCILE_DELAY * 2 ** (check - 1))
-        ids, used = await find(runner, key)
+            await work.clock.sleep(RECONCILE_DELAY * 2 ** (check - 1))
+        ids, used = await find(work, key)
         attempts += used
         if len(ids) == 1:
             return ids[0], attempts
@@ -53,69 +53,60 @@ async def reconcile(runner: Runner, key: tuple[Any, ...]) -> tuple[Any, int]:
     return None, attempts
 
 
-async def write(runner: Runner, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
+async def write(work: SheetWork, record: RowRecord, operation: Operation) -> tuple[RowOutcome, int]:
     """Journal the intent, send, and keep the picture of the account current."""
     assert operation.path is not None
-    in_doubt = (record.sheet, record.row) in runner.doubt
-    if runner.journal is not None:
-        runner.journal.intent(
-            record.sheet,
-            record.row,
-            operation.action,
-            operation.method,
-            operation.path,
-            operation.key,
-            operation.encoded,
-        )
+    in_doubt = work.in_doubt(record)
+    work.intent(record, operation.method, operation.path, operation.key, operation.encoded)
     if operation.method == "POST":
-        outcome, used = await create(runner, record, operation, in_doubt)
-    elif operation.method == "DELETE" and runner.deletes is not None:
-        outcome, used = await delete_nested(runner, record, operation, in_doubt)
+        outcome, used = await create(work, record, operation, in_doubt)
+    elif operation.method == "DELETE" and work.deletes is not None:
+        outcome, used = await delete_nested(work, record, operation, in_doubt)
     else:
-        outcome, used = await send(runner, record, operation, in_doubt)
+        outcome, used = await send(work, record, operation, in_doubt)
     if outcome.status is Status.SUCCEEDED:
-        runner.remember(operation, outcome.resource_id)
+        work.remember(operation, outcome.resource_id)
     return outcome, used
 
 
 async def delete_nested(
-    runner: Runner, record: RowRecord, operation: Operation, in_doubt: bool
+    work: SheetWork, record: RowRecord, operation: Operation, in_doubt: bool
 ) -> tuple[RowOutcome, int]:
     """A DELETE of an object that may hold others of its kind: refused while it does
     (409), it is tried again once the other delete rows of the sheet went (`Deletes`)."""
-    assert runner.deletes is not None
+    assert work.deletes is not None
     attempts = 0
     while True:
-        since = runner.deletes.deleted
+        since = work.deletes.deleted
         try:
-            outcome, used = await send(runner, record, operation, in_doubt)
+            outcome, used = await send(work, record, operation, in_doubt)
             return outcome, attempts + used
         except Failed as failed:
             attempts += failed.attempts
             if not isinstance(failed.error, Conflict):
                 raise Failed(failed.error, attempts) from None
-            runner.slots.release()  # waiting for other rows: give the slot back
+            work.release_slot()  # waiting for other rows: give the slot back
             try:
-                again = await runner.deletes.wait_for_others(since)
+                again = await work.deletes.wait_for_others(since)
             finally:
-                await runner.slot()
+                await work.slot()
             if not again:
                 raise Failed(failed.error, attempts) from None
 
 
 async def send(
-    runner: Runner, record: RowRecord, operation: Operation, in_doubt: bool = False
+    work: SheetWork, record: RowRecord, operation: Operation, in_doubt: bool = False
 ) -> tuple[RowOutcome, int]:
     assert operation.path is not None
     body = operation.encoded if operation.body is not None else None
-    answer, attempts = await runner.call(
+    answer, attempts = await work.call(
         operation.method, operation.path, body, gone_is_done=in_doubt
     )
     data = answer.data if isinstance(answer.data, dict) else {}
-    resource_id = data.get(runner.resource.created_key, data.get(runner.resource.id_key))
+    resource_id = data.get(work.resource.created_key, data.get(work.resource.id_key))
     if resource_id is None:
         resource_id = record.resource_id
-    if resource_id is None and operation.path != runner.resource.base_path:
+    if resource_id is None and operation.path != work.resource.base_path:
         resource_id = operation.path.rsplit("/", 1)[-1]
     verb = {"POST": "created", "PATCH": "updated", "PUT": "replaced", "DELETE": "deleted"}[
         operation.method
@@ -134,7 +125,7 @@ async def send(
 
 
 async def create(
-    runner: Runner, record: RowRecord, operation: Operation, in_doubt: bool = False
+    work: SheetWork, record: RowRecord, operation: Operation, in_doubt: bool = False
 ) -> tuple[RowOutcome, int]:
     """A POST, reconciled when its answer is lost: found by natural key -> succeeded;
     not found -> sent once more only where the server refuses duplicates (a second
@@ -144,12 +135,12 @@ async def create(
     it is gone, so whatever it sent has long landed or never will."""
     attempts = 0
     if in_doubt and operation.key is not None:
-        found, attempts = await reconcile(runner, operation.key)
+        found, attempts = await reconcile(work, operation.key)
         if found is not None:
             return reconciled(record, found, "the run that sent it was interrupted"), attempts
     for round_ in range(2):
         try:
-            outcome, used = await send(runner, record, operation)
+            outcome, used = await send(work, record, operation)
             outcome.attempts = attempts + used
             return outcome, attempts + used
         except Failed as failed:
@@ -158,14 +149,14 @@ async def create(
             repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
             if not (ambiguous or repeat_conflict) or operation.key is None:
                 raise Failed(failed.error, attempts) from None
-            found, used = await reconcile(runner, operation.key)  # looking is harmless
+            found, used = await reconcile(work, operation.key)  # looking is harmless
             attempts += used
             if found is not None:
                 why = f"its answer was lost: {text_of(failed.error)}"
                 return reconciled(record, found, why), attempts
             if operation.irreversible:  # sends texts: never sent a second time
                 raise Failed(failed.error, attempts) from None
-            if not runner.resource.unique_on_server or round_ > 0:
+            if not work.resource.unique_on_server or round_ > 0:
                 raise Failed(failed.error, attempts) from None
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bulkops.errors import EmptyInput, InputError
-from bulkops.io.tables import Sheet
+from bulkops.io.sheet import Sheet
 
 __all__ = ["CsvReader", "sniff_delimiter"]
 

@@ -8,12 +8,13 @@ Row numbers are the Excel row numbers the user sees; column indexes are 0-based 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from bulkops.errors import EmptyInput, InputError, UnsupportedFormat
+from bulkops.io import csvfile, xlsx
+from bulkops.io.sheet import Sheet
 
 __all__ = ["Sheet", "Workbook", "detect_format", "open_workbook"]
 
@@ -27,28 +28,6 @@ _SAVE_AS = "open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'"
 MAX_ZIP_ENTRIES = 10_000
 MAX_INFLATED_BYTES = 2 * 2**30  # a 100,000-row x 80-column sheet is about 300 MB
 MAX_COMPRESSION_RATIO = 200  # sheet XML compresses ~10-30x; bombs compress 1000x+
-
-
-@dataclass
-class Sheet:
-    """One sheet: its header row and an iterator over the data rows below it.
-
-    `rows` yields `(excel_row_number, values)` where `values[i]` is the cell in column
-    `first_column + i`. `unvalued_formulas` holds (row, column index) of formulas saved
-    without a result (the reader sees them as blank).
-    """
-
-    name: str
-    header: list[Any]
-    header_row: int
-    first_column: int
-    rows: Iterator[tuple[int, list[Any]]]
-    unvalued_formulas: frozenset[tuple[int, int]] = field(default_factory=frozenset)
-    #: Excel rows hidden in the sheet; merged ranges ((row, col), (row, col)), Excel rows
-    #: and 0-based columns; whether the sheet itself is hidden
-    hidden_rows: frozenset[int] = field(default_factory=frozenset)
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-    hidden: bool = False
 
 
 @dataclass
@@ -170,7 +149,6 @@ def _check_bounds(path: Path, archive: zipfile.ZipFile) -> None:
 
 def open_workbook(path: str | Path, *, encoding: str | None = None) -> Workbook:
     """Open an input file by its content; `encoding` applies to CSV files only."""
-    from bulkops.io import csvfile, xlsx  # local: each pulls in its own reader
 
     path = Path(path)
     kind = detect_format(path)

@@ -19,8 +19,8 @@ import python_calamine as calamine
 from defusedxml import ElementTree
 
 from bulkops.errors import EmptyInput, InputError, UnsupportedFormat
-from bulkops.io.tables import Sheet
-from bulkops.validation.problems import column_index
+from bulkops.io.a1 import column_index
+from bulkops.io.sheet import Sheet
 
 __all__ = ["XlsxReader", "scan_sheet", "unvalued_formulas"]
 

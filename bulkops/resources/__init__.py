@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bulkops.errors import UsageError
+from bulkops.model.schema import Column, Kind, ListGroup, Resource, Rule, Wire
 from bulkops.resources.broadcasts import BROADCASTS
 from bulkops.resources.groups import GROUPS
 from bulkops.resources.numbers import NUMBERS
 from bulkops.resources.routes import ROUTES
-from bulkops.resources.schema import Column, Kind, ListGroup, Resource, Rule, Wire
 from bulkops.resources.users import USERS
 
 __all__ = [

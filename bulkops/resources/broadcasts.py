@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bulkops.model.schema import MISSING, Column, Kind, Resource, Rule
 from bulkops.resources.common import group_column, id_column, text
-from bulkops.resources.schema import MISSING, Column, Kind, Resource, Rule
 
 if TYPE_CHECKING:
-    from bulkops.engine.plan import Operation
-    from bulkops.engine.runner import Runner
-    from bulkops.validation.record import RowRecord
+    from bulkops.model.record import RowRecord
+    from bulkops.model.seam import RunContext
 
 __all__ = ["BASE", "BROADCASTS", "MAX_MESSAGE", "BroadcastBody", "segments"]
 
@@ -151,14 +150,14 @@ def _describe(body: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-async def _vet(runner: Runner, record: RowRecord, operation: Operation) -> list[str]:
+async def _vet(run: RunContext, record: RowRecord) -> list[str]:
     """Dry run: From Number must be an SMS-enabled number of the account."""
     from bulkops.resources.numbers.orders import owned_numbers
 
     sender = record.values.get(BROADCASTS.by_path["from_number"])
     if not isinstance(sender, str):
         return []  # unchanged, or a number this run orders first
-    owned = await owned_numbers(runner)
+    owned = await owned_numbers(run)
     found = owned.get(sender)
     if found is None:
         return [f"From Number {sender} is not a number of this account"]

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bulkops.resources.schema import Column, Kind
+from bulkops.model.schema import Column, Finder, Kind
 
-__all__ = ["STATE_NAMES", "US_STATES", "group_column", "id_column", "switch", "text"]
+__all__ = [
+    "GROUPS_FINDER",
+    "STATE_NAMES",
+    "US_STATES",
+    "group_column",
+    "id_column",
+    "switch",
+    "text",
+]
 
 _STATE_CODES: Final = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
@@ -25,6 +33,22 @@ _NAMES: Final = (
 )
 #: a state's name, as a State cell may hold it ('Georgia', 'new york') -> its code
 STATE_NAMES: Final = dict(zip(_NAMES.split(" "), US_STATES, strict=True))
+
+
+#: How a group is found by the text a cell gives: its external id, else its name path from
+#: any level (Acme/West/Store 12). Declared here, where every group column is built; the
+#: groups resource finds its own objects by it too.
+GROUPS_FINDER: Final = Finder(
+    kind="groups",
+    noun="group",
+    listing="/groups",
+    id_field="org_unit_id",
+    name_fields=("org_unit_name",),
+    sheet="Groups",
+    parent_field="org_unit_parent_id",
+    alt_field="org_unit_ext_id",
+    otherwise="give its id, its name path (Parent/Child), or ref:Groups!<key>",
+)
 
 
 def id_column(label: str, path: str, noun: str, example: Any, finds: str) -> Column:
@@ -51,6 +75,7 @@ def group_column(path: str, owner: str, required: frozenset[str], **kw: Any) -> 
         minimum=1,
         ref="/groups/{}",
         refers="groups",
+        finder=GROUPS_FINDER,
         **kw,
     )
 

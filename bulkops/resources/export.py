@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bulkops.resources.schema import Column, Kind, Resource, Wire
+from bulkops.model.schema import Column, Kind, Resource, Wire
 
 __all__ = ["cell_of", "row_of"]
 

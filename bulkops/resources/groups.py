@@ -12,10 +12,17 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bulkops.resources.common import STATE_NAMES, US_STATES, group_column, id_column, text
-from bulkops.resources.schema import MISSING, Column, Kind, Resource
+from bulkops.model.schema import MISSING, Column, Finder, Kind, Resource
+from bulkops.resources.common import (
+    GROUPS_FINDER,
+    STATE_NAMES,
+    US_STATES,
+    group_column,
+    id_column,
+    text,
+)
 
-__all__ = ["GROUPS", "GroupBody"]
+__all__ = ["GROUPS", "INDUSTRIES_FINDER", "GroupBody"]
 
 _NEEDED = frozenset({"create", "replace", "upsert"})
 
@@ -42,6 +49,19 @@ def _zip(value: Any) -> tuple[str, str] | None:
     digits = str(value).replace("-", "")
     ok = digits.isdigit() and (len(value) == 5 or (len(value) == 10 and value[5] == "-"))
     return None if ok else ("invalid-type", f"'{value}' is not a ZIP code (30303 or 30303-1234)")
+
+
+#: Industries: a table the API lists whole (GET /industry), found by name.
+INDUSTRIES_FINDER: Final = Finder(
+    kind="industries",
+    noun="industry",
+    listing="/industry",
+    id_field="industry_id",
+    name_fields=("industry_name",),
+    single_page=True,
+    otherwise="give its id, or its name as GET /industry lists it",
+    suggest=True,
+)
 
 
 _COLUMNS: Final[tuple[Column, ...]] = (
@@ -109,6 +129,7 @@ _COLUMNS: Final[tuple[Column, ...]] = (
         minimum=1,
         clear_value=None,
         refers="industries",
+        finder=INDUSTRIES_FINDER,
     ),
     Column(
         "Timezone",
@@ -129,6 +150,7 @@ def _from_api(item: dict[str, Any]) -> dict[str, Any]:
 
 GROUPS: Final = Resource(
     name="groups",
+    finder=GROUPS_FINDER,
     sheet="Groups",
     title="Groups (org units)",
     base_path="/groups",

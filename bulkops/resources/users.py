@@ -11,10 +11,10 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bulkops.model.schema import MISSING, Column, Finder, Kind, Resource
 from bulkops.resources.common import group_column, id_column, switch, text
-from bulkops.resources.schema import MISSING, Column, Kind, Resource
 
-__all__ = ["ROLES", "USERS", "UserBody"]
+__all__ = ["ROLES", "USERS", "USERS_FINDER", "UserBody"]
 
 _NEEDED = frozenset({"create", "replace", "upsert"})
 _NAME: Final[dict[str, Any]] = {"required": _NEEDED, "max_length": 100, "clear_value": MISSING}
@@ -134,8 +134,23 @@ def _from_api(item: dict[str, Any]) -> dict[str, Any]:
     return shaped
 
 
+#: How a user is found by the text a cell gives: the username (their email), asked for
+#: one at a time (GET /users/list?email=…).
+USERS_FINDER: Final = Finder(
+    kind="users",
+    noun="user",
+    listing="/users/list",
+    id_field="ct_user_id",
+    name_fields=("username", "email"),
+    sheet="Users",
+    query="email",
+    otherwise="give its id, its username (email), or ref:Users!<username>",
+)
+
+
 USERS: Final = Resource(
     name="users",
+    finder=USERS_FINDER,
     sheet="Users",
     title="Users",
     base_path="/users",

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from bulkops.sandbox.clock import Clock, iso
-from bulkops.sandbox.context import REASONS, ApiError, Context, Reply, Request
+from bulkops.sandbox.context import REASONS, ApiError, Context, Reply, Request, Session
 from bulkops.sandbox.faults import FaultPlan
 from bulkops.sandbox.log import LogEntry, RequestLog
 from bulkops.sandbox.ratelimit import TokenBucket
@@ -27,14 +26,6 @@ _HTML_502 = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
     b"</h1></center><hr><center>nginx</center></body></html>"
 )
-
-
-@dataclass
-class Session:
-    user_id: int
-    expires: float
-    kind: str  # "access" or "refresh"
-    requests: int = 0
 
 
 class Sandbox:

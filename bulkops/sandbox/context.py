@@ -7,13 +7,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bulkops.sandbox.clock import iso
-
-if TYPE_CHECKING:
-    from bulkops.sandbox.app import Sandbox
-    from bulkops.sandbox.store import Store
+from bulkops.sandbox.clock import Clock, iso
+from bulkops.sandbox.store import Store
 
 __all__ = [
     "REASONS",
@@ -21,9 +18,11 @@ __all__ = [
     "ApiError",
     "Context",
     "Handler",
+    "Host",
     "Reply",
     "Request",
     "Route",
+    "Session",
     "route",
 ]
 
@@ -84,10 +83,37 @@ class Reply:
 
 
 @dataclass
+class Session:
+    """A token the sandbox issued: whose, until when, and which of the pair it is."""
+
+    user_id: int
+    expires: float
+    kind: str  # "access" or "refresh"
+    requests: int = 0
+
+
+class Host(Protocol):
+    """What handlers use of the sandbox that serves them (`bulkops.sandbox.app.Sandbox`)."""
+
+    store: Store
+    clock: Clock
+    sessions: dict[str, Session]
+    unique_route_names: bool
+
+    def subtree(self, root: int) -> set[int]:
+        """`root` and every group below it."""
+        ...
+
+    def issue_tokens(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A fresh access + refresh pair for `user`."""
+        ...
+
+
+@dataclass
 class Context:
     """One request as a handler sees it."""
 
-    sandbox: Sandbox
+    sandbox: Host
     request: Request
     params: dict[str, str]
     user: dict[str, Any] | None = None

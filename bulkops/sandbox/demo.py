@@ -10,7 +10,7 @@ import copy
 from typing import Any, Final
 
 from bulkops.sandbox.clock import iso
-from bulkops.sandbox.handlers.auth import hash_password
+from bulkops.sandbox.passwords import hash_password
 from bulkops.sandbox.specs import ROUTE_DEFAULTS
 from bulkops.sandbox.store import Store
 

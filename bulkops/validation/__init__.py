@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from bulkops.config import MAX_COLUMNS, MAX_ROWS
 from bulkops.errors import InputError
 from bulkops.io.tables import Sheet
-from bulkops.resources.schema import Resource
+from bulkops.model.problems import CODES, Problem, Severity, column_letter
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import Resource
 from bulkops.validation.columns import HeaderMap, locate_header, match_header
-from bulkops.validation.problems import CODES, Problem, Severity, column_letter
-from bulkops.validation.record import RowRecord
 from bulkops.validation.report import Report, SheetReport
 from bulkops.validation.rows import RowValidator
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from bulkops.io.tables import Sheet
 from bulkops.labels import ACTION_LABEL, is_own_column
-from bulkops.resources.refs import NAMED, Named, parse_ref
-from bulkops.resources.schema import Column, Kind, Resource, header_key
+from bulkops.model.problems import Problem, column_letter, shown
+from bulkops.model.refs import Named, parse_ref
+from bulkops.model.schema import Column, Kind, Resource, header_key
 from bulkops.validation import cells, moments, recipients
 from bulkops.validation.cells import CellError
-from bulkops.validation.problems import Problem, column_letter, shown
 
 __all__ = [
     "ACTION_COLUMN",
@@ -89,7 +89,7 @@ def coercer(column: Column) -> Callable[[Any], Any]:
     if column.check is not None:
         checked = _with_check(checked, column.check)
     if column.refers is not None:
-        checked = _referring(checked, column.refers)
+        checked = _referring(checked, column.refers, column.finder is not None)
     if kind not in _MEMO_KINDS:
         return checked
     # Switches, choices and small numbers repeat down a column ('Yes', 'active', '3'):
@@ -122,10 +122,9 @@ def _with_check(
     return checked
 
 
-def _referring(coerce: Callable[[Any], Any], resource: str) -> Callable[[Any], Any]:
+def _referring(coerce: Callable[[Any], Any], resource: str, by_name: bool) -> Callable[[Any], Any]:
     """A cell naming an object of `resource`: `ref:<Sheet>!<key>`, the column's own type
-    (an id), or, for resources found by name, a name."""
-    by_name = resource in NAMED
+    (an id), or, where the column can find such objects by name (`by_name`), a name."""
 
     def referring(raw: Any) -> Any:
         if raw.__class__ is str and raw[:4].lower() == "ref:":

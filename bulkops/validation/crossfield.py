@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bulkops.resources.payload import CLEARED
-from bulkops.resources.schema import MISSING, Column, Resource
-from bulkops.validation.problems import Problem, shown
-from bulkops.validation.record import RowRecord
+from bulkops.model.payload import CLEARED
+from bulkops.model.problems import Problem, shown
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import MISSING, Column, Resource
 
 __all__ = ["CrossFieldChecks", "Locator"]
 

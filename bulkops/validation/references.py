@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bulkops.resources.payload import CLEARED
-from bulkops.resources.refs import Named, Ref, in_account, sheet_of
-from bulkops.resources.schema import Column, Resource
-from bulkops.validation.problems import Problem
-from bulkops.validation.record import RowRecord
+from bulkops.model.payload import CLEARED
+from bulkops.model.problems import Problem
+from bulkops.model.record import RowRecord
+from bulkops.model.refs import Named, Ref, in_account, sheet_of
+from bulkops.model.schema import Column, Resource
 from bulkops.validation.rows import RowValidator
 
 __all__ = ["ReferenceCheck", "ref_keys"]
@@ -72,7 +72,7 @@ class ReferenceCheck:
     ) -> str | None:
         refers = column.refers or ""
         target = sheet_of(ref, refers, self.sheets)
-        if target is None and in_account(ref, refers, self.sheets):
+        if target is None and in_account(ref, column, self.sheets):
             return None  # no sheet here holds these: the run looks it up in the account
         if target is None:
             kinds = [name for name, r in self.sheets if r.name == refers]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulkops.validation.problems import Problem
+from bulkops.model.problems import Problem
 
 __all__ = ["Report", "SheetReport"]
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from bulkops.config import MAX_CELL_CHARS
-from bulkops.resources.payload import CLEARED
-from bulkops.resources.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
+from bulkops.model.payload import CLEARED
+from bulkops.model.problems import Problem, column_letter, shown
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
 from bulkops.validation.cells import CLEAR, CellError, is_blank_row, undialable
 from bulkops.validation.columns import HeaderMap
 from bulkops.validation.crossfield import CrossFieldChecks, Locator
-from bulkops.validation.problems import Problem, column_letter, shown
-from bulkops.validation.record import RowRecord
 from bulkops.validation.visibility import unseen
 
 __all__ = ["RowValidator"]

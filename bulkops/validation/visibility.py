@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulkops.validation.problems import Problem
+from bulkops.model.problems import Problem
 
 __all__ = ["unseen"]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkops.io.tables import Workbook
-from bulkops.resources.schema import Resource
+from bulkops.model.problems import Problem
+from bulkops.model.record import RowRecord
+from bulkops.model.schema import Resource
 from bulkops.validation import Report, validate_sheet
-from bulkops.validation.problems import Problem
-from bulkops.validation.record import RowRecord
 from bulkops.validation.references import ReferenceCheck
 
 __all__ = ["WorkbookCheck", "check_workbook", "collector_paused"]

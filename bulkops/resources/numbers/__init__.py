@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from bulkops.model.schema import Column, Kind, Resource
 from bulkops.resources.common import STATE_NAMES, US_STATES, group_column, text
 from bulkops.resources.numbers.orders import MAX_QUANTITY, OrderBody, execute, owned_numbers
-from bulkops.resources.schema import Column, Kind, Resource
 
 if TYPE_CHECKING:
-    from bulkops.validation.record import RowRecord
+    from bulkops.model.record import RowRecord
 
 __all__ = ["NUMBERS"]
 
@@ -168,6 +168,7 @@ NUMBERS: Final = Resource(
     executor=execute,
     prefetch=owned_numbers,
     order=30,
+    provides="ordered",
     description="Tracking numbers: order them (exact, or by area code, state or pattern) "
     "or release them.",
     notes=(

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bulkops.engine.outcome import RowOutcome, Status
+from bulkops.model.outcome import RowOutcome, Status
 
 if TYPE_CHECKING:
-    from bulkops.engine.runner import Runner
-    from bulkops.validation.record import RowRecord
+    from bulkops.model.record import RowRecord
+    from bulkops.model.seam import RunContext
 
 __all__ = [
     "AVAILABLE",
@@ -49,26 +49,24 @@ def _value(record: RowRecord, path: str) -> Any:
     return next((v for c, v in record.values.items() if c.path == path), None)
 
 
-async def owned_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
+async def owned_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
     """The account's numbers (reserved and routed), listed once per run and kept current
     with the run's own orders and releases."""
     import anyio
 
-    lock = runner.memo.setdefault("owned-lock", anyio.Lock())
+    lock = run.state.setdefault("owned-lock", anyio.Lock())
     async with lock:  # rows starting together list once
-        if "owned" not in runner.memo:
-            runner.memo["owned"] = await list_numbers(runner)
-    owned: dict[str, dict[str, Any]] = runner.memo["owned"]
+        if "owned" not in run.state:
+            run.state["owned"] = await list_numbers(run)
+    owned: dict[str, dict[str, Any]] = run.state["owned"]
     return owned
 
 
-async def list_numbers(runner: Runner) -> dict[str, dict[str, Any]]:
+async def list_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
     """The account's numbers as the API lists them now."""
-    from bulkops.engine.plan import pages
-
     found: dict[str, dict[str, Any]] = {}
     for path in OWNED:
-        async for items, _ in pages(runner.call, path):
+        async for items, _ in run.pages(path):
             for item in items:
                 found[str(item.get("phone_number"))] = item
     return found
@@ -78,27 +76,27 @@ def _outcome(record: RowRecord, status: Status, message: str, **more: Any) -> Ro
     return RowOutcome(record.sheet, record.row, record.action, status, message=message, **more)
 
 
-async def execute(runner: Runner, record: RowRecord) -> tuple[RowOutcome, int]:
+async def execute(run: RunContext, record: RowRecord) -> tuple[RowOutcome, int]:
     """One numbers row: order or release. Returns its outcome and the requests it took; a
     request that failed for good raises the runner's `Failed` (an order whose answer was
     lost never does: it is settled here)."""
-    calls_before = runner.requests
-    outcome = await _execute(runner, record)
-    return outcome, runner.requests - calls_before
+    calls_before = run.requests
+    outcome = await _execute(run, record)
+    return outcome, run.requests - calls_before
 
 
-async def _execute(runner: Runner, record: RowRecord) -> RowOutcome:
-    owned = await owned_numbers(runner)
+async def _execute(run: RunContext, record: RowRecord) -> RowOutcome:
+    owned = await owned_numbers(run)
     number = _value(record, "phone_number")
     if record.action == "release":
-        return await _release(runner, record, number, owned)
+        return await _release(run, record, number, owned)
     if number is not None:
-        return await _order_exact(runner, record, number, owned)
-    return await _order_search(runner, record, owned)
+        return await _order_exact(run, record, number, owned)
+    return await _order_search(run, record, owned)
 
 
 async def _release(
-    runner: Runner, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
+    run: RunContext, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
     path = RELEASE.format(number)
     if number not in owned:
@@ -108,15 +106,15 @@ async def _release(
             f"unchanged: {number} is not a number of this account (already released?)",
             resource_id=number,
         )
-    if runner.dry_run:
+    if run.dry_run:
         return _outcome(
             record, Status.PLANNED, f"would DELETE {path}", request=("DELETE", path, None)
         )
-    in_doubt = (record.sheet, record.row) in runner.doubt
-    _journal(runner, record, "DELETE", path, number, b"")
-    answer, _ = await runner.call("DELETE", path, gone_is_done=in_doubt)
+    in_doubt = run.in_doubt(record)
+    _journal(run, record, "DELETE", path, number, b"")
+    answer, _ = await run.call("DELETE", path, gone_is_done=in_doubt)
     owned.pop(number, None)
-    runner.memo.setdefault("released", set()).add(number)  # never bought back by this run
+    run.state.setdefault("released", set()).add(number)  # never bought back by this run
     return _outcome(
         record,
         Status.SUCCEEDED,
@@ -127,18 +125,18 @@ async def _release(
     )
 
 
-async def _available(runner: Runner, **query: Any) -> list[str]:
-    from bulkops.engine.plan import listed_items
+async def _available(run: RunContext, **query: Any) -> list[str]:
+    from bulkops.listing import listed_items
 
     params = {k: v for k, v in query.items() if v not in (None, "")}
-    answer, _ = await runner.call("GET", AVAILABLE, params=params)
+    answer, _ = await run.call("GET", AVAILABLE, params=params)
     return [str(i.get("phone_number")) for i in listed_items(answer.data)]
 
 
 async def _order_exact(
-    runner: Runner, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
+    run: RunContext, record: RowRecord, number: str, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
-    runner.memo.setdefault("claimed", set()).add(number)
+    run.state.setdefault("claimed", set()).add(number)
     if number in owned:
         return _outcome(
             record,
@@ -147,9 +145,9 @@ async def _order_exact(
             resource_id=number,
         )
     group = _value(record, "org_unit_id")
-    if runner.dry_run:
+    if run.dry_run:
         found = await _available(
-            runner,
+            run,
             area_code=number[:3],
             contains=number[3:],
             number_type=_value(record, "number_type") or "local",
@@ -168,14 +166,14 @@ async def _order_exact(
             f"would order {number} (spends money: the run asks first)",
             request=("POST", ORDER, {"phone_number": number, "org_unit_id": group}),
         )
-    got, message = await _order_one(runner, record, number, group, owned)
+    got, message = await _order_one(run, record, number, group, owned)
     if got is None:
         return _outcome(record, Status.UNKNOWN, message)
     return got
 
 
 async def _order_one(
-    runner: Runner,
+    run: RunContext,
     record: RowRecord,
     number: str,
     group: Any,
@@ -188,13 +186,13 @@ async def _order_one(
 
     body = OrderBody(phone_number=number, org_unit_id=group).model_dump()
     encoded = json.dumps(body, separators=(",", ":")).encode()
-    _journal(runner, record, "POST", ORDER, number, encoded)
+    _journal(run, record, "POST", ORDER, number, encoded)
     try:
-        answer, _ = await runner.call("POST", ORDER, encoded)
+        answer, _ = await run.call("POST", ORDER, encoded)
     except Failed as failed:
         if not isinstance(failed.error, OutcomeUnknown | ServerError):
             raise
-        now = await list_numbers(runner)
+        now = await list_numbers(run)
         if number in now:
             owned[number] = now[number]
             outcome = _outcome(
@@ -227,7 +225,7 @@ async def _order_one(
 
 
 async def _order_search(
-    runner: Runner, record: RowRecord, owned: dict[str, dict[str, Any]]
+    run: RunContext, record: RowRecord, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
     from bulkops.engine.failures import Failed
     from bulkops.errors import Conflict, NotFound
@@ -244,7 +242,7 @@ async def _order_search(
     # the row describes a state: the group holds `quantity` numbers like these. Numbers it
     # already holds (and no other row of this run claimed) count, so a second run of the
     # sheet orders nothing.
-    claimed: set[str] = runner.memo.setdefault("claimed", set())
+    claimed: set[str] = run.state.setdefault("claimed", set())
     held = [
         number
         for number, item in sorted(owned.items())
@@ -265,10 +263,10 @@ async def _order_search(
     # group's numbers now, and whatever it sent has landed or never will: the rest is
     # ordered, never twice)
     wanted = quantity - len(held)
-    released = runner.memo.get("released", set())
+    released = run.state.get("released", set())
     found = [
         n
-        for n in await _available(runner, **criteria, limit=200)
+        for n in await _available(run, **criteria, limit=200)
         if n not in owned and n not in released
     ]
     if len(found) < wanted:
@@ -279,7 +277,7 @@ async def _order_search(
             f"and {wanted} were asked for: order fewer or widen the search; nothing was "
             "ordered",
         )
-    if runner.dry_run:
+    if run.dry_run:
         shown = "; ".join(found[:wanted][:5]) + (" …" if wanted > 5 else "")
         already = f" (the group holds {len(held)} already)" if held else ""
         return _outcome(
@@ -294,7 +292,7 @@ async def _order_search(
         if len(obtained) == quantity:
             break
         try:
-            got, why = await _order_one(runner, record, number, group, owned)
+            got, why = await _order_one(run, record, number, group, owned)
         except Failed as failed:
             if isinstance(failed.error, Conflict | NotFound):
                 continue  # taken by someone else since the search: the next one
@@ -344,9 +342,6 @@ def _matches(number: str, item: dict[str, Any], criteria: dict[str, Any]) -> boo
 
 
 def _journal(
-    runner: Runner, record: RowRecord, method: str, path: str, number: str, payload: bytes
+    run: RunContext, record: RowRecord, method: str, path: str, number: str, payload: bytes
 ) -> None:
-    if runner.journal is not None:
-        runner.journal.intent(
-            record.sheet, record.row, record.action, method, path, (number,), payload
-        )
+    run.intent(record, method, path, (number,), payload)

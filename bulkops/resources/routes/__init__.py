@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from bulkops.model.schema import Column, Kind, Resource, Rule
 from bulkops.resources.routes.fields import CONFIG, FIELDS
 from bulkops.resources.routes.lists import GROUPS, HUNT_MAX, LIST_COLUMNS, OVERFLOW_MAX, SOURCE_MAX
 from bulkops.resources.routes.wire import RouteBody
-from bulkops.resources.schema import Column, Kind, Resource, Rule
 
 __all__ = ["HUNT_MAX", "OVERFLOW_MAX", "ROUTES", "SOURCE_MAX", "RouteBody"]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bulkops.resources.schema import MISSING, Column, Kind, Wire
+from bulkops.model.schema import MISSING, Column, Kind, Wire
+from bulkops.resources.common import GROUPS_FINDER
+from bulkops.resources.users import USERS_FINDER
 
 __all__ = ["CONFIG", "FIELDS"]
 
@@ -68,6 +70,7 @@ FIELDS: tuple[Column, ...] = (
         minimum=1,
         ref="/groups/{}",
         refers="groups",
+        finder=GROUPS_FINDER,
     ),
     Column(
         "Tracking Number",
@@ -286,6 +289,7 @@ FIELDS: tuple[Column, ...] = (
         clear_value=None,
         ref="/users/{}",
         refers="users",
+        finder=USERS_FINDER,
     ),
     _yes_no(
         "Click To Call Enabled",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from bulkops.model.schema import MISSING, Column, Kind, ListGroup, Wire
 from bulkops.resources.routes.fields import CONFIG
-from bulkops.resources.schema import MISSING, Column, Kind, ListGroup, Wire
 from bulkops.validation.cells import display_phone
 
 __all__ = ["GROUPS", "HUNT_MAX", "LIST_COLUMNS", "OVERFLOW_MAX", "SOURCE_MAX"]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
 from bulkops.sandbox.context import ApiError, Context, Route, route
+from bulkops.sandbox.passwords import hash_password
 
-__all__ = ["AUTH_ROUTES", "hash_password"]
-
-
-def hash_password(password: str, salt: str) -> str:
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 1000).hex()
+__all__ = ["AUTH_ROUTES"]
 
 
 def _token(context: Context) -> tuple[int, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bulkops.resources.schema import Column
-from bulkops.validation.problems import Problem
+from bulkops.model.columns import Column
+from bulkops.model.problems import Problem
 
 __all__ = ["RowRecord"]
 

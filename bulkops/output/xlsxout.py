@@ -15,7 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from bulkops.io.tables import Sheet
-from bulkops.validation.problems import Problem, column_index, shown
+from bulkops.model.problems import Problem, column_index, shown
 
 __all__ = [
     "COMMENT_LIMIT",

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bulkops.config import TEMPLATE_ROWS
 from bulkops.labels import ACTION_LABEL
-from bulkops.resources.schema import MISSING, Column, Kind, Resource
+from bulkops.model.schema import MISSING, Column, Kind, Resource
 from bulkops.validation.cells import CLEAR
 
 __all__ = [

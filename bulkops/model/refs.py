@@ -8,15 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bulkops.resources.schema import Resource
+    from bulkops.model.schema import Column, Resource
 
-__all__ = ["NAMED", "Named", "Ref", "in_account", "parse_ref", "sheet_of"]
-
-#: resources a cell may name by text (not only by id or ref:)
-NAMED: Final = frozenset({"groups", "users", "industries"})
+__all__ = ["Named", "Ref", "in_account", "parse_ref", "sheet_of"]
 
 _REF = re.compile(r"^ref:\s*(?:'([^']+)'|([^!]+))!(.+)$", re.IGNORECASE)
 
@@ -65,15 +62,13 @@ def sheet_of(ref: Ref, refers: str, sheets: Sequence[tuple[str, Resource]]) -> s
     return None
 
 
-def in_account(ref: Ref, refers: str, sheets: Sequence[tuple[str, Resource]]) -> bool:
+def in_account(ref: Ref, column: Column, sheets: Sequence[tuple[str, Resource]]) -> bool:
     """A reference to a kind of object no sheet of the workbook holds, by its usual sheet
-    name (`ref:Groups!west` in a routes-only file): it is looked up in the account."""
-    from bulkops.resources import RESOURCES
-
-    known = RESOURCES.get(refers)
+    name (`ref:Groups!west` in a routes-only file): it is looked up in the account, where
+    the column can find such objects by name."""
+    finder = column.finder
     return (
-        refers in NAMED
-        and known is not None
-        and all(resource.name != refers for _, resource in sheets)
-        and ref.sheet.strip().casefold() in (known.sheet.casefold(), known.name)
+        finder is not None
+        and all(resource.name != column.refers for _, resource in sheets)
+        and ref.sheet.strip().casefold() in (finder.sheet.casefold(), finder.kind)
     )

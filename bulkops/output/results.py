@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulkops.engine.outcome import RowOutcome, Status
 from bulkops.io.tables import open_workbook
-from bulkops.io.xlsxout import (
+from bulkops.labels import OUTCOME_LABELS, PROBLEMS_LABEL, REQUEST_LABEL
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.problems import Problem
+from bulkops.output.xlsxout import (
     COMMENT_LIMIT,
     Formats,
     Mark,
@@ -29,10 +31,8 @@ from bulkops.io.xlsxout import (
     problems_sheet,
     write_cell,
 )
-from bulkops.labels import OUTCOME_LABELS, PROBLEMS_LABEL, REQUEST_LABEL
 from bulkops.resources import resource_for_sheet
 from bulkops.validation.columns import match_header
-from bulkops.validation.problems import Problem
 from bulkops.validation.report import Report
 
 __all__ = ["RunSummary", "write_failed", "write_results"]
@@ -200,9 +200,9 @@ def _referred_rows(
 ) -> dict[tuple[str, int], str]:
     """The rows the rows to re-run refer to with `ref:` (and the rows those refer to), so
     the failed workbook runs on its own: they come back `unchanged` and give their ids."""
+    from bulkops.model.refs import parse_ref
+    from bulkops.model.schema import header_key
     from bulkops.resources import get_resource
-    from bulkops.resources.refs import parse_ref
-    from bulkops.resources.schema import header_key
 
     keys: dict[tuple[str, str], tuple[str, int]] = {}
     refs: dict[tuple[str, int], list[tuple[str, str]]] = {}

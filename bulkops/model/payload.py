@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from bulkops.resources.schema import MISSING, Column, ListGroup, Resource
+from bulkops.model.schema import MISSING, Column, ListGroup, Resource
 
 __all__ = ["CLEARED", "build_body"]
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from bulkops.io.tables import open_workbook
-from bulkops.io.xlsxout import (
+from bulkops.labels import PROBLEMS_LABEL
+from bulkops.model.problems import Problem
+from bulkops.output.xlsxout import (
     COMMENT_LIMIT,
     Formats,
     atomic,
@@ -18,8 +20,6 @@ from bulkops.io.xlsxout import (
     new_book,
     problems_sheet,
 )
-from bulkops.labels import PROBLEMS_LABEL
-from bulkops.validation.problems import Problem
 from bulkops.validation.report import Report
 
 __all__ = ["write_report_workbook"]
