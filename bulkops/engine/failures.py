@@ -3,8 +3,6 @@ and a message that says what went wrong and what to do."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bulkops.engine.plan import Operation
 from bulkops.errors import (
     ApiError,
@@ -21,16 +19,9 @@ from bulkops.errors import (
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
+from bulkops.model.seam import Failed
 
 __all__ = ["Failed", "explain", "failure_outcome", "systemic", "text_of"]
-
-
-@dataclass
-class Failed(Exception):
-    """A request that will not be tried again: its last error and how many attempts."""
-
-    error: ApiError | TransportError
-    attempts: int
 
 
 def failure_outcome(

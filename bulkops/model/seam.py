@@ -9,13 +9,15 @@ a resource cannot reach into the engine's state, and the engine knows no resourc
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bulkops.client import Answer
+from bulkops.errors import ApiError, TransportError
 from bulkops.model.outcome import RowOutcome
 from bulkops.model.record import RowRecord
 
-__all__ = ["Describe", "Executor", "Prefetch", "RunContext", "Vet"]
+__all__ = ["Describe", "Executor", "Failed", "Prefetch", "RunContext", "Vet"]
 
 
 class RunContext(Protocol):
@@ -62,9 +64,8 @@ class RunContext(Protocol):
         gone_is_done: bool = False,
     ) -> tuple[Answer, int]:
         """One request under the rate limit, retried as the policy says: the answer and
-        the attempts it took. Raises `bulkops.engine.failures.Failed` when it failed for
-        good. `content` is the body already encoded; with `gone_is_done`, a DELETE's 404
-        means done."""
+        the attempts it took. Raises `Failed` when it failed for good. `content` is the
+        body already encoded; with `gone_is_done`, a DELETE's 404 means done."""
         ...
 
     def pages(
@@ -72,6 +73,15 @@ class RunContext(Protocol):
     ) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
         """A listing, page by page: each page's items and the attempts it took."""
         ...
+
+
+@dataclass
+class Failed(Exception):
+    """A request that will not be tried again (`RunContext.call` raises it): its last error
+    and how many attempts it took."""
+
+    error: ApiError | TransportError
+    attempts: int
 
 
 #: A row of a resource that is not plain CRUD: its outcome and the requests it took.

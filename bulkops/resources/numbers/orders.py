@@ -78,7 +78,7 @@ def _outcome(record: RowRecord, status: Status, message: str, **more: Any) -> Ro
 
 async def execute(run: RunContext, record: RowRecord) -> tuple[RowOutcome, int]:
     """One numbers row: order or release. Returns its outcome and the requests it took; a
-    request that failed for good raises the runner's `Failed` (an order whose answer was
+    request that failed for good raises `Failed` (an order whose answer was
     lost never does: it is settled here)."""
     calls_before = run.requests
     outcome = await _execute(run, record)
@@ -181,8 +181,8 @@ async def _order_one(
 ) -> tuple[RowOutcome | None, str]:
     """Order one number: its outcome, or (None, why) when it may or may not be ours now.
     Never sent twice: a lost answer is settled by listing the account's numbers."""
-    from bulkops.engine.failures import Failed
     from bulkops.errors import OutcomeUnknown, ServerError
+    from bulkops.model.seam import Failed
 
     body = OrderBody(phone_number=number, org_unit_id=group).model_dump()
     encoded = json.dumps(body, separators=(",", ":")).encode()
@@ -227,8 +227,8 @@ async def _order_one(
 async def _order_search(
     run: RunContext, record: RowRecord, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
-    from bulkops.engine.failures import Failed
     from bulkops.errors import Conflict, NotFound
+    from bulkops.model.seam import Failed
 
     quantity = _value(record, "quantity") or 1
     criteria = {
