@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     connect_timeout: float = Field(CONNECT_TIMEOUT, gt=0)
     read_timeout: float = Field(READ_TIMEOUT, gt=0)
     max_attempts: int = Field(MAX_ATTEMPTS, ge=1, le=20)
+    #: rows waiting aside for the rows they refer to, at most (memory against overlap)
+    parked_rows: int = Field(PARKED_ROWS, ge=1, le=1_000_000)
 
     @classmethod
     def settings_customise_sources(

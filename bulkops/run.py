@@ -269,6 +269,7 @@ class Run:
             links=links,
             slots=slots,
             sheet=name,
+            parked=self.settings.parked_rows,
         )
         self.runners.append(runner)
         if self.signal is not None:

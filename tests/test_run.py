@@ -32,7 +32,8 @@ def sandbox(faults: str = "", **kw: Any) -> Sandbox:
 
 
 def run(path: Path, box: Sandbox, tmp: Path, **kw: Any) -> RunResult:
-    settings = Settings(rate=kw.pop("rate", 50.0), concurrency=kw.pop("concurrency", 4))
+    knobs = {k: kw.pop(k) for k in ("parked_rows",) if k in kw}
+    settings = Settings(rate=kw.pop("rate", 50.0), concurrency=kw.pop("concurrency", 4), **knobs)
     return actions.run(
         path,
         settings=settings,

@@ -88,6 +88,7 @@ class Runner:
         links: Links | None = None,
         slots: anyio.Semaphore | None = None,
         sheet: str = "",
+        parked: int = PARKED_ROWS,
     ) -> None:
         self.client = client
         self.resource = resource
@@ -116,7 +117,7 @@ class Runner:
         #: request slots shared by every sheet of the run (each holds one row at work)
         self.slots = slots or anyio.Semaphore(concurrency)
         #: rows waiting aside for the rows they refer to, at most
-        self.parking = anyio.Semaphore(PARKED_ROWS)
+        self.parking = anyio.Semaphore(parked)
         #: the sheet's delete rows, for objects that hold others of their kind
         self.deletes = Deletes() if resource.nested else None
 

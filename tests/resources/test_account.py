@@ -605,7 +605,7 @@ def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
     from bulkops.config import Settings
     from bulkops.run import Wiring
     from bulkops.sandbox import SandboxTransport, parse_faults
-    from tests.test_journal import Interrupting
+    from tests.engine.test_journal import Interrupting
 
     box = Sandbox(faults=parse_faults("latency:ms=300@POST"))  # on the real clock
     box.grant("run-token", 84784)
@@ -642,14 +642,9 @@ def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
     assert len(routes) == len(set(routes))
 
 
-def test_few_rows_wait_aside_at_once_and_none_is_stuck(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_few_rows_wait_aside_at_once_and_none_is_stuck(tmp_path: Path) -> None:
     """With room for only two waiting rows, a chain of groups and thirty routes that refer
     to them all still run (the sheet is read on as waiting rows go on)."""
-    import bulkops.engine.runner
-
-    monkeypatch.setattr(bulkops.engine.runner, "PARKED_ROWS", 2)
     box = sandbox()
     chain = [
         ["create", f"Level {n}", f"ref:Groups!l{n - 1}" if n else 70035, f"l{n}"] for n in range(5)
@@ -659,7 +654,7 @@ def test_few_rows_wait_aside_at_once_and_none_is_stuck(
         for n in range(30)
     ]
     path = book(tmp_path / "a.xlsx", {"Groups": [GROUPS, *chain], "Routes": [ROUTES, *routes]})
-    result = run(path, box, tmp_path)
+    result = run(path, box, tmp_path, parked_rows=2)
     assert result.counts() == {"succeeded": 35}
 
 
