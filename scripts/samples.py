@@ -356,12 +356,7 @@ def main() -> None:
         save_if_changed(
             lambda path, n=name, r=rows: more.write_invalid(path, n, r), folder / f"{name}.xlsx"
         )
-    for name, rows in (
-        ("groups", more.GROUPS),
-        ("users", more.USERS),
-        ("numbers", more.NUMBERS),
-        ("broadcasts", more.BROADCASTS),
-    ):
+    for name, rows in more.SAMPLES.items():
         save_if_changed(
             lambda path, n=name, r=rows: more.write_book(path, {n: r}),
             ROOT / "samples" / f"{name}.xlsx",

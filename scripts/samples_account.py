@@ -381,14 +381,78 @@ BROADCASTS: Rows = [
 ]
 
 
-def write_valid_samples(folder: Path) -> None:
-    for name, rows in (
-        ("groups", GROUPS),
-        ("users", USERS),
-        ("numbers", NUMBERS),
-        ("broadcasts", BROADCASTS),
-    ):
-        write_book(folder / f"{name}.xlsx", {name: rows})
+WEBHOOKS: Rows = [
+    {
+        "Action": "create",
+        "Webhook Name": "Missed-call alerts",
+        "Group": "Downtown Dental",
+        "URL": "https://hooks.example.com/missed",
+        "Type": "post_call",
+        "Static Field 1 Key": "source",
+        "Static Field 1 Value": "bulkops",
+    },
+    {
+        "Action": "create",
+        "Webhook Name": "Caller lookup",
+        "Group": 70035,
+        "URL": "https://crm.example.com/lookup",
+        "Method": "GET",
+        "Type": "pre_call",
+    },
+    {
+        "Action": "update",
+        "Webhook Name": "Lead alerts",
+        "Group": 70001,
+        "URL": "https://hooks.example.com/leads-v2",
+    },
+    {"Action": "skip", "Webhook Name": "Not yet", "Group": 70035, "URL": "https://x.example"},
+]
+
+VOICE_AGENTS: Rows = [
+    {
+        "Action": "create",
+        "Agent Name": "Weekend receptionist",
+        "Group": "Downtown Dental",
+        "Voice": "alloy",
+        "Language": "en-US",
+        "Greeting": "Thanks for calling Downtown Dental! We are closed for the weekend.",
+        "Instructions": "Take a message and offer the first appointment on Monday.",
+        "Transfer Number": "4045550123",
+    },
+    {
+        "Action": "create",
+        "Agent Name": "Línea en español",
+        "Group": 70035,
+        "Voice": "nova",
+        "Language": "es-MX",
+        "Greeting": "Gracias por llamar a Downtown Dental.",
+    },
+    {
+        "Action": "update",
+        "Agent Name": "Appointment booker",
+        "Group": 70000,
+        "Greeting": "Thanks for calling! I can book your visit.",
+    },
+]
+
+TAGS: Rows = [
+    {"Action": "create", "Tag Name": "Insurance question"},
+    {"Action": "create", "Tag Name": "Referral", "Group": 70035},
+    {"Action": "update", "Tag ID": 502, "Tag Name": "Urgent"},
+    {"Action": "update", "Tag Name": "Billing", "Group": "Downtown Dental"},
+    {"Action": "delete", "Tag Name": "New patient"},
+]
+
+#: samples/<resource>.xlsx of every resource but routes (scripts/samples.py has routes')
+SAMPLES: dict[str, Rows] = {
+    "groups": GROUPS,
+    "users": USERS,
+    "webhooks": WEBHOOKS,
+    "voice-agents": VOICE_AGENTS,
+    "tags": TAGS,
+    "numbers": NUMBERS,
+    "broadcasts": BROADCASTS,
+}
 
 
 # -- invalid samples: one row per problem code ------------------------------------------
@@ -413,7 +477,51 @@ def invalid_rows() -> dict[str, list[tuple[str, dict[str, Any]]]]:
         "Message": "Hi",
         "Recipients": "4045550401",
     }
+    hook = {
+        "Action": "create",
+        "Webhook Name": "W",
+        "Group": 70035,
+        "URL": "https://hooks.example.com/w",
+    }
+    agent = {"Action": "create", "Agent Name": "A", "Group": 70035}
+    tag = {"Action": "create", "Tag Name": "T"}
     return {
+        "webhooks": [
+            ("invalid-type", {**hook, "Webhook Name": "W1", "URL": "http://hooks.example.com"}),
+            ("invalid-choice", {**hook, "Webhook Name": "W2", "Method": "PUT"}),
+            ("required-value", {**hook, "Webhook Name": "W3", "URL": ""}),
+            (
+                "list-gap",
+                {
+                    **hook,
+                    "Webhook Name": "W4",
+                    "Static Field 2 Key": "a",
+                    "Static Field 2 Value": "b",
+                },
+            ),
+            ("list-item-incomplete", {**hook, "Webhook Name": "W5", "Static Field 1 Key": "a"}),
+            ("invalid-reference", {**hook, "Webhook Name": "W6", "Group": "ref:Groups"}),
+            ("too-long", {**hook, "Webhook Name": "W" * 256}),
+            ("missing-key", {"Action": "update", "URL": "https://hooks.example.com/x"}),
+            ("", {**hook, "Webhook Name": "Twice"}),
+            ("duplicate-key", {**hook, "Webhook Name": "Twice"}),
+        ],
+        "voice-agents": [
+            ("invalid-type", {**agent, "Agent Name": "A1", "Language": "english"}),
+            ("invalid-phone", {**agent, "Agent Name": "A2", "Transfer Number": "12345"}),
+            ("invalid-choice", {**agent, "Agent Name": "A3", "Status": "paused"}),
+            ("required-value", {**agent, "Agent Name": ""}),
+            ("too-long", {**agent, "Agent Name": "A4", "Voice": "v" * 101}),
+            ("missing-key", {"Action": "delete", "Voice": "alloy"}),
+        ],
+        "tags": [
+            ("required-value", {**tag, "Tag Name": "", "Group": 70035}),
+            ("invalid-action", {**tag, "Tag Name": "T1", "Action": "replace"}),
+            ("too-long", {**tag, "Tag Name": "T" * 101}),
+            ("missing-key", {"Action": "delete", "Group": 70035}),
+            ("", {**tag, "Tag Name": "Twice"}),
+            ("duplicate-key", {**tag, "Tag Name": "Twice"}),
+        ],
         "groups": [
             ("invalid-choice", {**group, "Group Name": "G1", "State": "Goergia"}),
             ("invalid-type", {**group, "Group Name": "G2", "ZIP": "3030"}),

@@ -1,14 +1,15 @@
-"""Resources bulkops can work on, by CLI name. Each module is its resource's source of truth."""
+"""Resources bulkops can work on, by CLI name. Each module of this package that declares a
+`RESOURCE` is one resource's whole source of truth, and this registry finds it: adding a
+resource is adding its module (see "Adding a resource" in the README)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from typing import Final
+
 from bulkops.errors import UsageError
 from bulkops.model.schema import Column, Kind, ListGroup, Resource, Rule, Wire
-from bulkops.resources.broadcasts import BROADCASTS
-from bulkops.resources.groups import GROUPS
-from bulkops.resources.numbers import NUMBERS
-from bulkops.resources.routes import ROUTES
-from bulkops.resources.users import USERS
 
 __all__ = [
     "RESOURCES",
@@ -22,9 +23,20 @@ __all__ = [
     "resource_for_sheet",
 ]
 
+
+def _declared() -> list[Resource]:
+    """Every `RESOURCE` of this package's modules."""
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        declared = getattr(importlib.import_module(f"{__name__}.{module.name}"), "RESOURCE", None)
+        if isinstance(declared, Resource):
+            found.append(declared)
+    return found
+
+
 #: by CLI name, in the order a workbook's sheets run (what a row refers to runs first)
-RESOURCES: dict[str, Resource] = {
-    r.name: r for r in sorted((GROUPS, USERS, NUMBERS, ROUTES, BROADCASTS), key=lambda r: r.order)
+RESOURCES: Final[dict[str, Resource]] = {
+    r.name: r for r in sorted(_declared(), key=lambda r: (r.order, r.name))
 }
 
 
@@ -37,12 +49,23 @@ def get_resource(name: str) -> Resource:
     return found
 
 
+def _words(resource: Resource) -> tuple[str, ...]:
+    """How a sheet or file may be named after `resource`: its CLI name or its sheet name,
+    with spaces, '_' or '-' between the words ('voice-agents', 'Voice Agents',
+    'voice_agents')."""
+    words = {resource.name, resource.sheet.lower()}
+    for word in list(words):
+        for separator in (" ", "_", "-"):
+            words.add(word.replace(" ", separator).replace("-", separator))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def resource_for_sheet(name: str) -> Resource | None:
     """The resource a sheet (or file stem) is named after, if any: 'Routes', 'routes',
     'routes-west', 'Routes (2)', 'routes_2026-11'."""
     text = name.strip().lower()
     for resource in RESOURCES.values():
-        for word in (resource.name, resource.sheet.lower()):
+        for word in _words(resource):
             if text == word or (text.startswith(word) and not text[len(word)].isalnum()):
                 return resource
     return None

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bulkops.model.record import RowRecord
     from bulkops.model.seam import RunContext
 
-__all__ = ["BASE", "BROADCASTS", "MAX_MESSAGE", "BroadcastBody", "segments"]
+__all__ = ["BASE", "BROADCASTS", "MAX_MESSAGE", "RESOURCE", "BroadcastBody", "segments"]
 
 #: where broadcasts live (convirza-v3.md names both /broadcast and /sms-broadcasts)
 BASE: Final = "/broadcast"
@@ -205,3 +205,6 @@ BROADCASTS: Final = Resource(
         "The dry run shows each message's SMS segments and checks From Number.",
     ),
 )
+
+#: what the registry (`bulkops.resources`) finds in this module
+RESOURCE: Final = BROADCASTS

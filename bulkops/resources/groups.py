@@ -22,7 +22,7 @@ from bulkops.resources.common import (
     text,
 )
 
-__all__ = ["GROUPS", "INDUSTRIES_FINDER", "GroupBody"]
+__all__ = ["GROUPS", "INDUSTRIES_FINDER", "RESOURCE", "GroupBody"]
 
 _NEEDED = frozenset({"create", "replace", "upsert"})
 
@@ -182,3 +182,6 @@ GROUPS: Final = Resource(
         "deletes went).",
     ),
 )
+
+#: what the registry (`bulkops.resources`) finds in this module
+RESOURCE: Final = GROUPS

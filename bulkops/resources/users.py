@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bulkops.model.schema import MISSING, Column, Finder, Kind, Resource
 from bulkops.resources.common import group_column, id_column, switch, text
 
-__all__ = ["ROLES", "USERS", "USERS_FINDER", "UserBody"]
+__all__ = ["RESOURCE", "ROLES", "USERS", "USERS_FINDER", "UserBody"]
 
 _NEEDED = frozenset({"create", "replace", "upsert"})
 _NAME: Final[dict[str, Any]] = {"required": _NEEDED, "max_length": 100, "clear_value": MISSING}
@@ -178,3 +178,6 @@ USERS: Final = Resource(
         "Group takes an id, a name path (Acme/West), an external id or ref:Groups!<key>.",
     ),
 )
+
+#: what the registry (`bulkops.resources`) finds in this module
+RESOURCE: Final = USERS

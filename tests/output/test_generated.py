@@ -114,7 +114,8 @@ def test_template_all_writes_one_workbook_with_every_resource(tmp_path: Path) ->
     path = tmp_path / "account.xlsx"
     book = load_workbook(path)
     assert book.sheetnames == [*(r.sheet for r in RESOURCES.values()), "Instructions"]
-    assert book.sheetnames[:5] == ["Groups", "Users", "Numbers", "Routes", "Broadcasts"]
+    assert book.sheetnames[:8] == ["Groups", "Users", "Webhooks", "Voice Agents", "Tags",
+                                   "Numbers", "Routes", "Broadcasts"]  # fmt: skip
     guide = " ".join(str(c.value) for row in book["Instructions"].iter_rows() for c in row)
     assert "ref:<Sheet>!<key>" in guide
     report = validate(path, write_report=False)

@@ -312,21 +312,6 @@ def test_names_resolve_by_path_and_say_when_they_cannot(tmp_path: Path) -> None:
     assert "no group 'Nowhere Dental'" in place[("Users", 3)].message
 
 
-@pytest.mark.parametrize("name", ["groups", "users", "numbers", "broadcasts"])
-def test_each_resource_sample_runs_green_then_converges(name: str, tmp_path: Path) -> None:
-    """samples/<resource>.xlsx runs green on the demo account, and a second run sends no
-    write: the listings map back to the shape rows describe."""
-    box: Sandbox = sandbox()
-    path = ROOT / "samples" / f"{name}.xlsx"
-    first = run(path, box, tmp_path, yes=True)
-    assert first.ok, [o.message for o in first.outcomes if not o.status.ok]
-    assert first.counts().get("succeeded", 0) >= 2
-    writes = len(box.log.writes())
-    again = run(path, box, tmp_path / "again", yes=True)
-    assert set(again.counts()) <= {"unchanged", "skipped"}, again.counts()
-    assert len(box.log.writes()) == writes
-
-
 def test_broadcast_dry_run_checks_the_sender(tmp_path: Path) -> None:
     """From Number must be a number of the account that can send texts."""
     box = sandbox()
@@ -392,40 +377,6 @@ def test_a_look_up_the_api_does_not_answer_fails_its_row_only(tmp_path: Path) ->
     assert named.status is Status.FAILED
     assert named.message.startswith("could not look it up")
     assert place[("Routes", 3)].status is Status.SUCCEEDED
-
-
-@pytest.mark.parametrize("name", ["groups", "users", "routes", "broadcasts"])
-def test_listed_objects_export_to_rows_that_run_unchanged(name: str, tmp_path: Path) -> None:
-    """The GET mapping is export-ready: the account's objects, listed and turned into
-    update rows, validate cleanly and find every object already as described."""
-    import httpx
-
-    from bulkops.resources import get_resource
-    from bulkops.resources.export import row_of
-    from bulkops.sandbox.transport import SANDBOX_URL, SandboxTransport
-
-    resource = get_resource(name)
-    box = sandbox()
-    if name == "broadcasts":
-        run(ROOT / "samples" / "broadcasts.xlsx", box, tmp_path / "made")
-    with httpx.Client(transport=SandboxTransport(box), base_url=f"{SANDBOX_URL}/v3") as api:
-        answer = api.get(
-            resource.listing, params={"limit": 200}, headers={"Authorization": "Bearer run-token"}
-        )
-    listed = next(v for v in answer.json()["data"].values() if isinstance(v, list))
-    assert len(listed) >= 2
-    rows = [{"Action": "update", **row_of(resource, item)} for item in listed]
-    labels = list(dict.fromkeys(label for row in rows for label in row))
-    path = book(
-        tmp_path / f"{name}.xlsx",
-        {resource.sheet: [labels, *[[row.get(label, "") for label in labels] for row in rows]]},
-    )
-    report = validate(path, write_report=False)
-    assert [p for p in report.problems if p.is_error] == []
-    writes = len(box.log.writes())
-    result = run(path, box, tmp_path)
-    assert result.counts() == {"unchanged": len(listed)}, [o.message for o in result.outcomes]
-    assert len(box.log.writes()) == writes
 
 
 def test_the_failed_workbook_keeps_the_rows_its_rows_refer_to(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from bulkops.resources.numbers.orders import MAX_QUANTITY, OrderBody, execute, o
 if TYPE_CHECKING:
     from bulkops.model.record import RowRecord
 
-__all__ = ["NUMBERS"]
+__all__ = ["NUMBERS", "RESOURCE"]
 
 
 def _area_code(value: Any) -> tuple[str, str] | None:
@@ -187,3 +187,6 @@ NUMBERS: Final = Resource(
         "org_unit_id}; a release is DELETE /phone-numbers/reserved/{number}.",
     ),
 )
+
+#: what the registry (`bulkops.resources`) finds in this module
+RESOURCE: Final = NUMBERS

@@ -17,7 +17,7 @@ from bulkops.resources.routes.fields import CONFIG, FIELDS
 from bulkops.resources.routes.lists import GROUPS, HUNT_MAX, LIST_COLUMNS, OVERFLOW_MAX, SOURCE_MAX
 from bulkops.resources.routes.wire import RouteBody
 
-__all__ = ["HUNT_MAX", "OVERFLOW_MAX", "ROUTES", "SOURCE_MAX", "RouteBody"]
+__all__ = ["HUNT_MAX", "OVERFLOW_MAX", "RESOURCE", "ROUTES", "SOURCE_MAX", "RouteBody"]
 
 _CONFIG = CONFIG
 
@@ -93,3 +93,6 @@ ROUTES: Final = Resource(
         "running a finished sheet again sends no write.",
     ),
 )
+
+#: what the registry (`bulkops.resources`) finds in this module
+RESOURCE: Final = ROUTES

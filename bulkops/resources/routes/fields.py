@@ -8,6 +8,8 @@ from typing import Any, Final
 from bulkops.model.schema import MISSING, Column, Kind, Wire
 from bulkops.resources.common import GROUPS_FINDER
 from bulkops.resources.users import USERS_FINDER
+from bulkops.resources.voice_agents import VOICE_AGENTS_FINDER
+from bulkops.resources.webhooks import WEBHOOKS_FINDER
 
 __all__ = ["CONFIG", "FIELDS"]
 
@@ -260,12 +262,15 @@ FIELDS: tuple[Column, ...] = (
         "Voice Agent ID",
         f"{_CONFIG}.voice_agent_id",
         Kind.INTEGER,
-        "The AI voice agent's id; needed when a voice agent switch is Yes.",
+        "The AI voice agent: its id, its name, or ref:Voice Agents!<name> for one the same "
+        "workbook creates; needed when a voice agent switch is Yes.",
         example=683,
         minimum=1,
         default=None,
         clear_value=None,
         ref="/ai-voice-agents/{}",
+        refers="voice-agents",
+        finder=VOICE_AGENTS_FINDER,
     ),
     Column(
         "Voice Agent Rings",
@@ -331,12 +336,15 @@ FIELDS: tuple[Column, ...] = (
         "Webhook ID",
         "webhook_id",
         Kind.INTEGER,
-        "The webhook notified of calls on this route; blank for none.",
+        "The webhook notified of calls on this route: its id, its name, or "
+        "ref:Webhooks!<name> for one the same workbook creates; blank for none.",
         example=1,
         minimum=1,
         default=None,
         clear_value=None,
         ref="/webhooks/{}",
+        refers="webhooks",
+        finder=WEBHOOKS_FINDER,
     ),
     Column(
         "Ad Source ID",
