@@ -165,25 +165,32 @@ class ApiClient:
         json_body: Any = None,
         params: dict[str, Any] | None = None,
         content: bytes | None = None,
+        content_type: str = "application/json",
     ) -> Answer:
         """Send once (replaying once after a refreshed 401). Raises an `ApiError` subclass
         for an error status, `NotSent` or `OutcomeUnknown` when there is no usable answer."""
         if content is None and json_body is not None:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
         token = await self.auth.token()
-        response = await self._send(method, path, token, content, params)
+        response = await self._send(method, path, token, content, params, content_type)
         if response.status_code == 401 and self.auth.can_refresh:
             token = await self.auth.refreshed(token)
-            response = await self._send(method, path, token, content, params)
+            response = await self._send(method, path, token, content, params, content_type)
         return self._read(response, token)
 
     async def _send(
-        self, method: str, path: str, token: str, body: bytes | None, params: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: bytes | None,
+        params: dict[str, Any] | None,
+        content_type: str = "application/json",
     ) -> httpx.Response:
         assert self._http is not None, "use ApiClient in 'async with'"
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         try:
             with anyio.fail_after(self._deadline):
                 return await self._http.request(

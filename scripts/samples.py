@@ -350,6 +350,7 @@ def main() -> None:
     save_if_changed(write_hidden_sheet, folder / "routes-hidden-sheet.xlsx")
     import samples_account as more
 
+    more.write_audio(ROOT / "samples")
     save_if_changed(more.write_new_account, ROOT / "samples" / "new-account.xlsx")
     more.write_recipients(ROOT / "samples" / "new-account-recipients.csv")
     for name, rows in more.invalid_rows().items():

@@ -443,6 +443,54 @@ TAGS: Rows = [
     {"Action": "delete", "Tag Name": "New patient"},
 ]
 
+PROMPTS: Rows = [
+    {
+        "Action": "create",
+        "Prompt Name": "Sunrise welcome",
+        "Group": 70035,
+        "Audio File": "audio/welcome.wav",
+    },
+    {
+        "Action": "create",
+        "Prompt Name": "After-hours greeting",
+        "Audio File": "audio/after-hours.wav",
+    },
+    {"Action": "delete", "Prompt Name": "Welcome message"},
+    {"Action": "skip", "Prompt Name": "Hold music", "Audio File": "audio/hold.wav"},
+]
+
+
+def _tone(seconds: float, hertz: int) -> bytes:
+    """A short sine tone as 8 kHz 16-bit mono PCM frames."""
+    import math
+    import struct
+
+    rate = 8000
+    return b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * hertz * n / rate)))
+        for n in range(int(rate * seconds))
+    )
+
+
+def write_audio(folder: Path) -> None:
+    """The sample prompts' audio files, and the files the invalid prompts rows name."""
+    import wave
+
+    audio = folder / "audio"
+    audio.mkdir(parents=True, exist_ok=True)
+    for name, hertz in (("welcome.wav", 440), ("after-hours.wav", 330)):
+        with wave.open(str(audio / name), "wb") as sound:
+            sound.setnchannels(1)
+            sound.setsampwidth(2)
+            sound.setframerate(8000)
+            sound.writeframes(_tone(0.25, hertz))
+    wrong = folder / "invalid" / "audio"
+    wrong.mkdir(parents=True, exist_ok=True)
+    (wrong / "notes.txt").write_text("not audio\n", encoding="utf-8")
+    (wrong / "renamed.wav").write_text("a text file renamed .wav\n", encoding="utf-8")
+    (wrong / "greeting.wav").write_bytes((audio / "welcome.wav").read_bytes())
+
+
 #: samples/<resource>.xlsx of every resource but routes (scripts/samples.py has routes')
 SAMPLES: dict[str, Rows] = {
     "groups": GROUPS,
@@ -450,6 +498,7 @@ SAMPLES: dict[str, Rows] = {
     "webhooks": WEBHOOKS,
     "voice-agents": VOICE_AGENTS,
     "tags": TAGS,
+    "prompts": PROMPTS,
     "numbers": NUMBERS,
     "broadcasts": BROADCASTS,
 }
@@ -485,7 +534,19 @@ def invalid_rows() -> dict[str, list[tuple[str, dict[str, Any]]]]:
     }
     agent = {"Action": "create", "Agent Name": "A", "Group": 70035}
     tag = {"Action": "create", "Tag Name": "T"}
+    prompt = {"Action": "create", "Prompt Name": "P", "Audio File": "audio/greeting.wav"}
     return {
+        "prompts": [
+            ("local-file", {**prompt, "Prompt Name": "P1", "Audio File": "audio/nope.wav"}),
+            ("local-file", {**prompt, "Prompt Name": "P2", "Audio File": "../routes.xlsx"}),
+            ("audio-file", {**prompt, "Prompt Name": "P3", "Audio File": "audio/notes.txt"}),
+            ("audio-file", {**prompt, "Prompt Name": "P4", "Audio File": "audio/renamed.wav"}),
+            ("required-value", {**prompt, "Prompt Name": "P5", "Audio File": ""}),
+            ("invalid-action", {**prompt, "Prompt Name": "P6", "Action": "update"}),
+            ("missing-key", {"Action": "delete", "Group": 70035}),
+            ("", {**prompt, "Prompt Name": "Twice"}),
+            ("duplicate-key", {**prompt, "Prompt Name": "Twice"}),
+        ],
         "webhooks": [
             ("invalid-type", {**hook, "Webhook Name": "W1", "URL": "http://hooks.example.com"}),
             ("invalid-choice", {**hook, "Webhook Name": "W2", "Method": "PUT"}),

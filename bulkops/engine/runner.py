@@ -160,6 +160,7 @@ class Runner:
         content: bytes | None = None,
         params: dict[str, Any] | None = None,
         gone_is_done: bool = False,
+        content_type: str = "application/json",
     ) -> tuple[Answer, int]:
         """One request through the limiter, retried as the policy says. `content` is the
         body already encoded (the bytes the journal hashed)."""
@@ -169,7 +170,9 @@ class Runner:
             await self.limiter.acquire()
             self.requests += 1
             try:
-                answer = await self.client.request(method, path, params=params, content=content)
+                answer = await self.client.request(
+                    method, path, params=params, content=content, content_type=content_type
+                )
             except (ApiError, TransportError) as error:
                 if isinstance(error, RateLimited):
                     self.throttled += 1

@@ -68,6 +68,8 @@ class Kind(StrEnum):
     EMAIL = "email"
     TIMEZONE = "time zone"
     PHONE_LIST = "phone list"
+    #: the name of a file beside the workbook (read from its folder, never outside it)
+    FILE = "file"
 
 
 class Wire(StrEnum):

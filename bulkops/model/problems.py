@@ -54,6 +54,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "invalid-datetime": (Severity.ERROR, "cell", "Not a date and time with a time zone."),
     "past-datetime": (Severity.ERROR, "cell", "A time that must be in the future is not."),
     "recipients-file": (Severity.ERROR, "cell", "A recipients file missing, or with a bad number."),
+    "local-file": (Severity.ERROR, "cell", "A file named in a cell is missing or not beside."),
+    "audio-file": (Severity.ERROR, "cell", "An audio file too large, or not wav or mp3."),
     # row
     "missing-key": (Severity.ERROR, "row", "An update or delete names neither id nor name."),
     "hidden-row": (Severity.ERROR, "row", "The row is hidden in Excel."),

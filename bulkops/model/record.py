@@ -21,7 +21,7 @@ class RowRecord:
     action: str
     values: dict[Column, Any]
     problems: list[Problem] = field(default_factory=list)
-    resource_id: int | None = None
+    resource_id: int | str | None = None
     key: tuple[Any, ...] | None = None
 
     @property

@@ -62,10 +62,12 @@ class RunContext(Protocol):
         content: bytes | None = None,
         params: dict[str, Any] | None = None,
         gone_is_done: bool = False,
+        content_type: str = "application/json",
     ) -> tuple[Answer, int]:
         """One request under the rate limit, retried as the policy says: the answer and
         the attempts it took. Raises `Failed` when it failed for good. `content` is the
-        body already encoded; with `gone_is_done`, a DELETE's 404 means done."""
+        body already encoded (as `content_type` says); with `gone_is_done`, a DELETE's
+        404 means done."""
         ...
 
     def pages(

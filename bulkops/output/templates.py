@@ -49,6 +49,7 @@ _TEXT_KINDS = (
     Kind.EMAIL,
     Kind.TIMEZONE,
     Kind.PHONE_LIST,
+    Kind.FILE,
 )
 _KIND_HELP = {
     Kind.TEXT: "text",
@@ -64,6 +65,7 @@ _KIND_HELP = {
     Kind.TIMEZONE: "an IANA time zone, e.g. America/New_York",
     Kind.PHONE_LIST: "10-digit numbers separated by ';', or the name of a CSV file of numbers "
     "beside the workbook",
+    Kind.FILE: "the name of a file beside the workbook (or in a folder below it)",
 }
 
 

@@ -52,6 +52,7 @@ _BY_KIND: dict[Kind, Callable[[Any], Any]] = {
     Kind.EMAIL: cells.to_email,
     Kind.TIMEZONE: moments.to_timezone,
     Kind.PHONE_LIST: recipients.to_phone_list,
+    Kind.FILE: recipients.to_local_file,
 }
 
 

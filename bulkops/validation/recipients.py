@@ -8,12 +8,13 @@ import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from bulkops.validation.cells import LIST_SPLIT, CellError, to_phone, to_text
 
-__all__ = ["INPUT_DIR", "beside", "to_phone_list"]
+__all__ = ["INPUT_DIR", "LocalFile", "beside", "to_local_file", "to_phone_list"]
 
 #: The folder relative paths in cells are read from (the input workbook's).
 INPUT_DIR: ContextVar[Path | None] = ContextVar("INPUT_DIR", default=None)
@@ -49,16 +50,57 @@ def to_phone_list(raw: Any) -> list[str]:
     return numbers
 
 
-def _phones_from_file(name: str) -> list[str]:
+@dataclass(frozen=True)
+class LocalFile:
+    """A file a cell names, found beside the input workbook: the name as typed, where it
+    is, and its size when validated (its content is read only when it is sent)."""
+
+    name: str
+    path: Path
+    size: int
+
+    def __str__(self) -> str:
+        return self.name
+
+    def head(self, count: int = 16) -> bytes:
+        """Its first bytes (what kind of file it is)."""
+        with self.path.open("rb") as handle:
+            return handle.read(count)
+
+
+def _beside(name: str, code: str, what: str) -> Path:
+    """`name` resolved in the input workbook's folder; never a file outside it."""
     base = (INPUT_DIR.get() or Path.cwd()).resolve()
     path = (base / name).resolve()
     if not path.is_relative_to(base):
         # a workbook from elsewhere must not make bulkops read files outside its folder
         raise CellError(
-            "recipients-file",
-            f"the recipients file '{name}' is outside the workbook's folder: put it beside "
-            "the workbook (or in a folder below it) and give its name",
+            code,
+            f"the {what} '{name}' is outside the workbook's folder: put it beside the "
+            "workbook (or in a folder below it) and give its name",
         )
+    return path
+
+
+def to_local_file(raw: Any) -> LocalFile:
+    """The name of a file beside the workbook -> the file, checked to be there."""
+    name = to_text(raw)
+    path = _beside(name, "local-file", "file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CellError(
+            "local-file",
+            f"cannot read the file {name} ({exc.strerror}): put it beside the workbook, or "
+            "check the name",
+        ) from None
+    if not path.is_file():
+        raise CellError("local-file", f"{name} is a folder, not a file: give the file's name")
+    return LocalFile(name, path, size)
+
+
+def _phones_from_file(name: str) -> list[str]:
+    path = _beside(name, "recipients-file", "recipients file")
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:

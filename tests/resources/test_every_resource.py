@@ -109,7 +109,7 @@ def test_every_body_is_valid_on_the_wire(name: str) -> None:
                     values = {c: _stand_in(c, v) for c, v in record.values.items()}
                     resource.body_model.model_validate(build_body(resource, record.action, values))
                     checked += 1
-    if name != "numbers":
+    if name == "new-account" or get_resource(name).executor is None:
         assert checked >= 2
 
 
