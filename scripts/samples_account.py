@@ -197,6 +197,39 @@ NEW_NUMBERS: Rows = [
     },
 ]
 
+NEW_WEBHOOKS: Rows = [
+    {
+        "Action": "create",
+        "Webhook Name": "Sunrise call log",
+        "Group": "ref:Groups!sunrise",
+        "URL": "https://hooks.sunrisesmiles.example/calls",
+        "Type": "post_call",
+        "Static Field 1 Key": "practice",
+        "Static Field 1 Value": "sunrise",
+    },
+]
+
+NEW_VOICE_AGENTS: Rows = [
+    {
+        "Action": "create",
+        "Agent Name": "Sunrise after-hours",
+        "Group": "ref:Groups!sunrise",
+        "Language": "en-US",
+        "Greeting": "Thanks for calling Sunrise Smiles! Our offices are closed right now.",
+        "Instructions": "Take the caller's name and number and offer the next free visit.",
+        "Transfer Number": "4045550300",
+    },
+]
+
+NEW_PROMPTS: Rows = [
+    {
+        "Action": "create",
+        "Prompt Name": "Sunrise greeting",
+        "Group": "ref:Groups!sunrise",
+        "Audio File": "audio/welcome.wav",
+    },
+]
+
 NEW_ROUTES: Rows = [
     *(
         {
@@ -211,6 +244,11 @@ NEW_ROUTES: Rows = [
             "Whisper Type": "text",
             "Whisper Message": "Google Ads caller",
             "Assigned Agent ID": f"ref:Users!frontdesk.{office}@sunrisesmiles.example",
+            "Webhook ID": "ref:Webhooks!Sunrise call log",
+            "Caller Message Enabled": "Yes",
+            "Caller Message Type": "file",
+            "Caller Message": "ref:Prompts!Sunrise greeting",
+            "Voice Agent ID": "ref:Voice Agents!Sunrise after-hours",
         }
         for office, (_, _, ring) in _DESK.items()
     ),
@@ -246,6 +284,9 @@ def write_new_account(path: Path) -> None:
         {
             "groups": NEW_GROUPS,
             "users": NEW_USERS,
+            "webhooks": NEW_WEBHOOKS,
+            "voice-agents": NEW_VOICE_AGENTS,
+            "prompts": NEW_PROMPTS,
             "numbers": NEW_NUMBERS,
             "routes": NEW_ROUTES,
             "broadcasts": NEW_BROADCASTS,

@@ -53,3 +53,11 @@ def csvfile(tmp_path: Path) -> MakeFile:
         return write_csv(tmp_path / name, rows, delimiter)
 
     return make
+
+
+def as_given(values: dict[Any, Any]) -> dict[Any, Any]:
+    """A record's values with the names a run would look up stood in by the text given:
+    what a prompt named by its id (the samples' and the seed's way) resolves to."""
+    from bulkops.model.refs import Named
+
+    return {c: v.text if isinstance(v, Named) else v for c, v in values.items()}

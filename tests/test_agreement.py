@@ -10,7 +10,7 @@ from bulkops.model.payload import build_body
 from bulkops.resources import get_resource
 from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
 from bulkops.validation import validate_sheet
-from tests.conftest import ROOT
+from tests.conftest import ROOT, as_given
 
 ROUTES = get_resource("routes")
 
@@ -47,7 +47,7 @@ def test_every_sample_row_is_accepted_by_the_sandbox() -> None:
             "replace": ("PUT", f"/provisioned-routes/{route_id}"),
             "delete": ("DELETE", f"/provisioned-routes/{route_id}"),
         }[action]
-        body = None if action == "delete" else build_body(ROUTES, action, record.values)
+        body = None if action == "delete" else build_body(ROUTES, action, as_given(record.values))
         if record.action == "upsert" and action == "update":
             body.pop("phone_number", None)  # set only when a route is created
         answer = client.request(method, path, json=body)

@@ -148,7 +148,9 @@ class Links:
         for column in self._refers.get(resource.name, ()):
             value = values.get(column)
             if isinstance(value, Ref | Named) or (
-                isinstance(value, str) and column.refers in self._resources
+                # a natural key another sheet may create (a number a Numbers row orders);
+                # text where names are looked up only when the row says so stays text
+                isinstance(value, str) and column.refers in self._resources and not column.finder
             ):
                 found.append((column, value))
         return found

@@ -164,6 +164,10 @@ class Column:
     refers: str | None = None
     #: how a name in this cell is found in the account (None: ids and `ref:` only)
     finder: Finder | None = None
+    #: (column path, value): the cell names an object only when that column of the row
+    #: holds that value (a whisper message is a prompt when Whisper Type is 'file');
+    #: otherwise it is text as typed, and a `ref:` in it is a problem
+    refers_if: tuple[str, Any] | None = None
     #: a further check of the typed value: None, or (problem code, message)
     check: Callable[[Any], tuple[str, str] | None] | None = None
 

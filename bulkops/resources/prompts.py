@@ -121,6 +121,7 @@ PROMPTS_FINDER: Final = Finder(
     id_field="prompt_id",
     name_fields=("prompt_name",),
     sheet="Prompts",
+    alt_field="prompt_id",
     otherwise="give its id, its name, or ref:Prompts!<name>",
 )
 

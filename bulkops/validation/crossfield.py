@@ -7,6 +7,7 @@ from typing import Any
 from bulkops.model.payload import CLEARED
 from bulkops.model.problems import Problem, shown
 from bulkops.model.record import RowRecord
+from bulkops.model.refs import Named, Ref
 from bulkops.model.schema import MISSING, Column, Resource
 
 __all__ = ["CrossFieldChecks", "Locator"]
@@ -55,6 +56,11 @@ class CrossFieldChecks:
             for n, columns in positions
             for column in columns
         }
+        self._conditional = [
+            (column, column.refers_if)
+            for column in resource.columns
+            if column.refers_if is not None
+        ]
         self._needed = {
             (index, n): [c for c in columns if c.leaf in group.needs]
             for index, (group, positions) in enumerate(self._groups)
@@ -117,6 +123,31 @@ class CrossFieldChecks:
                                 column if column in self.letters else first,
                             )
                         )
+
+    def references(self, record: RowRecord) -> None:
+        """Cells that name an object only when another cell of the row says so (a prompt
+        when the type is 'file'): then a name is looked up, else a `ref:` is a mistake."""
+        values = record.values
+        for column, (path, wanted) in self._conditional:
+            value = values.get(column)
+            if value is None or value is CLEARED:
+                continue
+            switch = self.resource.by_path[path]
+            if values.get(switch) == wanted:
+                if isinstance(value, str) and column.finder is not None:
+                    values[column] = Named(column.refers or "", value)
+            elif isinstance(value, Ref):
+                record.problems.append(
+                    self._problem(
+                        "invalid-reference",
+                        f"{value} names a {column.finder.noun if column.finder else 'object'}, "
+                        f"but {switch.label} is not '{wanted}': set {switch.label} to "
+                        f"'{wanted}', or write the text itself",
+                        record.row,
+                        column,
+                        value,
+                    )
+                )
 
     def rules(self, record: RowRecord) -> None:
         """'When this switch is on, that field must be filled' rules."""

@@ -117,6 +117,7 @@ class RowValidator:
             self._required(record)
             self.checks.lists(record)
             self.checks.rules(record)
+            self.checks.references(record)
         return record
 
     def _formulas(self, record: RowRecord, raw_values: list[Any]) -> None:

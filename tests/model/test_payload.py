@@ -8,9 +8,10 @@ from typing import Any
 
 from bulkops.io.tables import open_workbook
 from bulkops.model.payload import build_body
+from bulkops.model.refs import Named
 from bulkops.resources import get_resource
 from bulkops.validation import RowRecord, validate_sheet
-from tests.conftest import DATA, MakeFile
+from tests.conftest import DATA, MakeFile, as_given
 
 ROUTES = get_resource("routes")
 
@@ -76,8 +77,27 @@ def records(path: Path) -> list[RowRecord]:
 
 
 def one(make: MakeFile, cells: dict[str, Any]) -> RowRecord:
+    """The row's record, its prompt names resolved as the run's look-up would: the seed
+    gives prompts by id, and an id finds itself."""
     [record] = records(make([list(cells), list(cells.values())]))
+    record.values = as_given(record.values)
     return record
+
+
+def test_a_message_of_type_file_names_a_prompt_to_look_up(xlsx: MakeFile) -> None:
+    """With Caller Message Type 'file' the message is a prompt to look up (by id or name);
+    with 'text' it is the text itself; a ref: to a prompt needs the type 'file'."""
+    [named] = records(xlsx([["Action", "Route ID", "Caller Message Type", "Caller Message"],
+                            ["update", 12001, "file", "Welcome message"]]))  # fmt: skip
+    message = ROUTES.by_path["routing_configuration.config.message"]
+    assert named.values[message] == Named("prompts", "Welcome message")
+    [spoken] = records(xlsx([["Action", "Route ID", "Caller Message Type", "Caller Message"],
+                             ["update", 12001, "text", "Welcome message"]]))  # fmt: skip
+    assert spoken.values[message] == "Welcome message"
+    [wrong] = records(xlsx([["Action", "Route ID", "Caller Message Type", "Caller Message"],
+                            ["update", 12001, "text", "ref:Prompts!hello"]]))  # fmt: skip
+    assert [p.code for p in wrong.problems] == ["invalid-reference"]
+    assert "Caller Message Type is not 'file'" in wrong.problems[0].message
 
 
 def test_replace_row_from_the_seed_values_builds_the_seed_body(xlsx: MakeFile) -> None:

@@ -17,7 +17,7 @@ from bulkops.model.schema import Column, Kind
 from bulkops.resources import get_resource
 from bulkops.resources.routes import RouteBody
 from bulkops.validation import validate_sheet
-from tests.conftest import DATA, ROOT, write_csv
+from tests.conftest import DATA, ROOT, as_given, write_csv
 
 ROUTES = get_resource("routes")
 
@@ -30,7 +30,8 @@ def bodies(path: Path) -> list[tuple[str, dict[str, Any]]]:
             continue
         for record in validate_sheet(ROUTES, book.sheet(name)).records():
             if record.valid and record.action not in ("skip", "delete"):
-                built.append((record.action, build_body(ROUTES, record.action, record.values)))
+                body = build_body(ROUTES, record.action, as_given(record.values))
+                built.append((record.action, body))
     return built
 
 
@@ -128,7 +129,7 @@ def test_random_valid_rows_build_valid_bodies(
         assert all(p.code.endswith(("-without-message", "-without-content", "-without-id"))
                    for p in errors), errors  # fmt: skip
         return
-    RouteBody.model_validate(build_body(ROUTES, action, record.values))
+    RouteBody.model_validate(build_body(ROUTES, action, as_given(record.values)))
 
 
 def _stand_in(column: Column, value: Any) -> Any:

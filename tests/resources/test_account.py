@@ -48,7 +48,7 @@ def test_new_account_sample_runs_green_with_every_reference_linked(tmp_path: Pat
     each reference became the id (or number) the referred row produced."""
     box = sandbox()
     result = run(NEW_ACCOUNT, box, tmp_path, yes=True)
-    assert result.counts() == {"succeeded": 34}
+    assert result.counts() == {"succeeded": 37}
     place = by_place(result)
     groups = {o.row: int(o.resource_id) for o in result.outcomes if o.sheet == "Groups"}
     stored = {g["org_unit_id"]: g for g in box.store.all("groups")}
@@ -62,6 +62,12 @@ def test_new_account_sample_runs_green_with_every_reference_linked(tmp_path: Pat
     assert midtown["phone_number"] == place[("Numbers", 2)].resource_id
     desk = int(place[("Users", 5)].resource_id)
     assert midtown["routing_configuration"]["config"]["assigned_agent_id"] == desk
+    # the webhook, the voice agent and the greeting prompt this workbook made
+    assert midtown["webhook_id"] == int(place[("Webhooks", 2)].resource_id)
+    config = midtown["routing_configuration"]["config"]
+    assert config["voice_agent_id"] == int(place[("Voice Agents", 2)].resource_id)
+    assert config["message"] == place[("Prompts", 2)].resource_id
+    assert config["message_type"] == "file"
     [broadcast] = box.store.all("broadcasts")
     assert broadcast["from_number"] == "4045550250"
     assert len(broadcast["recipients"]) == 40  # read from the CSV beside the workbook
@@ -72,7 +78,8 @@ def test_new_account_sample_runs_green_with_every_reference_linked(tmp_path: Pat
 
     results = load_workbook(result.results_path)
     sheets = results.sheetnames
-    assert sheets == ["Summary", "Groups", "Users", "Numbers", "Routes", "Broadcasts", "Problems"]
+    assert sheets == ["Summary", "Groups", "Users", "Webhooks", "Voice Agents", "Prompts",
+                      "Numbers", "Routes", "Broadcasts", "Problems"]  # fmt: skip
     summary = {r[0]: r[1] for r in results["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["Sheet: Groups"] == "8 succeeded"
     assert summary["Sheet: Numbers"] == "7 succeeded"
@@ -85,7 +92,7 @@ def test_a_second_run_of_the_account_sends_no_write(tmp_path: Path) -> None:
     run(NEW_ACCOUNT, box, tmp_path, yes=True)
     writes = len(box.log.writes())
     again = run(NEW_ACCOUNT, box, tmp_path / "again", yes=True)
-    assert again.counts() == {"unchanged": 34}
+    assert again.counts() == {"unchanged": 37}
     assert len(box.log.writes()) == writes
 
 
@@ -133,12 +140,14 @@ def test_dry_run_resolves_references_as_would_be_created(tmp_path: Path) -> None
     planned and says so; a broadcast shows its SMS segments."""
     box = sandbox()
     result = run(NEW_ACCOUNT, box, tmp_path, dry_run=True)
-    assert result.counts() == {"planned": 34}
+    assert result.counts() == {"planned": 37}
     assert box.log.writes() == []
     place = by_place(result)
     assert "Parent Group would be created by Groups row 2" in place[("Groups", 3)].message
     route = place[("Routes", 2)].message
     assert "Tracking Number would be ordered by Numbers row 2" in route
+    assert "Webhook ID would be created by Webhooks row 2" in route
+    assert "Caller Message would be created by Prompts row 2" in route
     assert "would order 1 number (area code 404" in place[("Numbers", 2)].message
     assert "SMS segment" in place[("Broadcasts", 2)].message
     assert "× 40 recipients" in place[("Broadcasts", 2)].message
@@ -572,8 +581,8 @@ def test_ctrl_c_in_a_workbook_gives_every_row_a_status_and_resume_finishes(
         ),
     )
     assert first.signal == signal.SIGINT
-    assert len(first.outcomes) == 34
-    assert len({(o.sheet, o.row) for o in first.outcomes}) == 34
+    assert len(first.outcomes) == 37
+    assert len({(o.sheet, o.row) for o in first.outcomes}) == 37
     assert first.counts().get("not_attempted", 0) > 0
     box.faults = parse_faults("")
     resumed = actions.run(
@@ -615,8 +624,9 @@ def test_the_run_summary_has_a_column_per_sheet(tmp_path: Path) -> None:
 
     result = run(NEW_ACCOUNT, sandbox(), tmp_path, yes=True)
     text = render_summary(result).splitlines()
-    assert text[1].split() == ["total", "Groups", "Users", "Numbers", "Routes", "Broadcasts"]
-    assert text[2].split() == ["succeeded", "34", "8", "12", "7", "6", "1"]
+    assert text[1].split() == ["total", "Groups", "Users", "Webhooks", "Voice", "Agents",
+                               "Prompts", "Numbers", "Routes", "Broadcasts"]  # fmt: skip
+    assert text[2].split() == ["succeeded", "37", "8", "12", "1", "1", "1", "7", "6", "1"]
 
 
 @pytest.mark.parametrize("concurrency", [1, 2, 8])

@@ -86,6 +86,8 @@ def _stand_in(column: Column, value: Any) -> Any:
     """A reference as the value it resolves to: a number, or an id."""
     if not isinstance(value, Ref | Named):
         return value
+    if column.kind is Kind.TEXT:  # a prompt's id is text
+        return "qLMcUEqb_1660813454043"
     return "4045550100" if column.kind is Kind.PHONE else 80001
 
 

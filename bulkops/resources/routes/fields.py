@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from bulkops.model.schema import MISSING, Column, Kind, Wire
 from bulkops.resources.common import GROUPS_FINDER
+from bulkops.resources.prompts import PROMPTS_FINDER
 from bulkops.resources.users import USERS_FINDER
 from bulkops.resources.voice_agents import VOICE_AGENTS_FINDER
 from bulkops.resources.webhooks import WEBHOOKS_FINDER
@@ -145,6 +146,9 @@ FIELDS: tuple[Column, ...] = (
         f"{_CONFIG}.whisper_message",
         "The whisper played to the person answering (media prompt id or text).",
         "Whisper message 1",
+        refers="prompts",
+        finder=PROMPTS_FINDER,
+        refers_if=(f"{_CONFIG}.whisper_type", "file"),
     ),
     _yes_no(
         "FTC Whisper Enabled",
@@ -168,6 +172,9 @@ FIELDS: tuple[Column, ...] = (
         f"{_CONFIG}.ftc_whisper_message",
         "The FTC notice: a media prompt id (type 'file') or text.",
         "qLMcUEqb_1660813454043",
+        refers="prompts",
+        finder=PROMPTS_FINDER,
+        refers_if=(f"{_CONFIG}.ftc_whisper_type", "file"),
     ),
     _yes_no(
         "Caller Message Enabled",
@@ -191,6 +198,9 @@ FIELDS: tuple[Column, ...] = (
         f"{_CONFIG}.message",
         "The message played to the caller: a media prompt id (type 'file') or text.",
         "fBiYF5MG_1674141425479",
+        refers="prompts",
+        finder=PROMPTS_FINDER,
+        refers_if=(f"{_CONFIG}.message_type", "file"),
     ),
     Column(
         "Play Disclaimer",
@@ -222,6 +232,9 @@ FIELDS: tuple[Column, ...] = (
         f"{_CONFIG}.play_on_hold_message",
         "The on-hold message: a media prompt id (type 'file') or text.",
         "",
+        refers="prompts",
+        finder=PROMPTS_FINDER,
+        refers_if=(f"{_CONFIG}.play_on_hold_message_type", "file"),
     ),
     _yes_no(
         "Voicemail Enabled",
