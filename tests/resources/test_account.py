@@ -692,3 +692,37 @@ def test_any_group_tree_in_any_order_is_deleted_in_one_run(seed: int, tmp_path: 
         for g in box.store.all("groups")
         if g["org_unit_id"] > 80000
     )
+
+
+def test_a_webhook_agent_or_prompt_nobody_has_is_named_and_nothing_is_sent(
+    tmp_path: Path,
+) -> None:
+    """Names no sheet and no object of the account has: validate points at a `ref:` to a
+    row the workbook lacks; the run fails such rows with the column and what to give, and
+    sends none of them."""
+    head = ["Action", "Route ID", "Webhook ID", "Voice Agent ID", "Caller Message Type",
+            "Caller Message"]  # fmt: skip
+    rows = [
+        ["update", 12001, "Nope hooks", "", "", ""],
+        ["update", 12002, "", "Nobody", "", ""],
+        ["update", 12003, "", "", "file", "No such greeting"],
+        ["update", 12004, "ref:Webhooks!ghost", "", "", ""],
+    ]
+    path = book(
+        tmp_path / "a.xlsx",
+        {"Webhooks": [["Action", "Webhook Name", "Group", "URL"]], "Routes": [head, *rows]},
+    )
+    report = validate(path, write_report=False)
+    refs = [(p.code, p.cell) for p in report.problems if p.code == "invalid-reference"]
+    assert refs == [("invalid-reference", "C5")]
+    box = sandbox()
+    place = by_place(run(path, box, tmp_path))
+    assert place[("Routes", 2)].status.value == "failed"
+    assert place[("Routes", 2)].message == (
+        "Webhook ID: no webhook 'Nope hooks' in the account or this workbook: give its id, "
+        "its name, or ref:Webhooks!<name>"
+    )
+    assert "Voice Agent ID: no voice agent 'Nobody'" in place[("Routes", 3)].message
+    assert "Caller Message: no media prompt 'No such greeting'" in place[("Routes", 4)].message
+    assert place[("Routes", 5)].status.value == "invalid"
+    assert not box.log.writes()
