@@ -292,7 +292,7 @@ class Run:
             outcomes = self.finished[name] = []
             for record in validation.records():
                 record = self.check.carry(record)
-                outcome = held_back(record, blocked(record)) or RowOutcome(
+                outcome = held_back(record, bool(record.action) and blocked(record)) or RowOutcome(
                     record.sheet, record.row, record.action, Status.NOT_ATTEMPTED, reason
                 )
                 outcomes.append(outcome)

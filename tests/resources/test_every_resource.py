@@ -149,3 +149,17 @@ def test_the_readme_lists_it_with_its_docs_page(name: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"| `{name}` | {get_resource(name).sheet} |" in readme
     assert f"(docs/columns-{name}.md)" in readme
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stop_on_problems_gives_every_invalid_sample_row_a_status(
+    name: str, tmp_path: Path
+) -> None:
+    """With --stop-on-problems, the invalid sample (rows with no valid action among them)
+    sends nothing and still gives each row its status: invalid, or not attempted."""
+    box = sandbox()
+    result = run(SAMPLES / "invalid" / f"{name}.xlsx", box, tmp_path, stop_on_problems=True)
+    assert result.held
+    assert len(box.log) == 0
+    assert set(result.counts()) <= {"invalid", "not_attempted", "skipped"}
+    assert result.counts()["invalid"] >= 5
