@@ -41,7 +41,10 @@ class VoiceAgentBody(BaseModel):
 def _language(value: Any) -> tuple[str, str] | None:
     if _LANGUAGE.match(str(value)):
         return None
-    return ("invalid-type", f"'{value}' is not a language tag: write it like en-US or es-MX")
+    return (
+        "invalid-type",
+        f"'{value}' is not a language tag: write the language and country, like es-MX",
+    )
 
 
 _COLUMNS: Final[tuple[Column, ...]] = (

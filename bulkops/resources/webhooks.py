@@ -50,7 +50,7 @@ def _https(value: Any) -> tuple[str, str] | None:
         return None
     return (
         "invalid-type",
-        f"'{value}' is not an https:// address (https://hooks.example.com/calls)",
+        f"'{value}' is not an https:// address: the webhook is called over https only",
     )
 
 
