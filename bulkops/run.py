@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,20 +21,17 @@ import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
 from bulkops.config import DELETE_CONFIRM, GRACE_SECONDS, MAX_ROWS, Settings
-from bulkops.connect import check_url, credentials, preflight
+from bulkops.connect import check_url, credentials
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal
-from bulkops.engine.links import Links
-from bulkops.engine.ratelimit import RateLimiter
-from bulkops.engine.retry import RetryPolicy
-from bulkops.engine.runner import Runner, held_back
+from bulkops.engine.workbook import Run
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
-from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.outcome import RowOutcome
 from bulkops.model.schema import Resource
 from bulkops.paths import failed_for, journal_for, results_for
 from bulkops.sheets import select_sheets
-from bulkops.validation import Report, validate_sheet
+from bulkops.validation import Report
 from bulkops.validation.recipients import beside
 from bulkops.validation.workbook import WorkbookCheck, check_workbook
 from bulkops.version import VERSION
@@ -44,7 +40,6 @@ __all__ = [
     "GRACE_SECONDS",
     "Hooks",
     "Interrupted",
-    "Run",
     "RunOptions",
     "RunResult",
     "Wiring",
@@ -154,174 +149,6 @@ class Interrupted(BaseException):
         super().__init__("stopped at once")
         self.signum = signum
         self.results = results
-
-
-def _stop_reason(signum: int) -> str:
-    name = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
-    return f"not attempted: the run was stopped ({name}); --resume continues it"
-
-
-class Run:
-    """The concurrent part of one run: every sheet at once, in dependency order, over one
-    client; a row waits only for the rows it refers to, and all share the request slots
-    and the rate limit. `outcomes()` once `main` returned (or was stopped)."""
-
-    def __init__(
-        self,
-        workbook: Workbook,
-        sheets: list[tuple[str, Resource]],
-        check: WorkbookCheck,
-        settings: Settings,
-        *,
-        dry_run: bool,
-        include_hidden: bool,
-        clock: Clock,
-        journal: Journal | None,
-        done: dict[tuple[str, int], RowOutcome],
-        doubt: set[tuple[str, int]],
-        progress: Callable[[RowOutcome], None] | None,
-        grace: float,
-    ) -> None:
-        self.workbook = workbook
-        self.sheets = sheets
-        self.check = check
-        self.settings = settings
-        self.dry_run = dry_run
-        self.include_hidden = include_hidden
-        self.clock = clock
-        self.journal = journal
-        self.done = done
-        self.doubt = doubt
-        self.progress = progress
-        self.grace = grace
-        self.limiter = RateLimiter(settings.rate, clock)
-        self.policy = RetryPolicy(max_attempts=settings.max_attempts)
-        self.runners: list[Runner] = []
-        self.finished: dict[str, list[RowOutcome]] = {}
-        #: the first Ctrl-C / SIGTERM, once one came
-        self.signal: int | None = None
-        #: a second one came: stopped at once, without results
-        self.aborted = False
-        #: every sheet ran to its end
-        self.completed = False
-        self.requests = 0
-        self.throttled = 0
-
-    async def main(self, client: ApiClient, base_url: str, signals: bool) -> None:
-        await self.limiter.acquire()  # the preflight counts against the rate like any request
-        await preflight(client, base_url)
-        async with anyio.create_task_group() as group:
-            if signals:
-                group.start_soon(self._watch, group)
-            await self._sheets(client)
-            self.completed = True
-            group.cancel_scope.cancel()
-
-    async def _watch(self, group: anyio.abc.TaskGroup) -> None:
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
-            async for signum in received:
-                if self.signal is not None:
-                    self.aborted = True
-                    group.cancel_scope.cancel()  # a second one: stop now
-                    return
-                self.signal = signum
-                for runner in self.runners:
-                    runner.stop(_stop_reason(signum))
-                group.start_soon(self._cancel_after, group)
-
-    async def _cancel_after(self, group: anyio.abc.TaskGroup) -> None:
-        """After the first signal: requests still in flight when the grace period ends are
-        cancelled (their rows stay in doubt in the journal, and --resume reconciles them)."""
-        await self.clock.sleep(self.grace)
-        group.cancel_scope.cancel()
-
-    async def _sheets(self, client: ApiClient) -> None:
-        links = Links(self.sheets, dry_run=self.dry_run)
-        slots = anyio.Semaphore(self.settings.concurrency)
-        async with anyio.create_task_group() as group:
-            for name, chosen in self.sheets:
-                group.start_soon(self._sheet, client, links, slots, name, chosen)
-
-    async def _sheet(
-        self,
-        client: ApiClient,
-        links: Links,
-        slots: anyio.Semaphore,
-        name: str,
-        chosen: Resource,
-    ) -> None:
-        validation = validate_sheet(
-            chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
-        )
-        runner = Runner(
-            client,
-            chosen,
-            limiter=self.limiter,
-            policy=self.policy,
-            concurrency=self.settings.concurrency,
-            clock=self.clock,
-            dry_run=self.dry_run,
-            blocked=validation.validator.blocked,
-            on_outcome=self.progress,
-            journal=self.journal,
-            done=self.done,
-            doubt=self.doubt,
-            links=links,
-            slots=slots,
-            sheet=name,
-            parked=self.settings.parked_rows,
-        )
-        self.runners.append(runner)
-        if self.signal is not None:
-            runner.stop(_stop_reason(self.signal))
-        try:
-            carry = self.check.carry
-            await runner.run(carry(record) for record in validation.records())
-        finally:
-            self.finished[name] = sorted(runner.outcomes, key=lambda o: o.row)
-            self.requests += runner.requests
-            self.throttled += runner.throttled
-
-    def held(self, reason: str) -> None:
-        """Send nothing: every row ends invalid, skipped, or not attempted for `reason`."""
-        for name, chosen in self.sheets:
-            validation = validate_sheet(
-                chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
-            )
-            blocked = validation.validator.blocked
-            outcomes = self.finished[name] = []
-            for record in validation.records():
-                record = self.check.carry(record)
-                outcome = held_back(record, bool(record.action) and blocked(record)) or RowOutcome(
-                    record.sheet, record.row, record.action, Status.NOT_ATTEMPTED, reason
-                )
-                outcomes.append(outcome)
-                if self.progress is not None:
-                    self.progress(outcome)
-
-    def outcomes(self) -> list[RowOutcome]:
-        """One outcome per data row, in the workbook's order: rows a stopped run never
-        reached end `not_attempted`, so every row has exactly one status."""
-        found: list[RowOutcome] = []
-        for name, _ in self.sheets:
-            mine = self.finished.get(name, [])
-            seen = {o.row for o in mine}
-            missing = [
-                RowOutcome(
-                    name,
-                    number,
-                    "",
-                    Status.NOT_ATTEMPTED,
-                    "not attempted: the run stopped before this row; --resume continues it",
-                )
-                for number in self.check.rows.get(name, ())
-                if number not in seen
-            ]
-            if missing and self.journal is not None:
-                for outcome in missing:
-                    self.journal.outcome(outcome)
-            found += sorted([*mine, *missing], key=lambda o: o.row) if missing else mine
-        return found
 
 
 def _gate(

@@ -403,7 +403,7 @@ def test_stop_on_problems_from_the_command_line(
     code = main(["run", str(path), "--sandbox", "--stop-on-problems", "-o", str(tmp_path / "r")])
     assert code == 1
     err = capsys.readouterr().err
-    assert "nothing was sent: 1 invalid rows (--stop-on-problems)" in err
+    assert "nothing was sent (--stop-on-problems): 1 invalid row; fix it" in err
     assert "not_attempted" in err
 
 

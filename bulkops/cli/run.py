@@ -181,9 +181,12 @@ def command(
         typer.echo(render_summary(result), err=True)
         typer.echo(f"results: {result.results_path}")
         if result.held:
+            invalid = result.report.invalid_rows
             typer.echo(
-                f"nothing was sent: {result.report.invalid_rows} invalid rows "
-                "(--stop-on-problems); fix them and run again",
+                f"nothing was sent (--stop-on-problems): {invalid} invalid "
+                f"row{'s' if invalid != 1 else ''}; fix "
+                f"{'them' if invalid != 1 else 'it'} (each is marked in the results "
+                "workbook) and run again",
                 err=True,
             )
         if result.failed_path:

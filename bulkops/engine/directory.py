@@ -5,6 +5,7 @@ finder says so), and objects this run creates are added as they are."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from difflib import get_close_matches
 from typing import Any
 
@@ -13,7 +14,7 @@ import anyio
 from bulkops.config import PAGE_SIZE
 from bulkops.engine.failures import Failed
 from bulkops.listing import listed_items
-from bulkops.model.schema import Finder
+from bulkops.model.schema import Column, Finder, Resource
 from bulkops.model.seam import RunContext
 
 __all__ = ["Directory"]
@@ -42,6 +43,25 @@ class Directory:
             self._listed[kind][item[finder.id_field]] = item
         else:
             self._added.setdefault(kind, []).append(item)
+
+    def made(self, resource: Resource, values: Mapping[Column, Any], ident: Any) -> None:
+        """An object a row of this run made (or, in a dry run, would make): found by its
+        names from now on, as its kind's listing would show it."""
+        finder = resource.finder
+        if finder is None or finder.query is not None:
+            return  # not found by name, or asked for afresh each time
+        if isinstance(ident, str) and ident.isdigit():
+            ident = int(ident)  # the journal keeps ids as text; listings do not
+        item: dict[str, Any] = {finder.id_field: ident}
+        for field_ in (*finder.name_fields, finder.alt_field):
+            column = resource.by_path.get(field_ or "")
+            if column is not None and field_ != finder.id_field:
+                value = values.get(column)
+                item[column.path] = value.strip() if isinstance(value, str) else None
+        parent = resource.by_path.get(finder.parent_field or "")
+        if parent is not None:
+            item[parent.path] = values.get(parent)
+        self.add(finder, item)
 
     async def find(self, run: RunContext, finder: Finder, text: str) -> Any:
         """The id of the one object `text` names; LookupError saying why there is none."""

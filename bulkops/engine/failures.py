@@ -1,5 +1,6 @@
-"""What a failed request means for its row: the status (failed, unknown, or not done yet)
-and a message that says what went wrong and what to do."""
+"""What a row that did not go through ends as: held back before any request (skipped, or
+invalid naming its first problem), or, when its request failed, the status (failed,
+unknown, or not done yet) and a message that says what went wrong and what to do."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
 from bulkops.model.seam import Failed
 
-__all__ = ["Failed", "explain", "failure_outcome", "systemic", "text_of"]
+__all__ = ["Failed", "explain", "failure_outcome", "held_back", "systemic", "text_of"]
 
 
 def failure_outcome(
@@ -99,3 +100,24 @@ def explain(resource: Resource, error: Exception) -> str:
     if isinstance(error, ApiError):
         return f"HTTP {error.status}: {text}"
     return f"no answer from the API: {text}"
+
+
+def held_back(record: RowRecord, blocked: bool) -> RowOutcome | None:
+    """The outcome of a row that is not sent as it stands: skipped as its Action says, or
+    invalid (naming the first of its problems); None when it may go. `blocked`: its sheet
+    is hidden, or a column its action needs is missing."""
+    if record.action == "skip":
+        return RowOutcome(record.sheet, record.row, "skip", Status.SKIPPED,
+                          "skipped as the Action column says")  # fmt: skip
+    errors = [p for p in record.problems if p.is_error]
+    if not errors and record.action and not blocked:
+        return None
+    if errors:
+        first = errors[0]
+        place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
+        reason = place + first.message
+    else:
+        reason = "its sheet is hidden, or a column its action needs is missing"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID,
+                      f"not sent: {reason}{more}")  # fmt: skip

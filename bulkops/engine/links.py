@@ -130,14 +130,11 @@ class Links:
         if slot is None:
             slot = self._rows[(record.sheet, record.row)] = _Slot(record)
         slot.outcome = outcome
-        finder = resource.finder
-        if finder is not None and finder.query is None:  # listed once: add what the run made
-            ident: Any = outcome.resource_id
-            if outcome.status in _SETTLED and ident is not None:
-                self.directory.add(finder, _entry(resource, slot.record, _typed_id(ident)))
-            elif outcome.status is Status.PLANNED and outcome.resource_id is None:
-                pending = Pending(record.sheet, record.row)
-                self.directory.add(finder, _entry(resource, slot.record, pending))
+        ident: Any = outcome.resource_id
+        if outcome.status in _SETTLED and ident is not None:
+            self.directory.made(resource, slot.record.values, ident)
+        elif outcome.status is Status.PLANNED and ident is None:
+            self.directory.made(resource, slot.record.values, Pending(record.sheet, record.row))
         slot.done.set()
 
     def _referring(self, resource: Resource, record: RowRecord) -> list[tuple[Column, Any]]:
@@ -382,22 +379,3 @@ def _typed(column: Column, value: Any) -> Any:
     if column.kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
         return int(value)
     return value
-
-
-def _typed_id(ident: Any) -> Any:
-    """An id as the listing gives it (the journal keeps ids as text)."""
-    return int(ident) if isinstance(ident, str) and ident.isdigit() else ident
-
-
-def _entry(resource: Resource, record: RowRecord, ident: Any) -> dict[str, Any]:
-    """A row's object as its kind's listing would show it: for the names it is found by."""
-    finder = resource.finder
-    assert finder is not None
-    item: dict[str, Any] = {finder.id_field: ident}
-    values = record.values
-    for field_ in (*finder.name_fields, finder.alt_field):
-        if field_ is not None and field_ in resource.by_path:
-            item[field_] = _text(values.get(resource.by_path[field_])) or None
-    if finder.parent_field is not None and finder.parent_field in resource.by_path:
-        item[finder.parent_field] = values.get(resource.by_path[finder.parent_field])
-    return item

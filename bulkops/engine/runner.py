@@ -16,7 +16,7 @@ from bulkops.engine.breaker import Breaker
 from bulkops.engine.clock import Clock
 from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
-from bulkops.engine.failures import Failed, failure_outcome, systemic, text_of
+from bulkops.engine.failures import Failed, failure_outcome, held_back, systemic, text_of
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
 from bulkops.engine.nesting import Deletes
@@ -36,7 +36,7 @@ from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
 
-__all__ = ["Failed", "Runner", "held_back"]
+__all__ = ["Failed", "Runner"]
 
 
 @dataclass
@@ -44,27 +44,6 @@ class _SentFailed(Failed):
     """A failure of the write itself (or its preview), with the operation it was."""
 
     operation: Operation
-
-
-def held_back(record: RowRecord, blocked: bool) -> RowOutcome | None:
-    """The outcome of a row that is not sent as it stands: skipped as its Action says, or
-    invalid (naming the first of its problems); None when it may go. `blocked`: its sheet
-    is hidden, or a column its action needs is missing."""
-    if record.action == "skip":
-        return RowOutcome(record.sheet, record.row, "skip", Status.SKIPPED,
-                          "skipped as the Action column says")  # fmt: skip
-    errors = [p for p in record.problems if p.is_error]
-    if not errors and record.action and not blocked:
-        return None
-    if errors:
-        first = errors[0]
-        place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
-        reason = place + first.message
-    else:
-        reason = "its sheet is hidden, or a column its action needs is missing"
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID,
-                      f"not sent: {reason}{more}")  # fmt: skip
 
 
 class Runner:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+import anyio
 
 from bulkops.client import Answer
 from bulkops.errors import ApiError, TransportError
 from bulkops.model.outcome import RowOutcome
 from bulkops.model.record import RowRecord
 
-__all__ = ["Describe", "Executor", "Failed", "Prefetch", "RunContext", "Vet"]
+__all__ = ["Describe", "Executor", "Failed", "Prefetch", "RunContext", "Vet", "kept"]
+
+T = TypeVar("T")
 
 
 class RunContext(Protocol):
@@ -84,6 +88,17 @@ class Failed(Exception):
 
     error: ApiError | TransportError
     attempts: int
+
+
+async def kept(run: RunContext, key: str, make: Callable[[], Awaitable[T]]) -> T:
+    """What `make()` gives, made once per run and kept in the resource's state under
+    `key` (rows that start together wait for the first to make it)."""
+    lock = run.state.setdefault(f"{key}-lock", anyio.Lock())
+    async with lock:
+        if key not in run.state:
+            run.state[key] = await make()
+    made: T = run.state[key]
+    return made
 
 
 #: A row of a resource that is not plain CRUD: its outcome and the requests it took.

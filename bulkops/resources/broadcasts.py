@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bulkops.model.schema import MISSING, Column, Kind, Resource, Rule
 from bulkops.resources.common import group_column, id_column, text
+from bulkops.resources.numbers.orders import owned_numbers
 
 if TYPE_CHECKING:
     from bulkops.model.record import RowRecord
@@ -152,8 +153,6 @@ def _describe(body: dict[str, Any]) -> str:
 
 async def _vet(run: RunContext, record: RowRecord) -> list[str]:
     """Dry run: From Number must be an SMS-enabled number of the account."""
-    from bulkops.resources.numbers.orders import owned_numbers
-
     sender = record.values.get(BROADCASTS.by_path["from_number"])
     if not isinstance(sender, str):
         return []  # unchanged, or a number this run orders first

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-import anyio
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,7 +24,7 @@ from bulkops.errors import OutcomeUnknown, ServerError
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import MISSING, Column, Finder, Kind, Resource
-from bulkops.model.seam import Failed, RunContext
+from bulkops.model.seam import Failed, RunContext, kept
 from bulkops.resources.common import group_column, text
 from bulkops.validation.recipients import LocalFile
 
@@ -137,12 +136,7 @@ def _outcome(record: RowRecord, status: Status, message: str, **more: Any) -> Ro
 async def _prompts(run: RunContext) -> dict[str, dict[str, Any]]:
     """The account's prompts by id, listed once per run and kept current with its own
     uploads and deletes."""
-    lock = run.state.setdefault("lock", anyio.Lock())
-    async with lock:  # rows starting together list once
-        if "prompts" not in run.state:
-            run.state["prompts"] = await _listed(run)
-    prompts: dict[str, dict[str, Any]] = run.state["prompts"]
-    return prompts
+    return await kept(run, "prompts", lambda: _listed(run))
 
 
 async def _listed(run: RunContext) -> dict[str, dict[str, Any]]:

@@ -6,15 +6,15 @@ again. A search row describes what its group should hold and orders only what it
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bulkops.errors import Conflict, NotFound, OutcomeUnknown, ServerError
+from bulkops.listing import listed_items
 from bulkops.model.outcome import RowOutcome, Status
-
-if TYPE_CHECKING:
-    from bulkops.model.record import RowRecord
-    from bulkops.model.seam import RunContext
+from bulkops.model.record import RowRecord
+from bulkops.model.seam import Failed, RunContext, kept
 
 __all__ = [
     "AVAILABLE",
@@ -52,14 +52,7 @@ def _value(record: RowRecord, path: str) -> Any:
 async def owned_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
     """The account's numbers (reserved and routed), listed once per run and kept current
     with the run's own orders and releases."""
-    import anyio
-
-    lock = run.state.setdefault("owned-lock", anyio.Lock())
-    async with lock:  # rows starting together list once
-        if "owned" not in run.state:
-            run.state["owned"] = await list_numbers(run)
-    owned: dict[str, dict[str, Any]] = run.state["owned"]
-    return owned
+    return await kept(run, "owned", lambda: list_numbers(run))
 
 
 async def list_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
@@ -126,8 +119,6 @@ async def _release(
 
 
 async def _available(run: RunContext, **query: Any) -> list[str]:
-    from bulkops.listing import listed_items
-
     params = {k: v for k, v in query.items() if v not in (None, "")}
     answer, _ = await run.call("GET", AVAILABLE, params=params)
     return [str(i.get("phone_number")) for i in listed_items(answer.data)]
@@ -181,9 +172,6 @@ async def _order_one(
 ) -> tuple[RowOutcome | None, str]:
     """Order one number: its outcome, or (None, why) when it may or may not be ours now.
     Never sent twice: a lost answer is settled by listing the account's numbers."""
-    from bulkops.errors import OutcomeUnknown, ServerError
-    from bulkops.model.seam import Failed
-
     body = OrderBody(phone_number=number, org_unit_id=group).model_dump()
     encoded = json.dumps(body, separators=(",", ":")).encode()
     _journal(run, record, "POST", ORDER, number, encoded)
@@ -227,9 +215,6 @@ async def _order_one(
 async def _order_search(
     run: RunContext, record: RowRecord, owned: dict[str, dict[str, Any]]
 ) -> RowOutcome:
-    from bulkops.errors import Conflict, NotFound
-    from bulkops.model.seam import Failed
-
     quantity = _value(record, "quantity") or 1
     criteria = {
         "area_code": _value(record, "area_code"),

@@ -1,48 +1,24 @@
 """The routes sheet's scalar columns: every non-list field of the route body
-(CONTRACT.md section 2), in the order the template shows them."""
+(CONTRACT.md section 2), in the order the template shows them (what is played to callers
+and agents is in `messages`)."""
 
 from __future__ import annotations
 
-from typing import Any, Final
-
-from bulkops.model.schema import MISSING, Column, Kind, Wire
+from bulkops.model.schema import MISSING, Column, Kind
 from bulkops.resources.common import GROUPS_FINDER
-from bulkops.resources.prompts import PROMPTS_FINDER
+from bulkops.resources.routes.messages import MESSAGES
+from bulkops.resources.routes.parts import CONFIG, route_text, yes_no
 from bulkops.resources.users import USERS_FINDER
 from bulkops.resources.voice_agents import VOICE_AGENTS_FINDER
 from bulkops.resources.webhooks import WEBHOOKS_FINDER
 
 __all__ = ["CONFIG", "FIELDS"]
 
-#: Where the routing settings live in the body.
-CONFIG: Final = "routing_configuration.config"
-_CONFIG = CONFIG
-
 _CREATE_REPLACE = frozenset({"create", "replace", "upsert"})
-_MEDIA_TYPES = ("file", "text")
-_TYPE_HELP = "'file': the message is a media prompt id; 'text': the message is spoken text."
-
-
-def _yes_no(label: str, path: str, description: str, example: bool, **kw: Any) -> Column:
-    return Column(
-        label,
-        path,
-        Kind.BOOLEAN,
-        description,
-        example="Yes" if example else "No",
-        default=kw.pop("default", False),
-        **kw,
-    )
-
-
-def _text(label: str, path: str, description: str, example: str, **kw: Any) -> Column:
-    kw.setdefault("default", "")
-    kw.setdefault("clear_value", "")
-    return Column(label, path, Kind.TEXT, description, example=example, **kw)
 
 
 FIELDS: tuple[Column, ...] = (
-    _text(
+    route_text(
         "Route Name",
         "provisioned_route_name",
         "The route's name, unique within its group. Also finds the route when Route ID is "
@@ -98,182 +74,44 @@ FIELDS: tuple[Column, ...] = (
     ),
     Column(
         "Ring To Number",
-        f"{_CONFIG}.ringto",
+        f"{CONFIG}.ringto",
         Kind.PHONE,
         "Where calls are forwarded: 10 digits.",
         example="4045550123",
         required=_CREATE_REPLACE,
     ),
-    _yes_no(
+    yes_no(
         "Simultaneous Ring",
-        f"{_CONFIG}.isSimultaneousRing",
+        f"{CONFIG}.isSimultaneousRing",
         "Ring the hunt destinations all at once instead of in turn.",
         False,
     ),
-    _yes_no("Record Calls", f"{_CONFIG}.record_call", "Record every call.", True),
+    yes_no("Record Calls", f"{CONFIG}.record_call", "Record every call.", True),
     Column(
         "Caller ID Shown",
-        f"{_CONFIG}.dnis_as_cid",
+        f"{CONFIG}.dnis_as_cid",
         Kind.CHOICE,
         "Which number the answering phone shows as caller ID.",
         example="phone_number",
         choices=("phone_number",),
         default="phone_number",
     ),
-    _text(
-        "Voice Prompt",
-        f"{_CONFIG}.voice_prompt",
-        "Text played to the caller before the call is connected.",
-        "Thank you for calling. Please wait while we connect your call.",
-    ),
-    _yes_no(
-        "Whisper Enabled",
-        f"{_CONFIG}.whisper_enabled",
-        "Play a whisper message to the person answering.",
-        True,
-    ),
-    Column(
-        "Whisper Type",
-        f"{_CONFIG}.whisper_type",
-        Kind.CHOICE,
-        f"What Whisper Message holds. {_TYPE_HELP}",
-        example="file",
-        choices=_MEDIA_TYPES,
-        default="file",
-    ),
-    _text(
-        "Whisper Message",
-        f"{_CONFIG}.whisper_message",
-        "The whisper played to the person answering (media prompt id or text).",
-        "Whisper message 1",
-        refers="prompts",
-        finder=PROMPTS_FINDER,
-        refers_if=(f"{_CONFIG}.whisper_type", "file"),
-    ),
-    _yes_no(
-        "FTC Whisper Enabled",
-        f"{_CONFIG}.ftc_whisper_enabled",
-        "Play the FTC (call recording) notice.",
-        True,
-        wire=Wire.FLAG,
-        default="0",
-    ),
-    Column(
-        "FTC Whisper Type",
-        f"{_CONFIG}.ftc_whisper_type",
-        Kind.CHOICE,
-        f"What FTC Whisper Message holds. {_TYPE_HELP}",
-        example="file",
-        choices=_MEDIA_TYPES,
-        default="file",
-    ),
-    _text(
-        "FTC Whisper Message",
-        f"{_CONFIG}.ftc_whisper_message",
-        "The FTC notice: a media prompt id (type 'file') or text.",
-        "qLMcUEqb_1660813454043",
-        refers="prompts",
-        finder=PROMPTS_FINDER,
-        refers_if=(f"{_CONFIG}.ftc_whisper_type", "file"),
-    ),
-    _yes_no(
-        "Caller Message Enabled",
-        f"{_CONFIG}.message_enabled",
-        "Play a message to the caller.",
-        True,
-        wire=Wire.FLAG,
-        default="0",
-    ),
-    Column(
-        "Caller Message Type",
-        f"{_CONFIG}.message_type",
-        Kind.CHOICE,
-        f"What Caller Message holds. {_TYPE_HELP}",
-        example="file",
-        choices=_MEDIA_TYPES,
-        default="file",
-    ),
-    _text(
-        "Caller Message",
-        f"{_CONFIG}.message",
-        "The message played to the caller: a media prompt id (type 'file') or text.",
-        "fBiYF5MG_1674141425479",
-        refers="prompts",
-        finder=PROMPTS_FINDER,
-        refers_if=(f"{_CONFIG}.message_type", "file"),
-    ),
-    Column(
-        "Play Disclaimer",
-        f"{_CONFIG}.play_disclaimer",
-        Kind.CHOICE,
-        "When the recording disclaimer plays: before or after the voice prompt, or never.",
-        example="before",
-        choices=("before", "after", "none"),
-        default="none",
-    ),
-    _yes_no(
-        "Hold Message Enabled",
-        f"{_CONFIG}.play_on_hold_enabled",
-        "Play a message while the caller is on hold.",
-        False,
-    ),
-    Column(
-        "Hold Message Type",
-        f"{_CONFIG}.play_on_hold_message_type",
-        Kind.CHOICE,
-        f"What Hold Message holds (blank when there is none). {_TYPE_HELP}",
-        example="",
-        choices=("", *_MEDIA_TYPES),
-        default="",
-        clear_value="",
-    ),
-    _text(
-        "Hold Message",
-        f"{_CONFIG}.play_on_hold_message",
-        "The on-hold message: a media prompt id (type 'file') or text.",
-        "",
-        refers="prompts",
-        finder=PROMPTS_FINDER,
-        refers_if=(f"{_CONFIG}.play_on_hold_message_type", "file"),
-    ),
-    _yes_no(
-        "Voicemail Enabled",
-        f"{_CONFIG}.activate_voicemail",
-        "Send unanswered calls to voicemail.",
-        False,
-    ),
-    _text(
-        "Voicemail Greeting",
-        f"{_CONFIG}.voicemail_greeting",
-        "The greeting played before voicemail.",
-        "Please leave a message after the beep.",
-    ),
-    Column(
-        "Voicemail Rings",
-        f"{_CONFIG}.voicemail_rings_count",
-        Kind.INTEGER,
-        "Rings before the call goes to voicemail.",
-        example=3,
-        wire=Wire.STRING,
-        default="3",
-        minimum=1,
-        maximum=20,
-    ),
-    _yes_no(
+    *MESSAGES,
+    yes_no(
         "Voice Agent Enabled",
-        f"{_CONFIG}.activate_voiceagent",
+        f"{CONFIG}.activate_voiceagent",
         "Let an AI voice agent take the call.",
         True,
     ),
-    _yes_no(
+    yes_no(
         "Route Voice Agent Enabled",
-        f"{_CONFIG}.route_voice_agent_enabled",
+        f"{CONFIG}.route_voice_agent_enabled",
         "Route the call through the AI voice agent (the API's second voice-agent switch).",
         True,
     ),
     Column(
         "Voice Agent ID",
-        f"{_CONFIG}.voice_agent_id",
+        f"{CONFIG}.voice_agent_id",
         Kind.INTEGER,
         "The AI voice agent: its id, its name, or ref:Voice Agents!<name> for one the same "
         "workbook creates; needed when a voice agent switch is Yes.",
@@ -287,7 +125,7 @@ FIELDS: tuple[Column, ...] = (
     ),
     Column(
         "Voice Agent Rings",
-        f"{_CONFIG}.voice_agent_rings_count",
+        f"{CONFIG}.voice_agent_rings_count",
         Kind.INTEGER,
         "Rings before the voice agent answers.",
         example=3,
@@ -297,7 +135,7 @@ FIELDS: tuple[Column, ...] = (
     ),
     Column(
         "Assigned Agent ID",
-        f"{_CONFIG}.assigned_agent_id",
+        f"{CONFIG}.assigned_agent_id",
         Kind.INTEGER,
         "The user the call is assigned to: a user id, a username (email), or "
         "ref:Users!<username>; blank for none.",
@@ -309,21 +147,21 @@ FIELDS: tuple[Column, ...] = (
         refers="users",
         finder=USERS_FINDER,
     ),
-    _yes_no(
+    yes_no(
         "Click To Call Enabled",
-        f"{_CONFIG}.click_to_call_enabled",
+        f"{CONFIG}.click_to_call_enabled",
         "Enable click-to-call for the route.",
         False,
     ),
-    _yes_no(
+    yes_no(
         "Click To Call",
-        f"{_CONFIG}.click_to_call",
+        f"{CONFIG}.click_to_call",
         "The API's second click-to-call flag (its examples set both).",
         True,
     ),
-    _yes_no(
+    yes_no(
         "Outbound Dynamic Number",
-        f"{_CONFIG}.is_ODN_enabled",
+        f"{CONFIG}.is_ODN_enabled",
         "Enable outbound dynamic number (ODN) for the route.",
         False,
     ),
@@ -369,8 +207,8 @@ FIELDS: tuple[Column, ...] = (
         minimum=1,
         clear_value=None,
     ),
-    _yes_no("SMS Forwarding", "sms_enabled", "Forward text messages sent to the number.", True),
-    _yes_no("Spam Protection", "spam_enabled", "Block known spam callers.", True),
+    yes_no("SMS Forwarding", "sms_enabled", "Forward text messages sent to the number.", True),
+    yes_no("Spam Protection", "spam_enabled", "Block known spam callers.", True),
     Column(
         "SMS Users",
         "sms_settings.assigned_users",
@@ -381,19 +219,19 @@ FIELDS: tuple[Column, ...] = (
         clear_value=[],
         ref="/users/{}",
     ),
-    _yes_no(
+    yes_no(
         "SMS Notifications",
         "sms_settings.sms_notifications",
         "Notify the SMS users by text.",
         True,
     ),
-    _yes_no(
+    yes_no(
         "Email Notifications",
         "sms_settings.email_notifications",
         "Notify the SMS users by email.",
         True,
     ),
-    _yes_no(
+    yes_no(
         "Unclaimed SMS",
         "sms_settings.unclaimed_sms",
         "Keep texts no user has claimed visible to all SMS users.",
