@@ -103,3 +103,30 @@ def test_a_dry_run_says_what_it_would_upload(tmp_path: Path) -> None:
     assert outcome.status is Status.PLANNED
     assert outcome.message == "would upload audio/welcome.wav (4 KB) as 'Hello'"
     assert {e.method for e in box.log} == {"GET"}
+
+
+def test_a_route_names_a_prompt_the_same_workbook_uploads(tmp_path: Path) -> None:
+    """A route's caller message of type 'file' given by the name of a prompt an earlier
+    sheet uploads waits for that row and takes the new prompt's id."""
+    folder = folder_with_audio(tmp_path)
+    route = [
+        "Action",
+        "Route ID",
+        "Caller Message Enabled",
+        "Caller Message Type",
+        "Caller Message",
+    ]
+    path = book(
+        folder / "p.xlsx",
+        {
+            "Prompts": [HEAD, ["create", "Fresh greeting", 70035, "audio/welcome.wav"]],
+            "Routes": [route, ["update", 12001, "Yes", "file", "Fresh greeting"]],
+        },
+    )
+    box = sandbox()
+    result = run(path, box, tmp_path / "out")
+    assert result.counts() == {"succeeded": 2}, [o.message for o in result.outcomes]
+    prompt = next(o for o in result.outcomes if o.sheet == "Prompts")
+    stored = box.store.get("routes", 12001)
+    assert stored is not None
+    assert stored["routing_configuration"]["config"]["message"] == prompt.resource_id
