@@ -19,7 +19,13 @@ import anyio
 import httpx
 
 from bulkops.config import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_DEADLINE
-from bulkops.errors import NotSent, OutcomeUnknown, Unauthorized, api_error
+from bulkops.errors import (
+    NotSent,
+    OutcomeUnknown,
+    OutOfScope,
+    Unauthorized,
+    api_error,
+)
 
 __all__ = [
     "ERROR_TEXT_LIMIT",
@@ -173,10 +179,26 @@ class ApiClient:
             content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode()
         token = await self.auth.token()
         response = await self._send(method, path, token, content, params, content_type)
+        refreshed = False
         if response.status_code == 401 and self.auth.can_refresh:
             token = await self.auth.refreshed(token)
+            refreshed = True
             response = await self._send(method, path, token, content, params, content_type)
-        return self._read(response, token)
+        try:
+            return self._read(response, token, method)
+        except Unauthorized as error:
+            # a fresh token refused too, or a refusal naming a field: the target is out of
+            # this login's reach (the docs' 401 for an out-of-scope group), not the token
+            if not (refreshed or error.fields):
+                raise
+            raise OutOfScope(
+                401,
+                f"refused: {error} (the login is valid, so what the row names is outside "
+                "what it may reach: check the group or the id)",
+                request_id=error.request_id,
+                fields=error.fields,
+                body=error.body,
+            ) from None
 
     async def _send(
         self,
@@ -201,7 +223,7 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise _transport_error(exc) from None
 
-    def _read(self, response: httpx.Response, token: str) -> Answer:
+    def _read(self, response: httpx.Response, token: str, method: str = "GET") -> Answer:
         header_id = response.headers.get("x-request-id")
         try:
             document = json.loads(response.content) if response.content else None
@@ -211,10 +233,15 @@ class ApiClient:
         request_id = envelope.get("request_id") or header_id
         status = response.status_code
         if 200 <= status < 300:
-            if "data" not in envelope:
-                what = "an empty answer" if not response.content else "an unreadable answer"
-                raise OutcomeUnknown(f"HTTP {status} with {what}")
-            return Answer(status, envelope.get("data", envelope), request_id)
+            if "data" in envelope:
+                return Answer(status, envelope["data"], request_id)
+            if method in ("DELETE", "PUT", "PATCH") and (not response.content or envelope):
+                # done: a change needs no data back (a DELETE answering 204, or an
+                # envelope without data)
+                return Answer(status, None, request_id)
+            what = "an empty answer" if not response.content else "an unreadable answer"
+            expected = "the envelope {code, message, data, request_id}"
+            raise OutcomeUnknown(f"HTTP {status} with {what} (expected {expected})")
 
         # whatever the server echoes, the token never leaves this function in a message
         def safe(text: str, limit: int = ERROR_TEXT_LIMIT) -> str:

@@ -14,6 +14,8 @@ The tree::
      ├── ApiError                 the API answered with an error status (`api_error` maps it)
      │    ├── BadRequest          400, 422: the body was refused; `fields` says where
      │    ├── Unauthorized        401: the token is missing, expired or revoked
+     │    ├── OutOfScope          401 about the target, not the token (a fresh token is
+     │    │                       refused too, or the answer names the field at fault)
      │    ├── Forbidden           403: the role or the group hierarchy forbids it
      │    ├── NotFound            404
      │    ├── Conflict            409: an object with the same natural key exists
@@ -22,6 +24,7 @@ The tree::
      └── TransportError           no usable answer
           ├── NotSent             the request provably never reached the server
           └── OutcomeUnknown      sent, but the answer was lost (timeout, dropped, garbled)
+               └── CreatedWithoutId  a create's 2xx that names no new id
 
 Every message is one line a non-programmer can act on: what is wrong, where, what to do.
 """
@@ -34,11 +37,13 @@ __all__ = [
     "BulkopsError",
     "ConfigError",
     "Conflict",
+    "CreatedWithoutId",
     "EmptyInput",
     "Forbidden",
     "InputError",
     "NotFound",
     "NotSent",
+    "OutOfScope",
     "OutcomeUnknown",
     "OutputError",
     "RateLimited",
@@ -109,6 +114,11 @@ class Unauthorized(ApiError):
     """401."""
 
 
+class OutOfScope(ApiError):
+    """401 for what the request is about, not for the token: the docs answer 401 for a
+    group outside the caller's hierarchy. It fails the row, never the run."""
+
+
 class Forbidden(ApiError):
     """403."""
 
@@ -166,3 +176,8 @@ class NotSent(TransportError):
 class OutcomeUnknown(TransportError):
     """The request may have been processed: timeout after sending, dropped connection,
     truncated or unreadable body. A write must be reconciled before it is sent again."""
+
+
+class CreatedWithoutId(OutcomeUnknown):
+    """A create answered 2xx but named no new id: it was made, which object is not known
+    until it is found. Never sent again."""

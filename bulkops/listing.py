@@ -27,17 +27,33 @@ async def pages(
     path: str,
     params: dict[str, Any] | None = None,
 ) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
-    """Every page of a list (`call` is the runner's rate-limited request): its items and the
-    requests it took, until the list's total (or an empty page) is reached."""
+    """Every page of a list (`call` is the runner's rate-limited request): its items and
+    the requests it took.
+
+    The offset steps by what came back (a server may cap a page below the limit asked);
+    the list ends at its `total` when it gives one, else at an empty page or one shorter
+    than the longest so far; a page that repeats the one before (a server ignoring
+    offset) ends it too."""
     offset = 0
+    longest = 0
+    first: Any = None
     while True:
         answer, used = await call(
             "GET", path, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
         )
         items = listed_items(answer.data)
+        if items and offset and items[0] == first:
+            return  # the same page again: the server does not page
         yield items, used
+        if not items:
+            return
+        first = items[0]
+        offset += len(items)
+        longest = max(longest, len(items))
         data = answer.data
-        total = data.get("total", len(items)) if isinstance(data, dict) else len(items)
-        offset += PAGE_SIZE
-        if offset >= int(total) or not items:
+        total = data.get("total") if isinstance(data, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool):
+            if offset >= total:
+                return
+        elif len(items) < longest:
             return

@@ -68,15 +68,19 @@ def _alternates(resource: Resource, record: RowRecord) -> list[tuple[str, Any]]:
 
 
 def _matching(
-    work: SheetWork, key: tuple[Any, ...] | None, alternates: list[tuple[str, Any]]
+    work: SheetWork,
+    key: tuple[Any, ...] | None,
+    alternates: list[tuple[str, Any]],
+    body: dict[str, Any] | None,
 ) -> list[str]:
     """Ids of the existing objects the row is about: by the first of its keys that finds
-    any (alternate keys first where the resource says so)."""
+    any (alternate keys first where the resource says so), then among objects listed
+    without a name, by the resource's fingerprint."""
     existing = work.existing
     by_alternate = [existing.find_alt(path, value) for path, value in alternates]
     by_key = [existing.find(key)] if key is not None else []
     found = by_alternate + by_key if work.resource.alt_first else by_key + by_alternate
-    return next((ids for ids in found if ids), [])
+    return next((ids for ids in found if ids), None) or existing.find_unnamed(body)
 
 
 async def decide(
@@ -89,7 +93,11 @@ async def decide(
     ident: Any = record.resource_id
     alternates = _alternates(resource, record)
     if ident is None and (operation.key is not None or alternates):
-        ids = _matching(work, operation.key, alternates)
+        described = None  # what the row describes, for a fingerprint (resources with one)
+        if resource.fingerprint:
+            described = operation.body if action == "create" else None
+            described = described or build_body(resource, "create", record.values)
+        ids = _matching(work, operation.key, alternates, described)
         if action in ("create", "upsert") and not ids:
             # a create row's planned body is already the create body: build it once
             body = operation.body if action == "create" else None
@@ -109,9 +117,8 @@ async def decide(
     current = existing.get(ident)
     if current is None:
         try:
-            answer, used = await work.call("GET", f"{resource.base_path}/{ident}")
+            current, used = await _read(work, ident)
             attempts += used
-            current = answer.data if isinstance(answer.data, dict) else None
         except Failed as failed:
             attempts += failed.attempts
             if not isinstance(failed.error, NotFound):
@@ -125,7 +132,9 @@ async def decide(
                 )
                 return created, attempts
             raise Failed(failed.error, attempts) from None
-    assert current is not None
+    else:
+        current, used = await _complete(work, record, operation, ident, current)
+        attempts += used
     path = f"{resource.base_path}/{ident}"
     if action == "delete":
         return Operation(action, "DELETE", path, None, operation.key), attempts
@@ -151,8 +160,99 @@ async def decide(
         return _unchanged(record, action, ident, f"already as the row describes (id {ident})"), (
             attempts
         )
-    if action == "replace":
-        return Operation(
-            action, "PUT", path, operation.body, operation.key, operation.irreversible
-        ), attempts
-    return Operation(action, "PATCH", path, diff, operation.key, operation.irreversible), attempts
+    body = _kept(resource, record, operation.body, current) if action == "replace" else diff
+    if action != "replace":
+        # a nested object goes whole, completed from the object as it is: whether the
+        # API's PATCH merges nested objects or replaces them, nothing else in them moves
+        body = _whole_objects(diff, current)
+    refusal = resource.guard(action, current, body or {}) if resource.guard else None
+    if refusal:
+        raise Failed(ApiError(409, refusal), attempts)
+    method = "PUT" if action == "replace" else "PATCH"
+    return Operation(action, method, path, body, operation.key, operation.irreversible), attempts
+
+
+async def _read(work: SheetWork, ident: Any) -> tuple[dict[str, Any], int]:
+    """The object itself (GET), in body shape."""
+    path = f"{work.resource.base_path}/{ident}"
+    answer, used = await work.call("GET", path)
+    if not isinstance(answer.data, dict) or not answer.data:
+        raise Failed(
+            ApiError(
+                answer.status,
+                f"the answer to GET {path} holds no object (expected the "
+                f"{work.resource.name[:-1]}'s fields under data; request "
+                f"{answer.request_id or 'without id'})",
+                request_id=answer.request_id,
+            ),
+            used,
+        )
+    return work.resource.shaped(answer.data), used
+
+
+async def _complete(
+    work: SheetWork,
+    record: RowRecord,
+    operation: Operation,
+    ident: Any,
+    listed: dict[str, Any],
+) -> tuple[dict[str, Any], int]:
+    """The listed object, completed from the object itself when the row sets fields the
+    listing does not show (the users list leaves out time zone and agent code): without
+    it, such a row would be sent on every run."""
+    if operation.action == "delete":
+        return listed, 0
+    kind = "create" if operation.action == "create" else "update"
+    desired = operation.body if kind == "create" else None
+    desired = desired or build_body(work.resource, kind, record.values)
+    if not any(key not in listed for key in desired):
+        return listed, 0
+    detail, used = await _read(work, ident)
+    return {**listed, **detail}, used
+
+
+def _whole_objects(diff: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH body: each top-level object the difference touches, whole (the current
+    object with the changes over it); other fields as they differ."""
+    body = {}
+    for key, value in diff.items():
+        now = current.get(key)
+        body[key] = (
+            _over(now, value) if isinstance(value, dict) and isinstance(now, dict) else value
+        )
+    return body
+
+
+def _over(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes` over `current`, nested objects key by key. A null the object holds is
+    left out (the API may type the field as a plain integer: not sending it keeps it)."""
+    merged = {key: value for key, value in current.items() if value is not None}
+    for key, value in changes.items():
+        now = merged.get(key)
+        merged[key] = (
+            _over(now, value) if isinstance(value, dict) and isinstance(now, dict) else value
+        )
+    return merged
+
+
+def _kept(
+    resource: Resource, record: RowRecord, body: dict[str, Any] | None, current: dict[str, Any]
+) -> dict[str, Any]:
+    """A replace body, with what a blank cell keeps (a column's `kept_blank`) taken from
+    the object as it is: a PUT would otherwise reset it."""
+    whole = dict(body or {})
+    for column in resource.columns:
+        if not column.kept_blank or column in record.values:
+            continue
+        value: Any = current
+        for part in column.path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        target = whole
+        *parents, leaf = column.path.split(".")
+        for part in parents:
+            target[part] = dict(target.get(part) or {})
+            target = target[part]
+        target[leaf] = value
+    return whole

@@ -25,6 +25,8 @@ class Existing:
         self._by_id: dict[str, str] = {}
         self._by_key: dict[tuple[Any, ...], set[str]] = {}
         self._by_alt: dict[tuple[str, str], set[str]] = {}
+        #: objects listed without a name (found by the resource's fingerprint only)
+        self._unnamed: set[str] = set()
 
     def key_of(self, item: dict[str, Any]) -> tuple[Any, ...]:
         name_path, *rest = self.resource.key_paths
@@ -35,6 +37,8 @@ class Existing:
         self.remove(ident)
         self._by_id[ident] = json.dumps(item, separators=(",", ":"))
         self._by_key.setdefault(self.key_of(item), set()).add(ident)
+        if item.get(self.resource.key_paths[0]) is None:
+            self._unnamed.add(ident)
         for alt in self._alts(item):
             self._by_alt.setdefault(alt, set()).add(ident)
 
@@ -51,6 +55,7 @@ class Existing:
         if text is not None:
             item = json.loads(text)
             self._by_key.get(self.key_of(item), set()).discard(str(ident))
+            self._unnamed.discard(str(ident))
             for alt in self._alts(item):
                 self._by_alt.get(alt, set()).discard(str(ident))
 
@@ -63,6 +68,11 @@ class Existing:
         if len(key) > 1 and key[1] is None:
             return sorted(i for k, ids in self._by_key.items() if k[0] == key[0] for i in ids)
         return sorted(self._by_key.get(key, ()))
+
+    def find_unnamed(self, body: dict[str, Any] | None) -> list[str]:
+        """Ids of the objects listed without a name whose fingerprint is `body`'s."""
+        same = self.resource.same_fingerprint
+        return sorted(i for i in self._unnamed if same(self.get(i) or {}, body))
 
     def find_alt(self, path: str, value: Any) -> list[str]:
         """Ids whose alternate key `path` (an external id) is `value`, case aside."""

@@ -67,20 +67,37 @@ class Lookup:
     def __init__(self, resource: Resource) -> None:
         self.resource = resource
 
-    def query(self, key: tuple[Any, ...]) -> dict[str, Any]:
-        """The list's filter by name (paging is `pages`'s)."""
-        return {self.resource.key_paths[0]: key[0]}
+    def query(self, key: tuple[Any, ...], body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The list's filter by name (paging is `pages`'s): the name as the row typed it
+        (the key is casefolded, and a server's filter may not be), never a normalised
+        form; the server's answer is matched here, whatever the filter did."""
+        name_path = self.resource.key_paths[0]
+        typed = (body or {}).get(name_path)
+        return {self.resource.name_filter: typed if isinstance(typed, str) else key[0]}
 
-    def match(self, key: tuple[Any, ...], items: list[dict[str, Any]]) -> list[Any]:
-        """Ids of the listed objects that match the key."""
-        name_path, *rest = self.resource.key_paths
+    def match(
+        self,
+        key: tuple[Any, ...],
+        items: list[dict[str, Any]],
+        body: dict[str, Any] | None = None,
+    ) -> list[Any]:
+        """Ids of the listed objects that match the key (the name case aside, and the
+        group when the key gives one); an object listed without any name matches when
+        the resource's fingerprint fields equal the `body`'s."""
+        resource = self.resource
+        name_path, *rest = resource.key_paths
         found = []
-        for item in items:
-            if str(item.get(name_path, "")).casefold() != key[0]:
+        for listed in items:
+            item = resource.shaped(listed)
+            name = item.get(name_path)
+            if name is None:
+                if not resource.same_fingerprint(item, body):
+                    continue
+            elif str(name).casefold() != key[0]:
                 continue
             if rest and key[1] is not None and item.get(rest[0]) != key[1]:
                 continue
-            found.append(item.get(self.resource.id_key))
+            found.append(item.get(resource.id_key))
         return found
 
     def outcome(self, key: tuple[Any, ...], ids: list[Any]) -> Any:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bulkops.config import RECONCILE_CHECKS, RECONCILE_DELAY
 from bulkops.engine.failures import Failed, text_of
 from bulkops.engine.plan import Operation
-from bulkops.errors import ApiError, Conflict, OutcomeUnknown, ServerError
+from bulkops.errors import ApiError, Conflict, CreatedWithoutId, OutcomeUnknown, ServerError
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 
@@ -19,25 +19,30 @@ if TYPE_CHECKING:
 __all__ = ["create", "delete_nested", "find", "reconcile", "reconciled", "send", "write"]
 
 
-async def find(work: SheetWork, key: tuple[Any, ...]) -> tuple[list[Any], int]:
-    """Ids of the objects with natural key `key`, listed now (not cached)."""
+async def find(
+    work: SheetWork, key: tuple[Any, ...], body: dict[str, Any] | None = None
+) -> tuple[list[Any], int]:
+    """Ids of the objects with natural key `key` (or, listed without a name, with the
+    fingerprint of `body`), listed now (not cached)."""
     ids: list[Any] = []
     attempts = 0
     lookup = work.lookup
-    async for items, used in work.pages(work.resource.listing, lookup.query(key)):
+    async for items, used in work.pages(work.resource.listing, lookup.query(key, body)):
         attempts += used
-        ids += lookup.match(key, items)
+        ids += lookup.match(key, items, body)
     return ids, attempts
 
 
-async def reconcile(work: SheetWork, key: tuple[Any, ...]) -> tuple[Any, int]:
+async def reconcile(
+    work: SheetWork, key: tuple[Any, ...], body: dict[str, Any] | None = None
+) -> tuple[Any, int]:
     """After a create whose answer was lost: look for the object a few times (a slow
     commit may still land). Its id, or None when it is not there."""
     attempts = 0
     for check in range(RECONCILE_CHECKS):
         if check:
             await work.clock.sleep(RECONCILE_DELAY * 2 ** (check - 1))
-        ids, used = await find(work, key)
+        ids, used = await find(work, key, body)
         attempts += used
         if len(ids) == 1:
             return ids[0], attempts
@@ -102,8 +107,17 @@ async def send(
     answer, attempts = await work.call(
         operation.method, operation.path, body, gone_is_done=in_doubt
     )
-    data = answer.data if isinstance(answer.data, dict) else {}
-    resource_id = data.get(work.resource.created_key, data.get(work.resource.id_key))
+    resource_id = work.resource.created_id(answer.data)
+    if resource_id is None and operation.method == "POST":
+        # a 2xx to a create that names no new id (no data, or the id under no key any
+        # reading of the docs uses): created, but which object is not known yet
+        raise Failed(
+            CreatedWithoutId(
+                f"HTTP {answer.status} without the new id (expected data."
+                f"{work.resource.created_key}; request {answer.request_id or 'without id'})"
+            ),
+            attempts,
+        )
     if resource_id is None:
         resource_id = record.resource_id
     if resource_id is None and operation.path != work.resource.base_path:
@@ -135,7 +149,7 @@ async def create(
     it is gone, so whatever it sent has long landed or never will."""
     attempts = 0
     if in_doubt and operation.key is not None:
-        found, attempts = await reconcile(work, operation.key)
+        found, attempts = await reconcile(work, operation.key, operation.body)
         if found is not None:
             return reconciled(record, found, "the run that sent it was interrupted"), attempts
     for round_ in range(2):
@@ -149,12 +163,13 @@ async def create(
             repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
             if not (ambiguous or repeat_conflict) or operation.key is None:
                 raise Failed(failed.error, attempts) from None
-            found, used = await reconcile(work, operation.key)  # looking is harmless
+            found, used = await reconcile(work, operation.key, operation.body)  # harmless
             attempts += used
             if found is not None:
                 why = f"its answer was lost: {text_of(failed.error)}"
                 return reconciled(record, found, why), attempts
-            if operation.irreversible:  # sends texts: never sent a second time
+            if operation.irreversible or isinstance(failed.error, CreatedWithoutId):
+                # sends texts, or known to be made: never sent a second time
                 raise Failed(failed.error, attempts) from None
             if not work.resource.unique_on_server or round_ > 0:
                 raise Failed(failed.error, attempts) from None

@@ -156,6 +156,8 @@ class Column:
     max_length: int | None = None
     clear_value: Any = MISSING  # what #CLEAR sends; MISSING: this field cannot be cleared
     create_only: bool = False
+    #: a blank cell on a replace row keeps the object's current value (a PUT would reset it)
+    kept_blank: bool = False
     emit: Callable[[str, Any], dict[str, Any]] | None = None
     #: for a reference to another object: the item path a dry run GETs to check it exists
     ref: str | None = None

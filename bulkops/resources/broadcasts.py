@@ -189,6 +189,9 @@ BROADCASTS: Final = Resource(
     default_action="create",
     key_paths=("broadcast_name", "org_unit_id"),
     body_model=BroadcastBody,
+    # listed under a name field bulkops does not know, a broadcast is still itself: the
+    # same group, sender, text and time (a re-run must never schedule it twice)
+    fingerprint=("org_unit_id", "from_number", "message", "scheduled_at"),
     irreversible_if=("status", "scheduled"),
     vet=_vet,
     describe=_describe,

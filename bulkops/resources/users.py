@@ -119,12 +119,28 @@ _COLUMNS: Final[tuple[Column, ...]] = (
 )
 
 
+#: the role as the users list writes it (display text) -> the role name a body sends
+_ROLE_TEXT: Final = {"admin user": "Admin", "standard user": "Standard",
+                     "read only user": "ReadOnly", "readonly user": "ReadOnly",
+                     "admin": "Admin", "standard": "Standard", "readonly": "ReadOnly",
+                     "read only": "ReadOnly"}  # fmt: skip
+
+
 def _from_api(item: dict[str, Any]) -> dict[str, Any]:
-    """A listed user in body shape: role_id -> role name, 'Yes'/'No' -> booleans."""
+    """A listed user in body shape. The documented record has `email` (the login), the
+    role as display text ('Standard User'), the group as `group_org_unit_id` and
+    `status`; it has no username, role_id or ct_user_ou_id, which are read when present."""
     shaped = dict(item)
+    if not shaped.get("username") and isinstance(item.get("email"), str):
+        shaped["username"] = item["email"]
+    if shaped.get("ct_user_ou_id") is None and item.get("group_org_unit_id") is not None:
+        shaped["ct_user_ou_id"] = item["group_org_unit_id"]
     role_id = item.get("role_id")
+    role = item.get("role")
     if role_id in ROLES:
         shaped["role"] = ROLES[role_id]
+    elif isinstance(role, str) and role.strip().casefold() in _ROLE_TEXT:
+        shaped["role"] = _ROLE_TEXT[role.strip().casefold()]
     status = item.get("user_status", item.get("status"))
     if status is not None:
         shaped["user_status"] = status
@@ -163,6 +179,7 @@ USERS: Final = Resource(
     default_action="create",
     key_paths=("username",),
     alt_keys=("user_ext_id",),
+    name_filter_param="email",
     body_model=UserBody,
     answer_key="userId",
     from_api=_from_api,

@@ -19,6 +19,7 @@ from bulkops.sandbox.faults import FaultPlan
 from bulkops.sandbox.log import LogEntry, RequestLog
 from bulkops.sandbox.ratelimit import TokenBucket
 from bulkops.sandbox.store import Store
+from bulkops.sandbox.variants import Variants, phone_form
 
 __all__ = ["Sandbox", "Session"]
 
@@ -40,7 +41,7 @@ class Sandbox:
         rate: float | None = None,
         burst: int | None = None,
         demo: bool = True,
-        unique_route_names: bool = True,
+        variants: Variants | None = None,
     ) -> None:
         from bulkops.sandbox.handlers import ROUTES
 
@@ -49,7 +50,8 @@ class Sandbox:
         self.faults = faults or FaultPlan()
         self.limiter = TokenBucket(rate, burst or max(1, int(rate)), self.clock) if rate else None
         self.log = RequestLog()
-        self.unique_route_names: bool = unique_route_names
+        #: the reading of the docs this sandbox answers by, where they leave a choice
+        self.variants = variants or Variants()
         self.sessions: dict[str, Session] = {}
         self.routes = ROUTES
         self._subtrees: tuple[int, dict[int, set[int]]] = (-1, {})
@@ -231,11 +233,14 @@ class Sandbox:
             reply.committed = context.committed
             return reply
         headers = {"content-type": "application/json", "x-request-id": request_id}
-        body = (
-            self._envelope(status, data, request_id)
-            if candidate.envelope
-            else json.dumps(data).encode()
-        )
+        if not candidate.envelope:
+            return Reply(status, json.dumps(data).encode(), headers, context.committed)
+        if method == "DELETE" and self.variants.delete == "204":
+            del headers["content-type"]
+            return Reply(204, b"", headers, committed=context.committed)
+        if method == "GET":
+            data = phone_form(data, self.variants.phones)
+        body = self._envelope(status, data, request_id)
         return Reply(status, body, headers, committed=context.committed)
 
     def _spoil(self, reply: Reply, kind: str, commit: bool, request_id: str) -> Reply:

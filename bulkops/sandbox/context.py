@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from bulkops.sandbox.clock import Clock, iso
 from bulkops.sandbox.store import Store
+from bulkops.sandbox.variants import Variants
 
 __all__ = [
     "REASONS",
@@ -98,7 +99,7 @@ class Host(Protocol):
     store: Store
     clock: Clock
     sessions: dict[str, Session]
-    unique_route_names: bool
+    variants: Variants
 
     def subtree(self, root: int) -> set[int]:
         """`root` and every group below it."""
@@ -174,8 +175,9 @@ class Context:
         if isinstance(org_unit_id, int) and not isinstance(org_unit_id, bool):
             group = self.store.get("groups", org_unit_id)
             if group is not None and org_unit_id not in self.scope():
+                # the docs: a target outside the caller's hierarchy answers 401, not 403
                 raise ApiError(
-                    403,
+                    401,
                     f"org unit {org_unit_id} is outside your hierarchy",
                     [{"field": field_name, "message": "is outside your hierarchy"}],
                 )

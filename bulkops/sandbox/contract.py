@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["F", "FieldError", "check"]
+__all__ = ["F", "FieldError", "check", "known"]
 
 _TEN = re.compile(r"^\d{10}$")
 _DIGITS = re.compile(r"^\d+$")
@@ -87,14 +87,16 @@ def check(
     partial: bool,
     exists: Callable[[str, Any], bool],
     prefix: str = "",
+    unknown: bool = True,
 ) -> list[FieldError]:
     """Every problem in `body` against `spec`. `partial` (PATCH) waives required fields;
-    `exists(table, value)` answers reference checks."""
+    `exists(table, value)` answers reference checks; `unknown`: a field the spec does
+    not know is one."""
     errors: list[FieldError] = []
     if not isinstance(body, dict):
         return [{"field": prefix.rstrip(".") or "body", "message": "must be a JSON object"}]
     for key in body:
-        if key not in spec:
+        if key not in spec and unknown:
             errors.append({"field": prefix + key, "message": "is not a known field"})
     for key, rule in spec.items():
         path = prefix + key
@@ -102,12 +104,36 @@ def check(
             if rule.required and not partial:
                 errors.append({"field": path, "message": "is required"})
             continue
-        errors.extend(_value(body[key], rule, path, partial=partial, exists=exists))
+        errors.extend(
+            _value(body[key], rule, path, partial=partial, exists=exists, unknown=unknown)
+        )
     return errors
 
 
+def known(body: dict[str, Any], spec: Mapping[str, F]) -> dict[str, Any]:
+    """`body` without the fields `spec` does not know (at any depth)."""
+    kept: dict[str, Any] = {}
+    for key, value in body.items():
+        rule = spec.get(key)
+        if rule is None:
+            continue
+        if rule.kind == "obj" and isinstance(value, dict):
+            value = known(value, rule.fields)
+        elif isinstance(value, list) and rule.item is not None and rule.item.kind == "obj":
+            fields_ = rule.item.fields
+            value = [known(v, fields_) if isinstance(v, dict) else v for v in value]
+        kept[key] = value
+    return kept
+
+
 def _value(
-    value: Any, rule: F, path: str, *, partial: bool, exists: Callable[[str, Any], bool]
+    value: Any,
+    rule: F,
+    path: str,
+    *,
+    partial: bool,
+    exists: Callable[[str, Any], bool],
+    unknown: bool = True,
 ) -> list[FieldError]:
     if value is None:
         return [] if rule.nullable else [{"field": path, "message": "must not be null"}]
@@ -131,10 +157,15 @@ def _value(
         ]
     if rule.kind == "obj":
         # nested objects are replaced whole by PUT but merged by PATCH
-        return check(value, rule.fields, partial=partial, exists=exists, prefix=path + ".")
+        return check(
+            value, rule.fields, partial=partial, exists=exists, prefix=path + ".", unknown=unknown
+        )
     if rule.kind == "list" and rule.item is not None:
         errors: list[FieldError] = []
         for index, item in enumerate(value):
-            errors.extend(_value(item, rule.item, f"{path}[{index}]", partial=False, exists=exists))
+            errors.extend(
+                _value(item, rule.item, f"{path}[{index}]", partial=False, exists=exists,
+                       unknown=unknown)
+            )  # fmt: skip
         return errors
     return []

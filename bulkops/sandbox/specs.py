@@ -73,7 +73,7 @@ _CONFIG: Final = {
     "voicemail_rings_count": F("digits"),
     "activate_voiceagent": F("bool"),
     "route_voice_agent_enabled": F("bool"),
-    "voice_agent_id": F("int", nullable=True, ref="voice_agent"),
+    "voice_agent_id": F("int", ref="voice_agent"),  # an integer (no null) in the seed
     "voice_agent_rings_count": F("int", ge=0),
     "assigned_agent_id": F("int", nullable=True, ref="user"),
     "is_ODN_enabled": F("bool"),
@@ -108,7 +108,7 @@ ROUTE: Final = {
     "repeat_interval": F("int", ge=0),
     "org_unit_id": F("int", required=True, ref="group"),
     "webhook_id": F("int", nullable=True, ref="webhook"),
-    "ad_source_id": F("int", nullable=True, ref="ad_source"),
+    "ad_source_id": F("int", ref="ad_source"),
     "phone_number": F("phone10"),
     "sms_enabled": F("bool"),
     "spam_enabled": F("bool"),
@@ -143,13 +143,13 @@ ROUTE: Final = {
     ),
 }
 
-#: What PUT resets an omitted field to (the "system defaults").
+#: What PUT resets an omitted field to (the "system defaults"). The integers the contract
+#: does not type as nullable (ad_source_id, voice_agent_id) have no default: unset.
 ROUTE_DEFAULTS: Final[dict[str, Any]] = {
     "provisioned_route_status": "active",
     "call_value": 0,
     "repeat_interval": 0,
     "webhook_id": None,
-    "ad_source_id": None,
     "sms_enabled": False,
     "spam_enabled": False,
     "sms_settings": {
@@ -181,7 +181,6 @@ ROUTE_DEFAULTS: Final[dict[str, Any]] = {
             "voicemail_rings_count": "3",
             "activate_voiceagent": False,
             "route_voice_agent_enabled": False,
-            "voice_agent_id": None,
             "voice_agent_rings_count": 3,
             "assigned_agent_id": None,
             "is_ODN_enabled": False,

@@ -20,6 +20,7 @@ from bulkops.errors import (
     NotFound,
     NotSent,
     OutcomeUnknown,
+    OutOfScope,
     RateLimited,
     ServerError,
     Unauthorized,
@@ -160,11 +161,11 @@ def test_parse_retry_after(value: str | None, date: str | None, expected: float 
 # -- client ------------------------------------------------------------------------------------
 
 
-def answer_with(handler: Any, auth: TokenSource | None = None) -> Any:
+def answer_with(handler: Any, auth: TokenSource | None = None, method: str = "PATCH") -> Any:
     async def go() -> Any:
         async with ApiClient("http://api.test/v3", auth=auth or StaticToken("t"),
                              transport=httpx.MockTransport(handler)) as client:  # fmt: skip
-            return await client.request("PATCH", "/provisioned-routes/1", json_body={"a": 1})
+            return await client.request(method, "/provisioned-routes/1", json_body={"a": 1})
 
     return anyio.run(go)
 
@@ -185,7 +186,7 @@ def test_envelope_is_unwrapped_with_its_request_id() -> None:
 
 @pytest.mark.parametrize(
     ("status", "kind"),
-    [(400, BadRequest), (401, Unauthorized), (403, Forbidden), (404, NotFound), (409, Conflict),
+    [(400, BadRequest), (401, OutOfScope), (403, Forbidden), (404, NotFound), (409, Conflict),
      (422, BadRequest), (429, RateLimited), (500, ServerError), (503, ServerError)],
 )  # fmt: skip
 def test_statuses_map_to_exceptions_with_request_ids(status: int, kind: type) -> None:
@@ -200,9 +201,41 @@ def test_statuses_map_to_exceptions_with_request_ids(status: int, kind: type) ->
         answer_with(handler)
     assert caught.value.request_id == "rid-e"
     assert caught.value.fields == {"a.b": "bad"}
-    assert isinstance(api_error(status, "x"), kind)
+    # a 401 that names a field is about the target (out of scope), not the token
+    assert isinstance(api_error(status, "x"), Unauthorized if status == 401 else kind)
     if status == 429:
         assert caught.value.retry_after == 2.0
+
+
+def test_a_plain_401_is_the_token_and_a_401_after_a_fresh_token_is_the_target() -> None:
+    """A 401 naming no field, with a token that cannot be refreshed, is Unauthorized
+    (the run stops: log in again); refused again right after a refresh, it is
+    OutOfScope (the row fails, the run goes on)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"code": 401, "message": "no", "request_id": "r"})
+
+    with pytest.raises(Unauthorized):
+        answer_with(handler)
+
+    class Refreshing(StaticToken):
+        can_refresh = True
+        refreshes = 0
+
+        async def refreshed(self, stale: str) -> str:
+            Refreshing.refreshes += 1
+            return "fresh"
+
+    async def go() -> Any:
+        async with ApiClient("https://api.test/v3", auth=Refreshing("t"),
+                             transport=httpx.MockTransport(handler)) as client:  # fmt: skip
+            return await client.request("PATCH", "/provisioned-routes/1", json_body={"a": 1})
+
+    with pytest.raises(OutOfScope) as caught:
+        anyio.run(go)
+    assert Refreshing.refreshes == 1
+    assert caught.value.request_id == "r"
+    assert not isinstance(caught.value, Unauthorized)
 
 
 def test_html_error_pages_are_kept_as_clean_text() -> None:
@@ -219,9 +252,24 @@ def test_html_error_pages_are_kept_as_clean_text() -> None:
 
 @pytest.mark.parametrize("body", [b"", b'{"code": 200, "da', b"<html>ok</html>"])
 def test_unreadable_success_is_an_unknown_outcome(body: bytes) -> None:
-    """A 200 with an empty, truncated or non-JSON body: the outcome is unknown."""
+    """A create's 200 with an empty, truncated or non-JSON body: the outcome is unknown
+    (which object, if any, is not said); a change's truncated or non-JSON body too."""
     with pytest.raises(OutcomeUnknown):
-        answer_with(lambda request: httpx.Response(200, content=body))
+        answer_with(lambda request: httpx.Response(200, content=body), method="POST")
+    if body:
+        with pytest.raises(OutcomeUnknown):
+            answer_with(lambda request: httpx.Response(200, content=body))
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+@pytest.mark.parametrize(
+    ("status", "body"), [(204, b""), (200, b""), (200, b'{"code": 200, "message": "OK"}')]
+)
+def test_a_change_answered_without_data_is_done(method: str, status: int, body: bytes) -> None:
+    """A DELETE, PUT or PATCH answering 2xx without data (204, or an envelope without
+    data) succeeded: nothing more is needed from the answer."""
+    answer = answer_with(lambda request: httpx.Response(status, content=body), method=method)
+    assert (answer.status, answer.data) == (status, None)
 
 
 def test_a_401_is_refreshed_once_and_replayed() -> None:

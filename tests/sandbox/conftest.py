@@ -17,6 +17,7 @@ from bulkops.sandbox import (
     Sandbox,
     SandboxTransport,
 )
+from bulkops.sandbox.variants import Variants
 
 Login = Callable[[str], httpx.Client]
 
@@ -42,9 +43,14 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+#: the strictest reading: every assumed natural key unique, unknown fields refused (the
+#: documented default is tested against in test_variants.py)
+STRICT = Variants(unique="names", unknown_fields="refuse")
+
+
 @pytest.fixture
 def box(clock: ManualClock) -> Sandbox:
-    return Sandbox(clock=clock, faults=FaultPlan())
+    return Sandbox(clock=clock, faults=FaultPlan(), variants=STRICT)
 
 
 @pytest.fixture

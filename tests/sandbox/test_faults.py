@@ -21,6 +21,7 @@ from bulkops.sandbox import (
     parse_faults,
 )
 from bulkops.sandbox.ratelimit import TokenBucket
+from bulkops.sandbox.variants import Variants
 from tests.sandbox.conftest import client_for, error
 
 TOKEN = "test-token"
@@ -207,7 +208,7 @@ def test_fault_spec_errors_are_clear() -> None:
 def test_request_log_invariants(clock: ManualClock) -> None:
     """The log holds time, method, path, body, status, request id and commit of each
     request, and answers the invariants tests assert."""
-    box = sandbox_with(clock)
+    box = sandbox_with(clock, variants=Variants(unique="names"))
     client = client_for(box, TOKEN)
     client.get(ROUTE)
     client.post("/tag", json={"tag_name": "one"})

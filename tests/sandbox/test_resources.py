@@ -49,7 +49,7 @@ def test_user_rules(api: httpx.Client) -> None:
     assert {"timezone", "role", "agent_ring_to"} <= set(bad)
     assert "role" in fields(api.post("/users", json={
         k: v for k, v in USER.items() if k != "role"} | {"username": "a@b.cd"}))  # fmt: skip
-    error(api.post("/users", json={**USER, "username": "c@d.ef", "ct_user_ou_id": 90001}), 403)
+    error(api.post("/users", json={**USER, "username": "c@d.ef", "ct_user_ou_id": 90001}), 401)
 
 
 def test_user_list_filters_sort_and_paging(api: httpx.Client) -> None:
@@ -95,21 +95,21 @@ def test_group_create_children_tree_and_org_list(api: httpx.Client) -> None:
 
 
 def test_group_rules(api: httpx.Client) -> None:
-    """Sibling names unique (409); parent must exist (400) and be in scope (403); the
+    """Sibling names unique (409); parent must exist (400) and be in scope (401); the
     'parent_org_unit_id' spelling is accepted."""
     error(api.post("/groups", json={"org_unit_name": "midtown DENTAL",
                                     "org_unit_parent_id": 70001}), 409)  # fmt: skip
     assert "org_unit_parent_id" in fields(
         api.post("/groups", json={"org_unit_name": "X", "org_unit_parent_id": 1})
     )
-    error(api.post("/groups", json={"org_unit_name": "X", "org_unit_parent_id": 90000}), 403)
+    error(api.post("/groups", json={"org_unit_name": "X", "org_unit_parent_id": 90000}), 401)
     made = api.post("/groups", json={"org_unit_name": "Y", "parent_org_unit_id": 70001})
     assert data(made)["orgUnitId"]
     assert "org_unit_parent_id" in fields(api.post("/groups", json={"org_unit_name": "Z"}))
 
 
 def test_group_delete_rules(api: httpx.Client) -> None:
-    """The top group cannot be deleted (403), nor one with children (409); a leaf can."""
+    """The top group cannot be deleted (401), nor one with children (409); a leaf can."""
     error(api.delete("/groups/70000"), 403)
     error(api.delete("/groups/70001"), 409)
     assert api.delete("/groups/70042").status_code == 200
@@ -117,10 +117,10 @@ def test_group_delete_rules(api: httpx.Client) -> None:
 
 
 def test_groups_outside_the_hierarchy(api: httpx.Client) -> None:
-    """Another account's groups are invisible (404) and refused as a scope (403)."""
+    """Another account's groups are invisible (404) and refused as a scope (401)."""
     error(api.get("/groups/90001"), 404)
-    error(api.get("/groups/org-list", params={"org_unit_id": 90000}), 403)
-    error(api.get("/groups/list", params={"org_unit_id": 90000}), 403)
+    error(api.get("/groups/org-list", params={"org_unit_id": 90000}), 401)
+    error(api.get("/groups/list", params={"org_unit_id": 90000}), 401)
 
 
 # -- phone numbers -----------------------------------------------------------------------
@@ -295,7 +295,7 @@ def test_every_collection_round_trip(
     assert api.delete(item).status_code == 200
     gone = api.get(item)
     if base == "/users":  # soft delete: still there, marked deleted
-        assert data(gone)["user_status"] == "deleted"
+        assert data(gone)["status"] == "deleted"
     else:
         error(gone, 404)
     error(api.get(f"{base}/999999"), 404)

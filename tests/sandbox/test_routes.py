@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bulkops.sandbox import Sandbox
+from bulkops.sandbox.variants import Variants
 from tests.conftest import DATA
 from tests.sandbox.conftest import Login, data, error, fields
 
@@ -139,15 +140,16 @@ def test_names_are_unique_within_a_group(api: httpx.Client, box: Sandbox) -> Non
     error(api.post("/provisioned-routes", json=body), 409)
     error(api.patch("/provisioned-routes/12345",
                     json={"provisioned_route_name": "downtown dental - BING"}), 409)  # fmt: skip
-    box.unique_route_names = False
+    box.variants = Variants()  # as documented: nothing says route names are unique
     assert api.post("/provisioned-routes", json=body).status_code == 200
 
 
-def test_org_units_outside_the_hierarchy_are_403(api: httpx.Client, as_user: Login) -> None:
-    """Another account's group is 403; another account's route is 404."""
+def test_org_units_outside_the_hierarchy_are_401(api: httpx.Client, as_user: Login) -> None:
+    """Another account's group is 401 (the docs' answer for an out-of-scope target);
+    another account's route is 404."""
     body = seed()
     body["org_unit_id"] = 90001
-    error(api.put("/provisioned-routes/12345", json=body), 403)
+    error(api.put("/provisioned-routes/12345", json=body), 401)
     other = as_user("admin@other.bulkops.test")
     error(other.get("/provisioned-routes/12345"), 404)
     assert data(other.get("/provisioned-routes"))["total"] == 0

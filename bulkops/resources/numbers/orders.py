@@ -15,6 +15,7 @@ from bulkops.listing import listed_items
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.seam import Failed, RunContext, kept
+from bulkops.phones import ten_digits
 
 __all__ = [
     "AVAILABLE",
@@ -61,7 +62,8 @@ async def list_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
     for path in OWNED:
         async for items, _ in run.pages(path):
             for item in items:
-                found[str(item.get("phone_number"))] = item
+                number = ten_digits(item.get("phone_number"))
+                found[str(number)] = {**item, "phone_number": number}
     return found
 
 
@@ -121,7 +123,7 @@ async def _release(
 async def _available(run: RunContext, **query: Any) -> list[str]:
     params = {k: v for k, v in query.items() if v not in (None, "")}
     answer, _ = await run.call("GET", AVAILABLE, params=params)
-    return [str(i.get("phone_number")) for i in listed_items(answer.data)]
+    return [str(ten_digits(i.get("phone_number"))) for i in listed_items(answer.data)]
 
 
 async def _order_exact(

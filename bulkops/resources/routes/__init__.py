@@ -10,7 +10,7 @@ the same contract as typed pydantic models that every built body must satisfy.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from bulkops.model.schema import Column, Kind, Resource, Rule
 from bulkops.resources.routes.fields import CONFIG, FIELDS
@@ -20,6 +20,28 @@ from bulkops.resources.routes.wire import RouteBody
 __all__ = ["HUNT_MAX", "OVERFLOW_MAX", "RESOURCE", "ROUTES", "SOURCE_MAX", "RouteBody"]
 
 _CONFIG = CONFIG
+
+#: the routing types the columns describe (the only one the seed documents)
+MODELLED_ROUTING: Final = frozenset({"simple"})
+
+
+def _guard(action: str, current: dict[str, Any], body: dict[str, Any]) -> str | None:
+    """A route whose calls are routed in a way the sheet cannot describe (an IVR, a
+    geo route) is never flattened: a replace, or a change of its routing, is refused."""
+    routing = current.get("routing_configuration")
+    kind = routing.get("routing_type") if isinstance(routing, dict) else None
+    if kind is None or kind in MODELLED_ROUTING:
+        return None
+    if action != "replace" and "routing_configuration" not in body:
+        return None  # its name, status, value … change; its routing stays as it is
+    what = "replace it" if action == "replace" else "change its routing"
+    return (
+        f"this route's routing type is '{kind}', which the sheet cannot describe (only "
+        f"'simple'): bulkops will not {what}, as that would turn it into a simple "
+        "forward. Change its routing in Convirza, or use update with the routing "
+        "columns blank"
+    )
+
 
 ROUTES: Final = Resource(
     name="routes",
@@ -79,6 +101,7 @@ ROUTES: Final = Resource(
     key_paths=("provisioned_route_name", "org_unit_id"),
     order=40,
     body_model=RouteBody,
+    guard=_guard,
     description="Call routes of tracking numbers: where calls ring, what callers hear.",
     notes=(
         "A blank Action means create.",
@@ -91,6 +114,10 @@ ROUTES: Final = Resource(
         "only the fields that differ, or creates the route when there is none.",
         "A row already in the state it describes sends nothing and ends 'unchanged': "
         "running a finished sheet again sends no write.",
+        "A change to a routing setting sends the route's whole routing object, completed "
+        "from the route as it is, so no other routing setting moves.",
+        "A route routed other than 'simple' (an IVR, a geo route) is never replaced, nor "
+        "its routing changed: the row fails and says why.",
     ),
 )
 

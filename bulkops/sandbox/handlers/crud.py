@@ -9,9 +9,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bulkops.sandbox.context import ApiError, Context, Route, route
-from bulkops.sandbox.contract import F, check
+from bulkops.sandbox.contract import F, check, known
 
-__all__ = ["MAX_LIMIT", "Collection", "clone", "exists", "merge", "page", "parse_id"]
+__all__ = [
+    "MAX_LIMIT",
+    "Collection",
+    "clone",
+    "exists",
+    "filtered",
+    "merge",
+    "page",
+    "parse_id",
+]
 
 MAX_LIMIT = 200
 
@@ -62,10 +71,26 @@ def merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]
 
 
 def page(context: Context, items: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """`limit`/`offset` paging (limit 1-200, default 100) into `{key: [...], total}`."""
-    limit = context.query_int("limit", 100, 1, MAX_LIMIT)
+    """`limit`/`offset` paging (limit 1-200, default 100) into `{key: [...], total}`; a
+    page holds at most the variant's cap, and `total` is there as the variant says."""
+    limit = min(context.query_int("limit", 100, 1, MAX_LIMIT), context.sandbox.variants.cap)
     offset = context.query_int("offset", 0, 0)
-    return {key: items[offset : offset + limit], "total": len(items)}
+    answer: dict[str, Any] = {key: items[offset : offset + limit]}
+    if context.sandbox.variants.total == "yes":
+        answer["total"] = len(items)
+    return answer
+
+
+def filtered(
+    context: Context, items: list[dict[str, Any]], parameter: str, value: Any
+) -> list[dict[str, Any]]:
+    """`items` kept by the list filter `parameter` (as the variant reads filters); a
+    filter not given keeps all."""
+    wanted = context.request.query.get(parameter)
+    if not wanted:
+        return items
+    match = context.sandbox.variants.matches
+    return [item for item in items if match(wanted, value(item))]
 
 
 @dataclass
@@ -92,7 +117,8 @@ class Collection:
     search: Mapping[str, str] = field(default_factory=dict)
     scope_field: str = "org_unit_id"
     kept: tuple[str, ...] = ()
-    enforce_unique: Callable[[Context], bool] = lambda context: True
+    always_unique: bool = False
+    name_field: str | None = None
     check_more: Callable[[Context, dict[str, Any], str], list[dict[str, str]]] | None = None
     before_store: Callable[[Context, dict[str, Any], dict[str, Any] | None], None] | None = None
     after_delete: Callable[[Context, dict[str, Any]], None] | None = None
@@ -112,7 +138,10 @@ class Collection:
     # -- reading -----------------------------------------------------------------------
 
     def _show(self, context: Context, record: dict[str, Any]) -> dict[str, Any]:
-        return self.shown(context, record) if self.shown else record
+        shown = self.shown(context, record) if self.shown else record
+        if self.name_field and context.sandbox.variants.names == "short":
+            shown = {("name" if k == self.name_field else k): v for k, v in shown.items()}
+        return shown
 
     def visible(self, context: Context) -> list[dict[str, Any]]:
         scope = context.scope()
@@ -125,9 +154,7 @@ class Collection:
     def list(self, context: Context) -> tuple[int, Any]:
         items = self.visible(context)
         for parameter, field_name in self.search.items():
-            wanted = context.request.query.get(parameter)
-            if wanted:
-                items = [r for r in items if wanted.lower() in str(r.get(field_name, "")).lower()]
+            items = filtered(context, items, parameter, lambda r, f=field_name: r.get(f))
         wanted_ou = context.request.query.get("org_unit_id")
         if wanted_ou:
             ou = _int(wanted_ou, "org_unit_id")
@@ -149,7 +176,10 @@ class Collection:
     # -- writing -----------------------------------------------------------------------
 
     def _validate(self, context: Context, body: Any, method: str) -> dict[str, Any]:
-        errors = check(body, self.spec, partial=method == "PATCH", exists=exists(context))
+        unknown = context.sandbox.variants.unknown_fields == "refuse"
+        errors = check(
+            body, self.spec, partial=method == "PATCH", exists=exists(context), unknown=unknown
+        )
         if self.check_more is not None and isinstance(body, dict):
             # the extra checks see bodies whose parts may be of the wrong type: they guard
             reported = {e["field"] for e in errors}
@@ -158,12 +188,14 @@ class Collection:
         if errors:
             raise ApiError(400, f"the {self.noun} is not valid", errors)
         assert isinstance(body, dict)
-        if self.scope_field in body:
-            context.require_scope(body[self.scope_field], self.scope_field)
-        return body
+        kept = known(body, self.spec)  # what it does not know is dropped
+        if self.scope_field in kept:
+            context.require_scope(kept[self.scope_field], self.scope_field)
+        return kept
 
     def _unique(self, context: Context, record: dict[str, Any], own: Any = None) -> None:
-        if self.natural_key is None or not self.enforce_unique(context):
+        unique = self.always_unique or context.sandbox.variants.unique == "names"
+        if self.natural_key is None or not unique:
             return
         key = self.natural_key(record)
         if key is None:
@@ -189,7 +221,8 @@ class Collection:
         record["created_on"] = record["updated_on"] = context.now
         context.store.put(self.table, key, record)
         context.committed = True
-        return 200, {self.answer_key: key, "message": f"{self.noun.capitalize()} created"}
+        answer_key = context.sandbox.variants.id_key(self.answer_key)
+        return 200, {answer_key: key, "message": f"{self.noun.capitalize()} created"}
 
     def replace(self, context: Context) -> tuple[int, Any]:
         context.require_write(self.admin_only)
@@ -203,6 +236,15 @@ class Collection:
         context.require_write(self.admin_only)
         old = self.find(context)
         body = self._validate(context, context.json(), "PATCH")
+        if context.sandbox.variants.patch == "replace":
+            # each top-level object sent replaces the stored one whole: what it omits goes
+            # back to its default (the reading of PATCH that wipes nested settings)
+            whole = {
+                key: merge(self.defaults.get(key) or {}, value) if isinstance(value, dict)
+                else value
+                for key, value in body.items()
+            }  # fmt: skip
+            return self._save(context, old, {**old, **whole})
         return self._save(context, old, merge(old, body))
 
     def _save(
@@ -218,7 +260,7 @@ class Collection:
         context.store.put(self.table, old[self.id_key], record)
         context.committed = True
         return 200, {
-            self.answer_key: old[self.id_key],
+            context.sandbox.variants.id_key(self.answer_key): old[self.id_key],
             "message": f"{self.noun.capitalize()} updated",
         }
 
@@ -230,7 +272,7 @@ class Collection:
         if self.after_delete is not None:
             self.after_delete(context, record)
         return 200, {
-            self.answer_key: record[self.id_key],
+            context.sandbox.variants.id_key(self.answer_key): record[self.id_key],
             "message": f"{self.noun.capitalize()} deleted",
         }
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bulkops.sandbox.context import ApiError, Context, Route, route
-from bulkops.sandbox.handlers.crud import Collection, page
+from bulkops.sandbox.handlers.crud import Collection, filtered, page
 from bulkops.sandbox.specs import GROUP
 
 __all__ = ["GROUPS", "GROUP_ROUTES"]
@@ -67,6 +67,7 @@ GROUPS = Collection(
     answer_key="orgUnitId",
     noun="group",
     natural_key=_sibling_key,
+    always_unique=True,  # the one uniqueness rule the docs state
     key_text="name under this parent",
     id_start=80001,
     admin_only=True,
@@ -82,9 +83,7 @@ def _list_children(context: Context) -> tuple[int, Any]:
     if context.store.get("groups", parent) is None:
         raise ApiError(404, f"no group with id {parent}")
     children = [g for g in context.store.all("groups") if g.get("org_unit_parent_id") == parent]
-    name = context.request.query.get("group_name")
-    if name:
-        children = [g for g in children if name.lower() in g["org_unit_name"].lower()]
+    children = filtered(context, children, "group_name", lambda g: g["org_unit_name"])
     status = context.request.query.get("status")
     if status:
         children = [g for g in children if g.get("org_unit_status") == status]

@@ -32,7 +32,7 @@ WEBHOOKS = Collection(
     defaults={"method": "POST", "webhook_type": "post_call", "status": "active",
               "static_fields": []},
     natural_key=_name_in_group("webhook_name"), key_text="name in this group",
-    id_start=101, search={"webhook_name": "webhook_name"},
+    id_start=101, search={"webhook_name": "webhook_name"}, name_field="webhook_name",
 )  # fmt: skip
 
 AGENTS = Collection(
@@ -40,13 +40,13 @@ AGENTS = Collection(
     list_key="voice_agents", spec=AGENT, answer_key="voice_agent_id", noun="voice agent",
     defaults={"voice": "alloy", "language": "en-US", "status": "active"},
     natural_key=_name_in_group("agent_name"), key_text="name in this group",
-    id_start=701, search={"agent_name": "agent_name"},
+    id_start=701, search={"agent_name": "agent_name"}, name_field="agent_name",
 )  # fmt: skip
 
 TAGS = Collection(
     table="tags", base="/tag", id_key="tag_id", list_key="tags", spec=TAG,
     answer_key="tag_id", noun="tag", natural_key=lambda r: (str(r.get("tag_name")).casefold(),),
-    key_text="name", id_start=501, search={"tag_name": "tag_name"},
+    key_text="name", id_start=501, search={"tag_name": "tag_name"}, name_field="tag_name",
 )  # fmt: skip
 
 
@@ -80,7 +80,7 @@ BROADCASTS = Collection(
     spec=BROADCAST, answer_key="broadcast_id", noun="broadcast",
     defaults={"status": "draft", "scheduled_at": None},
     natural_key=_name_in_group("broadcast_name"), key_text="name in this group",
-    id_start=301, search={"broadcast_name": "broadcast_name"},
+    id_start=301, search={"broadcast_name": "broadcast_name"}, name_field="broadcast_name",
     check_more=_broadcast_checks,
 )  # fmt: skip
 

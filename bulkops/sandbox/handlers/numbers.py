@@ -74,7 +74,8 @@ def _order(context: Context) -> tuple[int, Any]:
 
 def _release(context: Context) -> tuple[int, Any]:
     context.require_write()
-    wanted = context.params["number"]
+    digits = "".join(ch for ch in context.params["number"] if ch.isdigit())
+    wanted = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     number = context.store.get("numbers", wanted)
     if number is None or number.get("org_unit_id") not in _account(context):
         raise ApiError(404, f"{wanted} is not reserved by this account")

@@ -115,5 +115,4 @@ ROUTES_COLLECTION = Collection(
     before_store=_complete,
     after_delete=_release,
     kept=("phone_number",),
-    enforce_unique=lambda context: context.sandbox.unique_route_names,
 )

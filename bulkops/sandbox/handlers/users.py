@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bulkops.sandbox.context import ROLE_NAMES, ApiError, Context, Route, route
-from bulkops.sandbox.handlers.crud import Collection, page
+from bulkops.sandbox.handlers.crud import Collection, filtered, page
 from bulkops.sandbox.specs import USER
 
 __all__ = ["USERS", "USER_ROUTES"]
@@ -33,32 +33,47 @@ def _complete(context: Context, record: dict[str, Any], old: dict[str, Any] | No
 
 
 def _shown(context: Context, user: dict[str, Any]) -> dict[str, Any]:
+    """A user as the list shows one: exactly the documented record (convirza-v3.md
+    10.2). No username (the login is `email`), no role_id (the role is display text),
+    no ct_user_ou_id (the group is `group_org_unit_id`)."""
     group = context.store.get("groups", user["ct_user_ou_id"]) or {}
     parent = context.store.get("groups", group.get("org_unit_parent_id")) or {}
+    top = context.store.get("groups", group.get("top_ou_id")) or group
     return {
-        "ct_user_id": user["ct_user_id"],
-        "username": user["username"],
-        "email": user["username"],
         "first_name": user["first_name"],
         "last_name": user["last_name"],
+        "email": user["username"],
         "user_ext_id": user.get("user_ext_id"),
+        "ct_user_id": user["ct_user_id"],
         "status": user["user_status"],
-        "user_status": user["user_status"],
-        "role_id": user["role_id"],
-        "role": _ROLE_TEXT[user["role_id"]],
-        "ct_user_ou_id": user["ct_user_ou_id"],
+        "agent_ring_to": user.get("agent_ring_to"),
+        "agent_id": f"AGT-{user['ct_user_id']:03d}",
         "group": group.get("org_unit_name"),
         "group_org_unit_id": group.get("org_unit_id"),
         "group_external_id": group.get("org_unit_ext_id"),
+        "account": top.get("org_unit_name"),
+        "account_org_unit_id": top.get("org_unit_id"),
+        "account_external_id": top.get("org_unit_ext_id"),
         "parent_group": parent.get("org_unit_name"),
         "parent_group_org_unit_id": parent.get("org_unit_id"),
-        "timezone": user.get("timezone"),
-        "agent_ring_to": user.get("agent_ring_to"),
-        "agent_code": user.get("agent_code"),
-        "agent_id": f"AGT-{user['ct_user_id']:03d}",
-        "score_call": user.get("score_call", False),
+        "parent_group_external_id": parent.get("org_unit_ext_id"),
+        "role": _ROLE_TEXT[user["role_id"]],
         "access_audio": "Yes" if user.get("access_audio") else "No",
+        "group_access": 3,
+        "report_access": 5,
+        "assign_scorecard": False,
         "user_created": user.get("created_on"),
+    }
+
+
+def _profile(context: Context, user: dict[str, Any]) -> dict[str, Any]:
+    """A user as GET /users/{id} shows one (the "full profile", its page unseen): the
+    listed record plus the settings a create sets that the list leaves out."""
+    return {
+        **_shown(context, user),
+        "timezone": user.get("timezone"),
+        "agent_code": user.get("agent_code"),
+        "score_call": user.get("score_call", False),
     }
 
 
@@ -77,7 +92,7 @@ USERS = Collection(
     scope_field="ct_user_ou_id",
     check_more=_role,
     before_store=_complete,
-    shown=_shown,
+    shown=_profile,
 )
 
 
@@ -99,11 +114,8 @@ def _list_users(context: Context) -> tuple[int, Any]:
     if query.get("role_id"):
         role_id = context.query_int("role_id", 0, 1, 3)
         users = [u for u in users if u["role_id"] == role_id]
-    if query.get("name"):
-        wanted = query["name"].lower()
-        users = [u for u in users if wanted in f"{u['first_name']} {u['last_name']}".lower()]
-    if query.get("email"):
-        users = [u for u in users if query["email"].lower() in u["username"].lower()]
+    users = filtered(context, users, "name", lambda u: f"{u['first_name']} {u['last_name']}")
+    users = filtered(context, users, "email", lambda u: u["username"])
     sort_by = query.get("sort_by", "created_on")
     order = query.get("sort_order", "desc")
     if sort_by not in ("created_on", "name", "email") or order not in ("asc", "desc"):
