@@ -92,8 +92,8 @@ async def decide(
     resource, existing, action = work.resource, work.existing, operation.action
     ident: Any = record.resource_id
     alternates = _alternates(resource, record)
+    described: dict[str, Any] | None = None  # what the row describes, for a fingerprint
     if ident is None and (operation.key is not None or alternates):
-        described = None  # what the row describes, for a fingerprint (resources with one)
         if resource.fingerprint:
             described = operation.body if action == "create" else None
             described = described or build_body(resource, "create", record.values)
@@ -115,6 +115,10 @@ async def decide(
         except ApiError as missing:
             raise Failed(missing, attempts) from None
     current = existing.get(ident)
+    name_path = resource.key_paths[0] if resource.key_paths else ""
+    if current is not None and described is not None and current.get(name_path) is None:
+        # found by its fingerprint, listed without a name: its name is the row's
+        current[name_path] = described.get(name_path)
     if current is None:
         try:
             current, used = await _read(work, ident)

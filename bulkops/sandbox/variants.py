@@ -44,9 +44,10 @@ CHOICES: Final[dict[str, tuple[tuple[str, ...], str]]] = {
         "orgUnitId, provisioned_route_id), always snake_case, or always camelCase",
     ),
     "names": (
-        ("documented", "short"),
+        ("documented", "short", "hidden"),
         "listings name an object by its create field (broadcast_name), or by a bare "
-        "'name' (webhooks, voice agents, tags, broadcasts: their pages are unseen)",
+        "'name' (webhooks, voice agents, tags, broadcasts: their pages are unseen), or "
+        "list broadcasts under no name bulkops knows (found by group, sender, text, time)",
     ),
     "unique": (
         ("siblings", "names"),

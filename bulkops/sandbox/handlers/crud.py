@@ -119,6 +119,8 @@ class Collection:
     kept: tuple[str, ...] = ()
     always_unique: bool = False
     name_field: str | None = None
+    #: listed under a name key no client knows in the `names=hidden` variant
+    name_hideable: bool = False
     check_more: Callable[[Context, dict[str, Any], str], list[dict[str, str]]] | None = None
     before_store: Callable[[Context, dict[str, Any], dict[str, Any] | None], None] | None = None
     after_delete: Callable[[Context, dict[str, Any]], None] | None = None
@@ -139,8 +141,11 @@ class Collection:
 
     def _show(self, context: Context, record: dict[str, Any]) -> dict[str, Any]:
         shown = self.shown(context, record) if self.shown else record
-        if self.name_field and context.sandbox.variants.names == "short":
+        names = context.sandbox.variants.names
+        if self.name_field and names == "short":
             shown = {("name" if k == self.name_field else k): v for k, v in shown.items()}
+        elif self.name_field and names == "hidden" and self.name_hideable:
+            shown = {("title" if k == self.name_field else k): v for k, v in shown.items()}
         return shown
 
     def visible(self, context: Context) -> list[dict[str, Any]]:

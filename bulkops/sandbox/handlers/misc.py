@@ -81,6 +81,7 @@ BROADCASTS = Collection(
     defaults={"status": "draft", "scheduled_at": None},
     natural_key=_name_in_group("broadcast_name"), key_text="name in this group",
     id_start=301, search={"broadcast_name": "broadcast_name"}, name_field="broadcast_name",
+    name_hideable=True,
     check_more=_broadcast_checks,
 )  # fmt: skip
 
