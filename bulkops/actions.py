@@ -180,10 +180,16 @@ def sandbox(
     seed: int = 0,
     db: Path | None = None,
     token: str | None = None,
+    variants: list[str] | None = None,
 ) -> Any:
-    """A sandbox configured as `bulkops sandbox serve` asks (faults, rate limit, storage)."""
+    """A sandbox configured as `bulkops sandbox serve` asks (faults, rate limit, storage,
+    its reading of the docs where they leave a choice open)."""
     from bulkops.sandbox import DEMO_USERS, Sandbox, Store, parse_faults
     from bulkops.sandbox.faults import FaultRule
+    from bulkops.sandbox.variants import Variants
+
+    sandbox_reading(variants)
+    reading = Variants.parse(variants or [])
 
     try:
         plan = parse_faults(faults, seed)
@@ -195,10 +201,21 @@ def sandbox(
         store = Store(db) if db else Store()
     except Exception as exc:  # sqlite3 errors: a folder, a locked or corrupt file
         raise OutputError(f"{db}: cannot be used as the sandbox database ({exc})") from None
-    box = Sandbox(store=store, faults=plan, rate=rate_limit, burst=burst)
+    box = Sandbox(store=store, faults=plan, rate=rate_limit, burst=burst, variants=reading)
     if token:
         box.grant(token, DEMO_USERS[0][0], lifetime=365 * 86400)
     return box
+
+
+def sandbox_reading(variants: list[str] | None) -> str:
+    """How a sandbox with these `--variant`s reads the docs, in words ('as documented',
+    'phones=e164, total=no'); a UsageError naming a bad one."""
+    from bulkops.sandbox.variants import Variants
+
+    try:
+        return str(Variants.parse(variants or []))
+    except ValueError as exc:
+        raise UsageError(f"--variant: {exc}") from None
 
 
 def serve_sandbox(box: Any, host: str, port: int) -> None:
@@ -228,6 +245,7 @@ def run(
     on_total: Callable[[int], None] | None = None,
     confirm: Callable[[str], bool] | None = None,
     wiring: Wiring | None = None,
+    variants: list[str] | None = None,
 ) -> RunResult:
     """Validate the whole workbook, then send its rows; write the results workbook.
 
@@ -236,8 +254,12 @@ def run(
     DELETE_CONFIRM deletes, or what cannot be undone, need `yes` or `confirm(question)`
     to say yes, else nothing is sent (UsageError). With `stop_on_problems`, one invalid
     row anywhere means nothing is sent. `wiring` swaps the transport, credentials and
-    clock (tests, benchmarks) and turns signal handling off."""
+    clock (tests, benchmarks) and turns signal handling off. `variants` ('NAME=VALUE')
+    choose the in-process sandbox's reading of the docs (with `sandbox` only)."""
     from bulkops.run import Hooks, RunOptions, Wiring, execute
+
+    if variants and not sandbox:
+        raise UsageError("--variant chooses how the sandbox answers: use it with --sandbox")
 
     options = RunOptions(
         dry_run=dry_run,
@@ -253,7 +275,12 @@ def run(
     )
     return execute(
         Path(path),
-        settings=settings_with(settings, rate=rate, concurrency=concurrency),
+        settings=settings_with(
+            settings,
+            rate=rate,
+            concurrency=concurrency,
+            sandbox_variants=", ".join(variants) if variants else None,
+        ),
         options=options,
         wiring=wiring or Wiring(),
         hooks=Hooks(progress=progress, on_total=on_total, confirm=confirm),

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     max_attempts: int = Field(MAX_ATTEMPTS, ge=1, le=20)
     #: rows waiting aside for the rows they refer to, at most (memory against overlap)
     parked_rows: int = Field(PARKED_ROWS, ge=1, le=1_000_000)
+    #: the in-process sandbox's reading of the docs where they leave a choice open, as
+    #: `--variant` takes it: 'phones=e164, total=no' (docs/sandbox.md lists them)
+    sandbox_variants: str = ""
 
     @classmethod
     def settings_customise_sources(

@@ -217,8 +217,13 @@ def _execute(
     transport, auth = wiring.transport, wiring.auth
     if options.sandbox:
         from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
+        from bulkops.sandbox.variants import Variants
 
-        box = Sandbox()
+        try:
+            variants = Variants.parse([settings.sandbox_variants])
+        except ValueError as exc:
+            raise UsageError(f"--variant: {exc}") from None
+        box = Sandbox(variants=variants)
         box.grant(_SANDBOX_TOKEN, 84784, lifetime=86400)
         base_url, target = f"{SANDBOX_URL}/v3", "the in-process sandbox (no real account)"
         transport = transport or SandboxTransport(box)

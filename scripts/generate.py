@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bulkops.docs import columns_markdown, problems_markdown
+from bulkops.docs import columns_markdown, problems_markdown, variants_markdown
 from bulkops.output.templates import write_csv_template, write_template, write_templates
 from bulkops.resources import RESOURCES, Resource
 
@@ -42,6 +42,7 @@ def main() -> None:
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)
     (docs / "problems.md").write_text(problems_markdown(), encoding="utf-8")
+    (docs / "sandbox.md").write_text(variants_markdown(), encoding="utf-8")
     for name, resource in RESOURCES.items():
         _write_xlsx_if_changed(resource, ROOT / "templates" / f"{name}.xlsx")
         write_csv_template(resource, ROOT / "templates" / f"{name}.csv")

@@ -111,6 +111,14 @@ def command(
             help="Confirm without asking: many deletes, number orders, scheduled broadcasts.",
         ),
     ] = False,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant",
+            help="With --sandbox: how the sandbox reads the docs where they leave a choice, "
+            "NAME=VALUE (e.g. phones=e164); repeatable. See docs/sandbox.md.",
+        ),
+    ] = None,
     token: Annotated[str | None, typer.Option("--token", hidden=True)] = None,
 ) -> None:
     """Validate FILE, then send its rows; a workbook's sheets run together in dependency
@@ -123,8 +131,10 @@ def command(
         )
     quiet = as_json or not sys.stderr.isatty()
     if sandbox and not as_json:
+        reading = f" (the docs read as: {actions.sandbox_reading(variant)})" if variant else ""
         typer.echo(
-            "SANDBOX: running against an in-process demo account; nothing real is touched.",
+            "SANDBOX: running against an in-process demo account; nothing real is touched"
+            f"{reading}.",
             err=True,
         )
     bar: Any = None
@@ -165,6 +175,7 @@ def command(
             include_hidden=include_hidden,
             stop_on_problems=stop_on_problems,
             confirm=_ask if sys.stdin.isatty() and not as_json else None,
+            variants=variant,
         )
     except Interrupted as stopped:
         typer.echo(

@@ -33,18 +33,27 @@ def serve(
     db: Annotated[
         Path | None, typer.Option(help="Keep the account in this SQLite file across restarts.")
     ] = None,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant",
+            help="How to read the docs where they leave a choice, NAME=VALUE (e.g. "
+            "phones=e164, page_cap=50, total=no); repeatable. See docs/sandbox.md.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the sandbox until Ctrl-C; prints the base URLs and demo credentials first."""
     from bulkops.sandbox import DEMO_PASSWORD, DEMO_USERS
 
     box = actions.sandbox(
         rate_limit=rate_limit, burst=burst, latency_ms=latency_ms, faults=faults, seed=seed,
-        db=db, token=token,
+        db=db, token=token, variants=variant,
     )  # fmt: skip
     root = f"http://{host}:{port}"
     typer.echo(f"bulkops sandbox on {root}")
     typer.echo(f"  CONVIRZA_BASE_URL={root}/v3")
     typer.echo(f"  CONVIRZA_OAUTH_URL={root}")
+    typer.echo(f"  answers: {box.variants} (--variant NAME=VALUE reads the docs otherwise)")
     typer.echo(f"  demo users (password '{DEMO_PASSWORD}'):")
     roles = {1: "Admin", 2: "Standard", 3: "ReadOnly"}
     for _, email, _first, _last, role, group in DEMO_USERS:

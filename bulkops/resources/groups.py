@@ -161,6 +161,8 @@ GROUPS: Final = Resource(
     actions=("create", "update", "replace", "upsert", "delete", "skip"),
     default_action="create",
     key_paths=("org_unit_name", "org_unit_parent_id"),
+    # the one uniqueness the docs state: a name among its siblings (a copy would be 409)
+    unique_on_server=True,
     alt_keys=("org_unit_ext_id",),
     alt_first=True,
     nested=True,

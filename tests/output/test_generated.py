@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from bulkops.actions import validate
 from bulkops.cli import main
-from bulkops.docs import columns_markdown, problems_markdown
+from bulkops.docs import columns_markdown, problems_markdown, variants_markdown
 from bulkops.model.schema import Kind
 from bulkops.output.templates import (
     header_labels,
@@ -44,8 +44,10 @@ def test_committed_templates_are_current(tmp_path: Path) -> None:
 
 
 def test_committed_docs_are_current() -> None:
-    """docs/problems.md and docs/columns-*.md equal what the code generates now."""
+    """docs/problems.md, docs/sandbox.md and docs/columns-*.md equal what the code
+    generates now."""
     assert (ROOT / "docs" / "problems.md").read_text() == problems_markdown(), FIX
+    assert (ROOT / "docs" / "sandbox.md").read_text() == variants_markdown(), FIX
     for name, resource in RESOURCES.items():
         page = (ROOT / "docs" / f"columns-{name}.md").read_text()
         assert page == columns_markdown(resource), FIX
