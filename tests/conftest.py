@@ -61,3 +61,24 @@ def as_given(values: dict[Any, Any]) -> dict[Any, Any]:
     from bulkops.model.refs import Named
 
     return {c: v.text if isinstance(v, Named) else v for c, v in values.items()}
+
+
+def wire_differences(got: Any, want: Any, path: str = "") -> list[str]:
+    """Where `got` differs from `want` as JSON on the wire: by value and by type (`True`
+    is not `1`, `"3"` is not `3`, `1.0` is not `1`, null is not an integer). Empty when
+    they are the same."""
+    if type(got) is not type(want):
+        return [f"{path or 'body'}: {type(got).__name__} {got!r}, want "
+                f"{type(want).__name__} {want!r}"]  # fmt: skip
+    if isinstance(want, dict):
+        found = [f"{path}.{k}: missing" for k in want if k not in got]
+        found += [f"{path}.{k}: not wanted" for k in got if k not in want]
+        for key in want.keys() & got.keys():
+            found += wire_differences(got[key], want[key], f"{path}.{key}")
+        return found
+    if isinstance(want, list):
+        if len(got) != len(want):
+            return [f"{path}: {len(got)} items, want {len(want)}"]
+        return [d for i, (g, w) in enumerate(zip(got, want, strict=True))
+                for d in wire_differences(g, w, f"{path}[{i}]")]  # fmt: skip
+    return [] if got == want else [f"{path}: {got!r}, want {want!r}"]

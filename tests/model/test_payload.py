@@ -11,7 +11,7 @@ from bulkops.model.payload import build_body
 from bulkops.model.refs import Named
 from bulkops.resources import get_resource
 from bulkops.validation import RowRecord, validate_sheet
-from tests.conftest import DATA, MakeFile, as_given
+from tests.conftest import DATA, MakeFile, as_given, wire_differences
 
 ROUTES = get_resource("routes")
 
@@ -106,7 +106,7 @@ def test_replace_row_from_the_seed_values_builds_the_seed_body(xlsx: MakeFile) -
     assert [p.code for p in record.problems if p.is_error] == []
     expected = json.loads((DATA / "seed_route_put.json").read_text())
     body = build_body(ROUTES, "replace", record.values)
-    assert body == expected
+    assert wire_differences(body, expected) == []  # every leaf, and its JSON type
     assert record.resource_id == 12345
 
 
@@ -114,7 +114,17 @@ def test_seed_row_from_csv_builds_the_same_body(csvfile: MakeFile) -> None:
     """The same row typed into a CSV (all text) builds the same body."""
     record = one(csvfile, {k: str(v) for k, v in SEED_ROW.items()})
     expected = json.loads((DATA / "seed_route_put.json").read_text())
-    assert build_body(ROUTES, "replace", record.values) == expected
+    assert wire_differences(build_body(ROUTES, "replace", record.values), expected) == []
+
+
+def test_wire_comparison_is_strict() -> None:
+    """The comparison the seed tests use tells True from 1, "3" from 3, 1.0 from 1 and
+    null from an integer (== would not)."""
+    assert wire_differences({"a": True}, {"a": 1}) != []
+    assert wire_differences({"a": ["3"]}, {"a": [3]}) != []
+    assert wire_differences({"a": 1.0}, {"a": 1}) != []
+    assert wire_differences({"a": None}, {"a": 0}) != []
+    assert wire_differences({"a": {"b": "1"}}, {"a": {"b": "1"}}) == []
 
 
 def test_wire_types_are_the_vendors(xlsx: MakeFile) -> None:

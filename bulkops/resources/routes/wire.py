@@ -9,9 +9,9 @@ field is optional because PATCH sends any subset; `extra="forbid"` catches a mis
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "CustomSource",
@@ -29,6 +29,14 @@ DigitString = Annotated[str, Field(pattern=r"^\d+$")]
 Flag = Literal["0", "1"]
 MediaType = Literal["file", "text"]
 Id = Annotated[int, Field(ge=1)]
+
+
+def _never_null(value: Any) -> Any:
+    """Integers the contract types without null (voice_agent_id, ad_source_id): a blank
+    cell leaves them out of the body, it never sends null."""
+    if value is None:
+        raise ValueError("is an integer on the wire, never null: leave it out instead")
+    return value
 
 
 class _Wire(BaseModel):
@@ -98,6 +106,11 @@ class RouteConfig(_Wire):
     overflowNumbers: list[OverflowNumber] | None = None
     hunt_options: HuntOptions | None = None
 
+    @field_validator("voice_agent_id", mode="before")
+    @classmethod
+    def _voice_agent_never_null(cls, value: Any) -> Any:
+        return _never_null(value)
+
 
 class RoutingConfiguration(_Wire):
     routing_type: Literal["simple"] | None = None
@@ -120,3 +133,8 @@ class RouteBody(_Wire):
     sms_settings: SmsSettings | None = None
     customSourceList: list[CustomSource] | None = None
     routing_configuration: RoutingConfiguration | None = None
+
+    @field_validator("ad_source_id", mode="before")
+    @classmethod
+    def _ad_source_never_null(cls, value: Any) -> Any:
+        return _never_null(value)
