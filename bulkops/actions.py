@@ -31,6 +31,7 @@ __all__ = [
     "logout",
     "run",
     "sandbox",
+    "sandbox_reading",
     "serve_sandbox",
     "template",
     "template_all",
