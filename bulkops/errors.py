@@ -20,7 +20,8 @@ The tree::
      │    ├── NotFound            404
      │    ├── Conflict            409: an object with the same natural key exists
      │    ├── RateLimited         429: `retry_after` seconds, when the API said
-     │    └── ServerError         5xx
+     │    ├── ServerError         5xx
+     │    └── UnexpectedAnswer    a 2xx of no known shape (a list answer holding no list)
      └── TransportError           no usable answer
           ├── NotSent             the request provably never reached the server
           └── OutcomeUnknown      sent, but the answer was lost (timeout, dropped, garbled)
@@ -50,6 +51,7 @@ __all__ = [
     "ServerError",
     "TransportError",
     "Unauthorized",
+    "UnexpectedAnswer",
     "UnsupportedFormat",
     "UsageError",
     "api_error",
@@ -137,6 +139,11 @@ class RateLimited(ApiError):
 
 class ServerError(ApiError):
     """5xx, and any other status the client does not expect."""
+
+
+class UnexpectedAnswer(ApiError):
+    """A 2xx whose data has no shape any reading of the docs gives (a list answer that
+    holds no list): nothing can be concluded from it."""
 
 
 _BY_STATUS: dict[int, type[ApiError]] = {

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from bulkops.config import PAGE_SIZE
+from bulkops.errors import UnexpectedAnswer
 
 __all__ = ["listed_items", "pages"]
 
@@ -20,6 +21,12 @@ def listed_items(data: Any) -> list[dict[str, Any]]:
             if isinstance(value, list):
                 return [i for i in value if isinstance(i, dict)]
     return []
+
+
+def _holds_list(data: Any) -> bool:
+    if isinstance(data, list):
+        return True
+    return isinstance(data, dict) and any(isinstance(v, list) for v in data.values())
 
 
 async def pages(
@@ -42,6 +49,13 @@ async def pages(
             "GET", path, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
         )
         items = listed_items(answer.data)
+        if not items and not _holds_list(answer.data):
+            raise UnexpectedAnswer(
+                answer.status,
+                f"the answer to GET {path} holds no list (expected data.<items>, a list, "
+                f"beside data.total; request {answer.request_id or 'without id'})",
+                request_id=answer.request_id,
+            )
         if items and offset and items[0] == first:
             return  # the same page again: the server does not page
         yield items, used

@@ -8,18 +8,24 @@ the client does not cope with fails here."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from bulkops import actions
+from bulkops.client import StaticToken
+from bulkops.config import Settings
 from bulkops.resources import RESOURCES
-from bulkops.run import RunResult
-from bulkops.sandbox import Sandbox
+from bulkops.run import RunResult, Wiring
+from bulkops.sandbox import Sandbox, SandboxTransport
 from bulkops.sandbox.variants import CHOICES, Variants
 from tests.conftest import ROOT
 from tests.resources.test_account import book
-from tests.test_run import run, sandbox
+from tests.test_run import TOKEN, run, sandbox
 
 SAMPLES = ROOT / "samples"
 WORKBOOKS = [*RESOURCES, "new-account"]
@@ -73,6 +79,20 @@ def test_green_then_no_write(name: str, variants: Variants, tmp_path: Path) -> N
     again = run(path, box, tmp_path / "again", yes=True)
     assert set(again.counts()) <= {"unchanged", "skipped"}, _not_ok(again) or again.counts()
     assert box.log.writes()[writes:] == []
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_a_dry_run_under_the_harshest_reading_sends_nothing_and_foresees_green(
+    name: str, tmp_path: Path
+) -> None:
+    """The dry run reads the account as the live run does: only GETs, and no row it
+    foresees failing (the live run under this reading is green, above)."""
+    box = _box(HARSHEST)
+    planned = run(SAMPLES / f"{name}.xlsx", box, tmp_path, yes=True, dry_run=True)
+    assert box.log.writes() == []
+    assert {o.status.value for o in planned.outcomes} <= {"planned", "unchanged", "skipped"}, (
+        _not_ok(planned)
+    )
 
 
 def _settled(name: str, variants: Variants, faults: str, tmp: Path) -> tuple[Sandbox, Any]:
@@ -219,3 +239,77 @@ def test_a_blank_voice_agent_is_left_out_of_the_body(tmp_path: Path) -> None:
         if entry.method in ("POST", "PUT") and entry.body:
             config = entry.body["routing_configuration"]["config"]
             assert config.get("voice_agent_id", 1) is not None
+
+
+# -- answers no reading of the docs gives ----------------------------------------------------
+
+
+class Mangled(httpx.AsyncBaseTransport):
+    """The sandbox, with the answers `mangle(method, path)` names replaced by its body."""
+
+    def __init__(self, box: Sandbox, mangle: Callable[[str, str], bytes | None]) -> None:
+        self.inner = SandboxTransport(box)
+        self.mangle = mangle
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        body = self.mangle(request.method, request.url.path)
+        if body is None:
+            return response
+        await response.aread()
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+def _run_mangled(box: Sandbox, path: Path, tmp: Path, mangle: Any) -> RunResult:
+    wiring = Wiring(transport=Mangled(box, mangle), auth=StaticToken(TOKEN), clock=box.clock)
+    return actions.run(path, settings=Settings(rate=50.0, concurrency=2),
+                       out=tmp / "results.xlsx", yes=True, wiring=wiring)  # fmt: skip
+
+
+def _envelope(data: Any) -> bytes:
+    return json.dumps({"code": 200, "message": "Success", "data": data, "request_id": "odd-1",
+                       "timestamp": "2026-11-28T00:00:00.000Z"}).encode()  # fmt: skip
+
+
+def test_a_listing_of_no_known_shape_fails_rows_with_its_request_id(tmp_path: Path) -> None:
+    """The tags list answers data without any list: no row is sent on a guess, the rows
+    fail naming what was expected and the answer's request id."""
+    box = _box(Variants())
+    path = book(tmp_path / "t.xlsx", {"Tags": [TAGS, ["create", "Alpha"], ["create", "Beta"]]})
+    result = _run_mangled(box, path, tmp_path, lambda method, url: (
+        _envelope({"tags": "none"}) if (method, url) == ("GET", "/v3/tag") else None))  # fmt: skip
+    assert box.log.writes() == []
+    failed = [o for o in result.outcomes if o.status.value == "failed"]
+    assert failed
+    assert "holds no list (expected data.<items>" in failed[0].message
+    assert failed[0].request_id == "odd-1"
+    assert {o.status.value for o in result.outcomes} <= {"failed", "not_attempted"}
+
+
+def test_a_create_answered_without_an_id_is_found_never_sent_again(tmp_path: Path) -> None:
+    """A 2xx to a create naming no new id: the object is looked up by its name (found:
+    succeeded, with its id); when the look-up cannot tell, the row ends unknown and the
+    create is not sent a second time."""
+    box = _box(Variants())
+    path = book(tmp_path / "t.xlsx", {"Tags": [TAGS, ["create", "Gamma"]]})
+    no_id = _envelope({"message": "Tag created"})
+    result = _run_mangled(box, path, tmp_path, lambda method, url: (
+        no_id if method == "POST" else None))  # fmt: skip
+    [outcome] = result.outcomes
+    assert outcome.status.value == "succeeded"
+    assert outcome.resource_id == max(t["tag_id"] for t in box.store.records("tags"))
+
+    box = _box(Variants())
+    path = book(tmp_path / "u.xlsx", {"Tags": [TAGS, ["create", "Delta"]]})
+    posted: list[str] = []
+
+    def mangle(method: str, url: str) -> bytes | None:
+        if method == "POST":
+            posted.append(url)
+            return no_id
+        listed_before = method == "GET" and url == "/v3/tag" and posted
+        return _envelope({"tags": "none"}) if listed_before else None
+
+    [outcome] = _run_mangled(box, path, tmp_path / "u", mangle).outcomes
+    assert outcome.status.value == "unknown"
+    assert posted == ["/v3/tag"]

@@ -16,6 +16,7 @@ from bulkops.errors import (
     ServerError,
     TransportError,
     Unauthorized,
+    UnexpectedAnswer,
 )
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
@@ -77,7 +78,7 @@ def failure_outcome(
 
 def systemic(error: Exception) -> bool:
     """Failures that say the API (or the way to it) is unwell, not that the row is wrong."""
-    return isinstance(error, ServerError | TransportError | Forbidden)
+    return isinstance(error, ServerError | TransportError | Forbidden | UnexpectedAnswer)
 
 
 def text_of(error: BaseException) -> str:

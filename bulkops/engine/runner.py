@@ -30,6 +30,7 @@ from bulkops.errors import (
     NotFound,
     RateLimited,
     TransportError,
+    UnexpectedAnswer,
 )
 from bulkops.listing import pages
 from bulkops.model.outcome import RowOutcome, Status
@@ -120,10 +121,14 @@ class Runner:
             self.journal.intent(record.sheet, record.row, record.action, method, path, key,
                                 payload)  # fmt: skip
 
-    def pages(
+    async def pages(
         self, path: str, params: dict[str, Any] | None = None
     ) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
-        return pages(self.call, path, params)
+        try:
+            async for page in pages(self.call, path, params):
+                yield page
+        except UnexpectedAnswer as unexpected:  # fails the row that asked, with its id
+            raise Failed(unexpected, 1) from None
 
     # -- requests --------------------------------------------------------------------------
 
@@ -330,7 +335,10 @@ class Runner:
 
     async def ensure_existing(self) -> int:
         """List the account's objects once per run; the requests it took."""
-        return await self.existing.load(self.call)
+        try:
+            return await self.existing.load(self.call)
+        except UnexpectedAnswer as unexpected:
+            raise Failed(unexpected, 1) from None
 
     def _failure(
         self, record: RowRecord, operation: Operation, error: Exception, sent: bool = True

@@ -163,7 +163,12 @@ async def create(
             repeat_conflict = round_ > 0 and isinstance(failed.error, Conflict)
             if not (ambiguous or repeat_conflict) or operation.key is None:
                 raise Failed(failed.error, attempts) from None
-            found, used = await reconcile(work, operation.key, operation.body)  # harmless
+            try:
+                found, used = await reconcile(work, operation.key, operation.body)  # harmless
+            except Failed as looking:
+                # the look-up itself failed: what the create did is still not known (its
+                # row ends unknown, never sent again), whatever the look-up met
+                raise Failed(failed.error, attempts + looking.attempts) from None
             attempts += used
             if found is not None:
                 why = f"its answer was lost: {text_of(failed.error)}"
