@@ -125,6 +125,8 @@ class Collection:
     before_store: Callable[[Context, dict[str, Any], dict[str, Any] | None], None] | None = None
     after_delete: Callable[[Context, dict[str, Any]], None] | None = None
     shown: Callable[[Context, dict[str, Any]], dict[str, Any]] | None = None
+    #: how the list shows a record when it shows less than GET of one (None: `shown`)
+    listed: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     def routes(self) -> list[Route]:
         item = f"/v3{self.base}/{{id}}"
@@ -139,8 +141,13 @@ class Collection:
 
     # -- reading -----------------------------------------------------------------------
 
-    def _show(self, context: Context, record: dict[str, Any]) -> dict[str, Any]:
-        shown = self.shown(context, record) if self.shown else record
+    def _show(
+        self, context: Context, record: dict[str, Any], listing: bool = False
+    ) -> dict[str, Any]:
+        if listing and self.listed is not None:
+            shown = self.listed(record)
+        else:
+            shown = self.shown(context, record) if self.shown else record
         names = context.sandbox.variants.names
         if self.name_field and names == "short":
             shown = {("name" if k == self.name_field else k): v for k, v in shown.items()}
@@ -166,7 +173,8 @@ class Collection:
             context.require_scope(ou)
             items = [r for r in items if r.get(self.scope_field) == ou]
         items.sort(key=lambda r: r[self.id_key])
-        return 200, page(context, [self._show(context, r) for r in items], self.list_key)
+        shown = [self._show(context, r, listing=True) for r in items]
+        return 200, page(context, shown, self.list_key)
 
     def find(self, context: Context) -> dict[str, Any]:
         key = parse_id(context)

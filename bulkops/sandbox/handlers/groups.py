@@ -53,6 +53,25 @@ def _complete(context: Context, record: dict[str, Any], old: dict[str, Any] | No
     record["industry_name"] = industry["industry_name"] if industry else None
 
 
+#: a group as the child-groups list shows one (convirza-v3.md 10.3), field for field
+_LISTED = ("org_unit_id", "org_unit_ext_id", "org_unit_name", "org_unit_parent_id",
+           "top_ou_id", "org_unit_status", "billing_id", "address", "city", "state", "zip",
+           "phone_number", "industry_id", "industry_name")  # fmt: skip
+
+
+def _listed(group: dict[str, Any]) -> dict[str, Any]:
+    shown = {key: group.get(key) for key in _LISTED}
+    shown["billing_id"] = group.get("billing_id") or group.get("top_ou_id")
+    shown["org_unit_created"] = group.get("created_on")
+    shown["org_unit_modified"] = group.get("updated_on")
+    return shown
+
+
+def _profile(context: Context, group: dict[str, Any]) -> dict[str, Any]:
+    """GET /groups/{id} (its page unseen): the listed record and the time zone."""
+    return {**_listed(group), "timezone": group.get("timezone")}
+
+
 def _sibling_key(record: dict[str, Any]) -> tuple[Any, ...]:
     parent = record.get("org_unit_parent_id", record.get("parent_org_unit_id"))
     return (parent, str(record.get("org_unit_name", "")).casefold())
@@ -73,6 +92,8 @@ GROUPS = Collection(
     admin_only=True,
     check_more=_checks,
     before_store=_complete,
+    shown=_profile,
+    listed=_listed,
 )
 
 
@@ -88,7 +109,7 @@ def _list_children(context: Context) -> tuple[int, Any]:
     if status:
         children = [g for g in children if g.get("org_unit_status") == status]
     children.sort(key=lambda g: g["org_unit_id"])
-    return 200, page(context, children, "groups")
+    return 200, page(context, [_listed(g) for g in children], "groups")
 
 
 def _tree(context: Context) -> tuple[int, Any]:
