@@ -4,7 +4,8 @@ and picks the exit code; these never print or exit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCOUNT_TEMPLATE",
     "catalogue",
+    "export",
     "login",
     "logout",
     "run",
@@ -285,6 +287,46 @@ def run(
         options=options,
         wiring=wiring or Wiring(),
         hooks=Hooks(progress=progress, on_total=on_total, confirm=confirm),
+    )
+
+
+def export(
+    names: Sequence[str],
+    out: Path | None = None,
+    *,
+    every: bool = False,
+    settings: Settings | None = None,
+    sandbox: bool = False,
+    force: bool = False,
+    variants: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    wiring: Wiring | None = None,
+) -> Any:
+    """Export the account's objects of `names` (or `every` resource that can be updated)
+    to a workbook in template form (see `bulkops.exporting`)."""
+    from bulkops.exporting import export as write_export
+    from bulkops.exporting import exportable
+
+    if every and names:
+        raise UsageError("name resources, or --all: not both")
+    if variants and not sandbox:
+        raise UsageError("--variant chooses how the sandbox answers: use it with --sandbox")
+    chosen = (
+        [r for r in RESOURCES.values() if exportable(r) is None]
+        if every
+        else [get_resource(n) for n in names]
+    )
+    target = out or Path(f"export-{time.strftime('%Y%m%d-%H%M%S')}.xlsx")
+    return write_export(
+        chosen,
+        target,
+        settings=settings_with(
+            settings, sandbox_variants=", ".join(variants) if variants else None
+        ),
+        sandbox=sandbox,
+        force=force,
+        wiring=wiring,
+        progress=progress,
     )
 
 

@@ -38,11 +38,13 @@ from bulkops.version import VERSION
 
 __all__ = [
     "GRACE_SECONDS",
+    "Connection",
     "Hooks",
     "Interrupted",
     "RunOptions",
     "RunResult",
     "Wiring",
+    "connect",
     "execute",
     "file_sha256",
 ]
@@ -197,6 +199,48 @@ def execute(
         workbook.close()
 
 
+@dataclass(frozen=True)
+class Connection:
+    """Where requests go and how: the API (or an in-process sandbox, `box`), its base
+    URL, how the results name it, the transport and the credentials."""
+
+    base_url: str
+    target: str
+    transport: httpx.AsyncBaseTransport | None
+    auth: TokenSource | None
+    box: Any = None
+
+
+def connect(
+    settings: Settings, wiring: Wiring, *, sandbox: bool, need_auth: bool = True
+) -> Connection:
+    """The connection a command uses: the in-process sandbox (its reading of the docs from
+    the settings), or the API with the stored or given credentials."""
+    transport, auth = wiring.transport, wiring.auth
+    if sandbox:
+        from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
+        from bulkops.sandbox.variants import Variants
+
+        try:
+            variants = Variants.parse([settings.sandbox_variants])
+        except ValueError as exc:
+            raise UsageError(f"--variant: {exc}") from None
+        box = Sandbox(variants=variants)
+        box.grant(_SANDBOX_TOKEN, 84784, lifetime=86400)
+        return Connection(
+            f"{SANDBOX_URL}/v3",
+            "the in-process sandbox (no real account)",
+            transport or SandboxTransport(box),
+            auth or StaticToken(_SANDBOX_TOKEN),
+            box,
+        )
+    if transport is None:
+        check_url(settings.base_url)
+    if auth is None and need_auth:
+        auth = credentials(settings, transport)
+    return Connection(settings.base_url, settings.base_url, transport, auth)
+
+
 def _execute(
     path: Path,
     workbook: Workbook,
@@ -213,27 +257,9 @@ def _execute(
             f"{path}: {check.total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
         )
     held = options.stop_on_problems and not check.report.valid
-    box = None
-    transport, auth = wiring.transport, wiring.auth
-    if options.sandbox:
-        from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
-        from bulkops.sandbox.variants import Variants
-
-        try:
-            variants = Variants.parse([settings.sandbox_variants])
-        except ValueError as exc:
-            raise UsageError(f"--variant: {exc}") from None
-        box = Sandbox(variants=variants)
-        box.grant(_SANDBOX_TOKEN, 84784, lifetime=86400)
-        base_url, target = f"{SANDBOX_URL}/v3", "the in-process sandbox (no real account)"
-        transport = transport or SandboxTransport(box)
-        auth = auth or StaticToken(_SANDBOX_TOKEN)
-    else:
-        base_url, target = settings.base_url, settings.base_url
-        if transport is None:
-            check_url(base_url)
-        if auth is None and not held:
-            auth = credentials(settings, transport)
+    connection = connect(settings, wiring, sandbox=options.sandbox, need_auth=not held)
+    box, base_url, target = connection.box, connection.base_url, connection.target
+    transport, auth = connection.transport, connection.auth
     if not held:
         _gate(check, options, hooks, target)
     clock = wiring.clock or RealClock()

@@ -1,6 +1,6 @@
 """Which sheets of a workbook hold which resource: a sheet named after a resource (its
 sheet name or its own name), or the one data sheet there is when `--resource` says which.
-Sheets bulkops writes itself (Summary, Problems, Instructions) are never data."""
+Sheets bulkops writes itself (Summary, Problems, Instructions, Source) are never data."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
 
 __all__ = ["OWN_SHEETS", "select_sheets"]
 
-#: Sheets bulkops writes itself (templates, reports, results); never read as data.
-OWN_SHEETS = frozenset({"instructions", "problems", "summary"})
+#: Sheets bulkops writes itself (templates, reports, results, exports); never data.
+OWN_SHEETS = frozenset({"instructions", "problems", "summary", "source"})
 
 
 def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple[str, Resource]]:

@@ -5,7 +5,7 @@ finder says so), and objects this run creates are added as they are."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
 from typing import Any
 
@@ -21,6 +21,23 @@ __all__ = ["Directory"]
 
 #: how far up a name path is followed (a loop in the parents must not hang the run)
 _DEPTH = 20
+
+
+#: the names an object had before this run renamed it (rows written before the rename,
+#: an export's references, still name it so)
+_WAS = "__names_before__"
+
+
+def _renamed(
+    finder: Finder, before: dict[str, Any] | None, after: dict[str, Any]
+) -> dict[str, Any]:
+    """`after`, answering to the names `before` had too."""
+    if before is None:
+        return after
+    names = set(before.get(_WAS, ()))
+    names.update(str(before[f]).casefold() for f in finder.name_fields if before.get(f))
+    names.difference_update(str(after[f]).casefold() for f in finder.name_fields if after.get(f))
+    return {**after, _WAS: tuple(sorted(names))} if names else after
 
 
 class Directory:
@@ -40,7 +57,9 @@ class Directory:
         # a new object can make a text match, or match twice
         self._found = {k: v for k, v in self._found.items() if k[0] != kind}
         if kind in self._listed:
-            self._listed[kind][item[finder.id_field]] = item
+            listed = self._listed[kind]
+            ident = item[finder.id_field]
+            listed[ident] = _renamed(finder, listed.get(ident), item)
         else:
             self._added.setdefault(kind, []).append(item)
 
@@ -81,6 +100,14 @@ class Directory:
             raise LookupError(*found.args)
         return found
 
+    async def prelist(self, run: RunContext, finders: Iterable[Finder]) -> None:
+        """List these kinds now, before the run writes anything: a name a row gives is
+        found as the account had it when the run began, even after another row of the
+        run renamed its object (it then answers to both names)."""
+        for finder in finders:
+            if finder.query is None:  # (kinds asked one text at a time are not listed)
+                await self._listing(run, finder)
+
     async def _listing(self, run: RunContext, finder: Finder) -> dict[Any, dict[str, Any]]:
         kind = finder.kind
         if kind not in self._listed:
@@ -93,7 +120,8 @@ class Directory:
                         items = [i async for page, _ in run.pages(finder.listing) for i in page]
                     listed = {i[finder.id_field]: i for i in items if finder.id_field in i}
                     for item in self._added.pop(kind, []):
-                        listed[item[finder.id_field]] = item
+                        ident = item[finder.id_field]
+                        listed[ident] = _renamed(finder, listed.get(ident), item)
                     self._listed[kind] = listed
         return self._listed[kind]
 
@@ -155,9 +183,10 @@ class Directory:
         """Whether `item` has the last name of `parts`, its parent the one before, …"""
         node: dict[str, Any] | None = item
         for part in reversed(parts):
-            if node is None or all(
-                str(node.get(field, "")).casefold() != part for field in finder.name_fields
-            ):
+            if node is None:
+                return False
+            named = any(str(node.get(field, "")).casefold() == part for field in finder.name_fields)
+            if not named and part not in node.get(_WAS, ()):
                 return False
             parent = node.get(finder.parent_field) if finder.parent_field else None
             node = objects.get(parent) if parent is not None else None

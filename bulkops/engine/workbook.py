@@ -5,6 +5,7 @@ slots and the rate limit. Ctrl-C / SIGTERM once stops starting rows, twice stops
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import Callable
 
@@ -20,7 +21,7 @@ from bulkops.engine.journal import Journal
 from bulkops.engine.links import Links
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
-from bulkops.engine.runner import Runner
+from bulkops.engine.runner import Failed, Runner
 from bulkops.io.tables import Workbook
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.schema import Resource
@@ -112,6 +113,13 @@ class Run:
     async def _sheets(self, client: ApiClient) -> None:
         links = Links(self.sheets, dry_run=self.dry_run)
         slots = anyio.Semaphore(self.settings.concurrency)
+        if self.check.named and self.sheets:
+            # what rows name by text, listed before any write (renames keep their old name)
+            reader = Runner(client, self.sheets[0][1], limiter=self.limiter,
+                            policy=self.policy, concurrency=1, clock=self.clock)  # fmt: skip
+            with contextlib.suppress(Failed):  # the rows that need it try again, and say why
+                await links.directory.prelist(reader, self.check.named.values())
+            self.requests += reader.requests
         async with anyio.create_task_group() as group:
             for name, chosen in self.sheets:
                 group.start_soon(self._sheet, client, links, slots, name, chosen)

@@ -16,7 +16,8 @@ from pathlib import Path
 from bulkops.io.tables import Workbook
 from bulkops.model.problems import Problem
 from bulkops.model.record import RowRecord
-from bulkops.model.schema import Resource
+from bulkops.model.refs import Named
+from bulkops.model.schema import Finder, Resource
 from bulkops.validation import Report, validate_sheet
 from bulkops.validation.references import ReferenceCheck
 
@@ -36,6 +37,8 @@ class WorkbookCheck:
     irreversible: int = 0
     #: (sheet, row) -> the problems found across sheets, to add to the row's own
     across: dict[tuple[str, int], list[Problem]] = field(default_factory=dict)
+    #: the kinds of object rows name by text (a group's name path), by finder kind
+    named: dict[str, Finder] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -76,8 +79,13 @@ def check_workbook(
         for name, chosen in sheets:
             validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden)
             numbers = checked.rows[name] = array("i")
+            naming = [c for c in chosen.columns if c.finder is not None]
             for record in validation.records():
                 numbers.append(record.row)
+                for column in naming:
+                    if isinstance(record.values.get(column), Named):
+                        assert column.finder is not None
+                        checked.named.setdefault(column.finder.kind, column.finder)
                 references.add(chosen, record, validation.validator)
                 if record.valid and not validation.validator.blocked(record):
                     checked.deletes += record.action == "delete"

@@ -1,0 +1,309 @@
+"""`bulkops export`: the account's objects as a workbook in template form, ready to edit
+and run again. Each resource is one sheet (dependency order), with exactly the template's
+columns, the ID column filled and the Action `update`. References are written as a person
+would type them (a group as its name path, a user as their username), wherever that text
+finds exactly that object again; otherwise the id is written. A `Source` sheet says
+which account, when, and which bulkops wrote it.
+
+Pages are read under the shared rate limit and written as they arrive (xlsxwriter in
+constant-memory mode), so the size of the account does not change the memory it takes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from bulkops.client import ApiClient, TokenSource
+from bulkops.config import Settings
+from bulkops.connect import preflight
+from bulkops.engine.clock import RealClock
+from bulkops.engine.ratelimit import RateLimiter
+from bulkops.engine.retry import RetryPolicy
+from bulkops.engine.runner import Failed, Runner
+from bulkops.errors import BulkopsError, ConfigError, OutputError, UsageError
+from bulkops.labels import ACTION_LABEL
+from bulkops.listing import listed_items
+from bulkops.model.schema import Finder, Resource
+from bulkops.output.templates import header_labels
+from bulkops.output.xlsxout import Formats, atomic, new_book, write_cell
+from bulkops.resources import RESOURCES
+from bulkops.resources.export import row_of
+from bulkops.run import Wiring, connect
+from bulkops.version import VERSION
+
+__all__ = ["SOURCE_SHEET", "ExportResult", "export", "exportable", "unique_texts"]
+
+SOURCE_SHEET = "Source"
+_DEPTH = 20
+
+
+def exportable(resource: Resource) -> str | None:
+    """Why `resource` is not exported as update rows (None: it is)."""
+    if "update" not in resource.actions:
+        doing = " and ".join(a for a in resource.actions if a not in ("skip",))
+        return f"its rows {doing}; they do not change what exists"
+    return None
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the file, the rows per sheet, the requests it took."""
+
+    path: Path
+    target: str
+    rows: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def export(
+    resources: Sequence[Resource],
+    out: Path,
+    *,
+    settings: Settings,
+    sandbox: bool = False,
+    force: bool = False,
+    wiring: Wiring | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Read `resources` from the account and write them to `out` (see the module)."""
+    if not resources:
+        raise UsageError("name what to export (e.g. routes users), or --all for everything")
+    for resource in resources:
+        why = exportable(resource)
+        if why is not None:
+            raise UsageError(f"{resource.name} cannot be exported as update rows: {why}")
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: an export is written as .xlsx; name the file *.xlsx")
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists: choose another -o, or --force to overwrite it")
+    wiring = wiring or Wiring()
+    connection = connect(settings, wiring, sandbox=sandbox)
+    assert connection.auth is not None
+    auth: TokenSource = connection.auth
+    unique = {r.name: r for r in resources}
+    ordered = sorted(unique.values(), key=lambda r: r.order)
+    result = ExportResult(out, connection.target)
+    left = [r for r in RESOURCES.values() if r.name not in unique]
+    result.left_out = {r.name: exportable(r) or "not asked for" for r in left}
+    started = time.monotonic()
+    clock = wiring.clock or RealClock()
+    limiter = RateLimiter(settings.rate, clock)
+    policy = RetryPolicy(max_attempts=settings.max_attempts)
+
+    def write(path: Path) -> None:
+        book = new_book(path)
+        formats = Formats.of(book)
+        try:
+
+            async def main() -> None:
+                async with ApiClient(
+                    connection.base_url,
+                    auth=auth,
+                    transport=connection.transport,
+                    connect_timeout=settings.connect_timeout,
+                    read_timeout=settings.read_timeout,
+                ) as client:
+                    await limiter.acquire()
+                    await preflight(client, connection.base_url)
+                    result.requests += 1
+                    profile = await _profile(client)
+                    sheets = _Sheets(book, formats, progress)
+                    readers = {r.name: _reader(client, r, limiter, policy, clock) for r in ordered}
+                    names = _Names()
+                    for resource in ordered:
+                        reader = readers[resource.name]
+                        result.rows[resource.sheet] = await sheets.write(
+                            resource, reader, await names.for_columns(reader, resource)
+                        )
+                    result.requests += sum(r.requests for r in readers.values())
+                    result.requests += names.requests
+                    _source(book, formats, connection.target, profile, result)
+
+            anyio.run(main)
+        finally:
+            book.close()
+
+    try:
+        atomic(out, write)
+    except Failed as failed:
+        raise ConfigError(f"the export stopped: {failed.error}; nothing was written") from None
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the export ({exc.strerror})") from None
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _reader(
+    client: ApiClient, resource: Resource, limiter: RateLimiter, policy: RetryPolicy, clock: Any
+) -> Runner:
+    """A reading-only runner: its `call` is rate-limited and retried like a run's."""
+    return Runner(client, resource, limiter=limiter, policy=policy, concurrency=1, clock=clock)
+
+
+async def _profile(client: ApiClient) -> dict[str, Any]:
+    try:
+        answer = await client.request("GET", "/auth/profile")
+    except BulkopsError:  # an API without the profile: the Source says less
+        return {}
+    return answer.data if isinstance(answer.data, dict) else {}
+
+
+class _Sheets:
+    """Writes one sheet per resource, row after row, as the pages arrive."""
+
+    def __init__(self, book: Any, formats: Formats, progress: Callable[[int], None] | None):
+        self.book = book
+        self.formats = formats
+        self.progress = progress
+
+    async def write(
+        self, resource: Resource, reader: Runner, names: dict[str, dict[Any, str]]
+    ) -> int:
+        sheet = self.book.add_worksheet(resource.sheet)
+        labels = header_labels(resource)
+        for index, label in enumerate(labels):
+            sheet.write_string(0, index, label, self.formats.header)
+        sheet.freeze_panes(1, 1)
+        columns = resource.all_columns
+        row = 0
+        async for items, _ in reader.pages(resource.listing):
+            for item in items:
+                row += 1
+                cells = row_of(resource, item)
+                sheet.write_string(row, 0, "update")
+                for index, column in enumerate(columns, start=1):
+                    value = cells.get(column.label)
+                    if value is None:
+                        continue
+                    typed = names.get(column.label, {}).get(value)
+                    write_cell(sheet, row, index, typed if typed is not None else value)
+            if self.progress is not None:
+                self.progress(len(items))
+        sheet.autofilter(0, 0, max(row, 1), len(labels) - 1)
+        return row
+
+
+class _Names:
+    """For each kind a column refers to, the text that finds each object again: a group
+    as its name path, a user as their username, a webhook as its name. Only texts that
+    find exactly that object (no other's name, path suffix or external id) are used."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, dict[Any, str]] = {}
+        self.requests = 0
+
+    async def for_columns(self, reader: Runner, resource: Resource) -> dict[str, dict[Any, str]]:
+        found: dict[str, dict[Any, str]] = {}
+        for column in resource.all_columns:
+            finder = column.finder
+            if finder is None or column is resource.id_column:
+                continue
+            if finder.kind not in self._by_kind:
+                self._by_kind[finder.kind] = await self._texts(reader, finder)
+            found[column.label] = self._by_kind[finder.kind]
+        return found
+
+    async def _texts(self, reader: Runner, finder: Finder) -> dict[Any, str]:
+        if finder.single_page:
+            answer, used = await reader.call("GET", finder.listing)
+            self.requests += used
+            items = listed_items(answer.data)
+        else:
+            items = []
+            async for page, used in reader.pages(finder.listing):
+                self.requests += used
+                items += page
+        return unique_texts(finder, items)
+
+
+def unique_texts(finder: Finder, items: list[dict[str, Any]]) -> dict[Any, str]:
+    """id -> the text that finds that object alone (see `_Names`)."""
+    objects = {i.get(finder.id_field): i for i in items if i.get(finder.id_field) is not None}
+    texts: dict[Any, str] = {}
+    for ident, item in objects.items():
+        text = _text(finder, objects, item)
+        if text:
+            texts[ident] = text
+    # every text any object answers to: its names, each suffix of its path, its external id
+    answers: dict[str, int] = {}
+    for item in objects.values():
+        for said in _answers_to(finder, objects, item):
+            answers[said] = answers.get(said, 0) + 1
+    return {i: t for i, t in texts.items() if answers.get(t.casefold(), 0) == 1}
+
+
+def _text(finder: Finder, objects: dict[Any, dict[str, Any]], item: dict[str, Any]) -> str:
+    name = next((str(item[f]) for f in finder.name_fields if item.get(f)), "")
+    if not name or finder.parent_field is None:
+        return name
+    names = [name]
+    node = objects.get(item.get(finder.parent_field))
+    while node is not None and len(names) < _DEPTH:
+        names.append(str(node.get(finder.name_fields[0]) or ""))
+        node = objects.get(node.get(finder.parent_field))
+    if any("/" in n or not n for n in names):
+        return ""
+    return "/".join(reversed(names))
+
+
+def _answers_to(
+    finder: Finder, objects: dict[Any, dict[str, Any]], item: dict[str, Any]
+) -> set[str]:
+    said: set[str] = set()
+    if finder.alt_field and item.get(finder.alt_field):
+        said.add(str(item[finder.alt_field]).casefold())
+    for field_name in finder.name_fields:
+        if not item.get(field_name):
+            continue
+        if finder.parent_field is None:
+            said.add(str(item[field_name]).casefold())
+            continue
+        path = [str(item[field_name])]
+        said.add(path[0].casefold())
+        node = objects.get(item.get(finder.parent_field))
+        while node is not None and len(path) < _DEPTH:
+            path.insert(0, str(node.get(finder.name_fields[0]) or ""))
+            said.add("/".join(path).casefold())
+            node = objects.get(node.get(finder.parent_field))
+    return said
+
+
+def _source(
+    book: Any, formats: Formats, target: str, profile: dict[str, Any], result: ExportResult
+) -> None:
+    """Where the workbook came from, as plain text (never a formula)."""
+    sheet = book.add_worksheet(SOURCE_SHEET)
+    account = profile.get("org_unit_name") or ""
+    ident = profile.get("top_ou_id") or profile.get("org_unit_id")
+    lines: list[tuple[str, Any]] = [
+        ("Exported from", target),
+        ("Account", f"{account} (org unit {ident})" if ident else account or "unknown"),
+        ("Exported by", str(profile.get("email") or "")),
+        ("Exported at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ("bulkops version", VERSION),
+    ]
+    lines += [(f"Sheet {sheet_name}", f"{rows} rows") for sheet_name, rows in result.rows.items()]
+    lines += [(f"Not exported: {name}", why) for name, why in result.left_out.items()]
+    lines.append(("How to use it", f"Edit the cells to change, leave the rest; '{ACTION_LABEL}' "
+                  "says update. Run it with bulkops run (--dry-run first): rows left as they "
+                  "are send nothing."))  # fmt: skip
+    sheet.write_string(0, 0, "Item", formats.header)
+    sheet.write_string(0, 1, "Value", formats.header)
+    for row, (name, value) in enumerate(lines, start=1):
+        write_cell(sheet, row, 0, name)
+        write_cell(sheet, row, 1, str(value))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 90)

@@ -1,0 +1,147 @@
+"""`bulkops export`: the account as a workbook in template form that runs back unchanged,
+and sends exactly the edited field when one cell is edited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from bulkops import actions
+from bulkops.cli import main
+from bulkops.client import StaticToken
+from bulkops.config import Settings
+from bulkops.errors import UsageError
+from bulkops.exporting import SOURCE_SHEET, exportable, unique_texts
+from bulkops.model.schema import Kind
+from bulkops.output.templates import header_labels
+from bulkops.resources import RESOURCES, get_resource
+from bulkops.resources.common import GROUPS_FINDER
+from bulkops.run import Wiring
+from bulkops.sandbox import Sandbox, SandboxTransport
+from tests.conftest import ROOT
+from tests.test_run import TOKEN, run, sandbox
+
+SAMPLES = ROOT / "samples"
+EXPORTABLE = [name for name, r in RESOURCES.items() if exportable(r) is None]
+
+
+def export(box: Sandbox, out: Path, *names: str, every: bool = False) -> Any:
+    wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock)
+    return actions.export(list(names), out, every=every, settings=Settings(rate=50.0),
+                          wiring=wiring)  # fmt: skip
+
+
+def _writes(box: Sandbox, since: int) -> list[Any]:
+    return box.log.writes()[since:]
+
+
+def test_the_demo_account_exports_whole_and_runs_back_unchanged(tmp_path: Path) -> None:
+    """--all: one sheet per resource that can be updated, in dependency order, the
+    template's header, a Source sheet; run back as it is, every row is unchanged and
+    nothing is written."""
+    box = sandbox()
+    result = export(box, tmp_path / "account.xlsx", every=True)
+    book = load_workbook(result.path)
+    sheets = [get_resource(n).sheet for n in EXPORTABLE]
+    assert book.sheetnames == [*sheets, SOURCE_SHEET]
+    for name in EXPORTABLE:
+        resource = get_resource(name)
+        header = [c.value for c in book[resource.sheet][1]]
+        assert header == header_labels(resource)
+    source = {row[0]: row[1] for row in book[SOURCE_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert source["Account"] == "Peachtree Dental Group (org unit 70000)"
+    assert source["bulkops version"]
+    assert "numbers" in "".join(k for k in source if k.startswith("Not exported"))
+    assert not any(isinstance(v, str) and v.startswith("=") for v in source.values())
+    assert result.total == sum(result.rows.values()) >= 30
+    before = len(box.log.writes())
+    again = run(result.path, box, tmp_path / "again")
+    assert again.counts() == {"unchanged": result.total}
+    assert _writes(box, before) == []
+
+
+def test_references_are_written_as_they_would_be_typed(tmp_path: Path) -> None:
+    """A route's group as its name path, a user's group too; the round trip resolves
+    them to the same objects."""
+    box = sandbox()
+    result = export(box, tmp_path / "e.xlsx", "routes", "users")
+    book = load_workbook(result.path)
+    routes = list(book["Routes"].iter_rows(values_only=True))
+    header = routes[0]
+    group_at = header.index("Group ID *")
+    first = dict(zip(header, routes[1], strict=False))
+    assert first["Route ID"] == 12001
+    assert routes[1][group_at] == "Peachtree Dental Group/Atlanta Metro/Downtown Dental"
+    assert first["Tracking Number *"] == "4045550190"
+    users = list(book["Users"].iter_rows(values_only=True))
+    assert "Peachtree Dental Group" in {row[users[0].index("Group *")] for row in users[1:]}
+
+
+@pytest.mark.parametrize("name", EXPORTABLE)
+def test_each_resource_round_trips_and_one_edit_sends_one_field(name: str, tmp_path: Path) -> None:
+    """After the sample ran: the export runs back with no write; one text cell edited,
+    exactly one PATCH goes, carrying that field alone."""
+    resource = get_resource(name)
+    box = sandbox()
+    assert run(SAMPLES / f"{name}.xlsx", box, tmp_path / "sample", yes=True).ok
+    result = export(box, tmp_path / "e.xlsx", name)
+    before = len(box.log.writes())
+    assert run(result.path, box, tmp_path / "again").counts() == {
+        "unchanged": result.rows[resource.sheet]}  # fmt: skip
+    assert _writes(box, before) == []
+    column = next(c for c in resource.columns if c.kind is Kind.TEXT and "." not in c.path)
+    book = load_workbook(result.path)
+    sheet = book[resource.sheet]
+    header = [c.value for c in sheet[1]]
+    at = header.index(next(h for h in header if str(h).rstrip(" *") == column.label)) + 1
+    cell = sheet.cell(row=2, column=at)
+    cell.value = f"{cell.value or ''} edited".strip()
+    book.save(tmp_path / "edited.xlsx")
+    edited = run(tmp_path / "edited.xlsx", box, tmp_path / "edited")
+    assert edited.counts() == {"succeeded": 1, "unchanged": result.rows[resource.sheet] - 1}
+    [write] = _writes(box, before)
+    assert write.method == "PATCH"
+    assert write.body == {column.path: cell.value}
+
+
+def test_bad_exports_are_refused_in_one_line(tmp_path: Path, capsys: Any) -> None:
+    box = sandbox()
+    taken = tmp_path / "taken.xlsx"
+    taken.write_bytes(b"")
+    with pytest.raises(UsageError, match="exists: choose another -o, or --force"):
+        export(box, taken, "routes")
+    with pytest.raises(UsageError, match="numbers cannot be exported as update rows"):
+        export(box, tmp_path / "n.xlsx", "numbers")
+    with pytest.raises(UsageError, match=r"written as \.xlsx"):
+        export(box, tmp_path / "n.csv", "routes")
+    with pytest.raises(UsageError, match="name what to export"):
+        export(box, tmp_path / "n.xlsx")
+    assert main(["export", "routes", "--sandbox", "-o", str(taken)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["export", "routes", "--sandbox", "-o", str(taken), "--force"]) == 0
+    assert load_workbook(taken).sheetnames == ["Routes", SOURCE_SHEET]
+
+
+def test_a_name_that_finds_another_object_too_is_written_as_the_id() -> None:
+    """Only texts that find exactly their object are used: a path that is also the end of
+    a deeper group's path, or another group's external id, gives way to the id."""
+    groups = [
+        {"org_unit_id": 1, "org_unit_name": "Acme", "org_unit_parent_id": None},
+        {"org_unit_id": 2, "org_unit_name": "West", "org_unit_parent_id": 1},
+        {"org_unit_id": 3, "org_unit_name": "Acme", "org_unit_parent_id": 2},
+        {"org_unit_id": 4, "org_unit_name": "West", "org_unit_parent_id": 3},
+        {"org_unit_id": 5, "org_unit_name": "East", "org_unit_parent_id": 1,
+         "org_unit_ext_id": "Acme/North"},
+        {"org_unit_id": 6, "org_unit_name": "North", "org_unit_parent_id": 1},
+        {"org_unit_id": 7, "org_unit_name": "a/b", "org_unit_parent_id": 1},
+    ]  # fmt: skip
+    texts = unique_texts(GROUPS_FINDER, groups)
+    assert texts[4] == "Acme/West/Acme/West"
+    assert 2 not in texts  # 'Acme/West' also ends the path of group 4
+    assert texts[3] == "Acme/West/Acme"
+    assert texts[5] == "Acme/East"
+    assert 6 not in texts  # 'Acme/North' is group 5's external id
+    assert 7 not in texts  # a name holding '/' cannot be a path
