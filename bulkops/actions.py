@@ -298,6 +298,7 @@ def export(
     settings: Settings | None = None,
     sandbox: bool = False,
     force: bool = False,
+    group: str | None = None,
     variants: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
     wiring: Wiring | None = None,
@@ -325,6 +326,7 @@ def export(
         ),
         sandbox=sandbox,
         force=force,
+        group=group,
         wiring=wiring,
         progress=progress,
     )

@@ -24,16 +24,18 @@ from bulkops.client import ApiClient, TokenSource
 from bulkops.config import Settings
 from bulkops.connect import preflight
 from bulkops.engine.clock import RealClock
+from bulkops.engine.directory import Directory
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Failed, Runner
 from bulkops.errors import BulkopsError, ConfigError, OutputError, UsageError
 from bulkops.labels import ACTION_LABEL
 from bulkops.listing import listed_items
-from bulkops.model.schema import Finder, Resource
+from bulkops.model.schema import Column, Finder, Resource
 from bulkops.output.templates import header_labels
 from bulkops.output.xlsxout import Formats, atomic, new_book, write_cell
 from bulkops.resources import RESOURCES
+from bulkops.resources.common import GROUPS_FINDER
 from bulkops.resources.export import row_of
 from bulkops.run import Wiring, connect
 from bulkops.version import VERSION
@@ -60,6 +62,8 @@ class ExportResult:
     target: str
     rows: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, str] = field(default_factory=dict)
+    #: with --group: the group as found, and how many groups its subtree holds
+    group: str = ""
     requests: int = 0
     seconds: float = 0.0
 
@@ -75,10 +79,13 @@ def export(
     settings: Settings,
     sandbox: bool = False,
     force: bool = False,
+    group: str | None = None,
     wiring: Wiring | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ExportResult:
-    """Read `resources` from the account and write them to `out` (see the module)."""
+    """Read `resources` from the account and write them to `out` (see the module); with
+    `group` (an id, a name path or an external id), only that group, the groups below
+    it, and what belongs to them."""
     if not resources:
         raise UsageError("name what to export (e.g. routes users), or --all for everything")
     for resource in resources:
@@ -120,9 +127,13 @@ def export(
                     await preflight(client, connection.base_url)
                     result.requests += 1
                     profile = await _profile(client)
-                    sheets = _Sheets(book, formats, progress)
                     readers = {r.name: _reader(client, r, limiter, policy, clock) for r in ordered}
                     names = _Names()
+                    within = None
+                    if group is not None:
+                        reader = next(iter(readers.values()))
+                        within, result.group = await names.subtree(reader, group)
+                    sheets = _Sheets(book, formats, progress, within)
                     for resource in ordered:
                         reader = readers[resource.name]
                         result.rows[resource.sheet] = await sheets.write(
@@ -164,10 +175,17 @@ async def _profile(client: ApiClient) -> dict[str, Any]:
 class _Sheets:
     """Writes one sheet per resource, row after row, as the pages arrive."""
 
-    def __init__(self, book: Any, formats: Formats, progress: Callable[[int], None] | None):
+    def __init__(
+        self,
+        book: Any,
+        formats: Formats,
+        progress: Callable[[int], None] | None,
+        within: set[Any] | None = None,
+    ) -> None:
         self.book = book
         self.formats = formats
         self.progress = progress
+        self.within = within
 
     async def write(
         self, resource: Resource, reader: Runner, names: dict[str, dict[Any, str]]
@@ -178,9 +196,14 @@ class _Sheets:
             sheet.write_string(0, index, label, self.formats.header)
         sheet.freeze_panes(1, 1)
         columns = resource.all_columns
+        owner = _owner(resource) if self.within is not None else None
         row = 0
         async for items, _ in reader.pages(resource.listing):
             for item in items:
+                if self.within is not None and (
+                    owner is None or resource.shaped(item).get(owner.path) not in self.within
+                ):
+                    continue
                 row += 1
                 cells = row_of(resource, item)
                 sheet.write_string(row, 0, "update")
@@ -217,16 +240,54 @@ class _Names:
         return found
 
     async def _texts(self, reader: Runner, finder: Finder) -> dict[Any, str]:
+        return unique_texts(finder, await self._items(reader, finder))
+
+    async def _items(self, reader: Runner, finder: Finder) -> list[dict[str, Any]]:
         if finder.single_page:
             answer, used = await reader.call("GET", finder.listing)
             self.requests += used
-            items = listed_items(answer.data)
+            return listed_items(answer.data)
+        items = []
+        async for page, used in reader.pages(finder.listing):
+            self.requests += used
+            items += page
+        return items
+
+    async def subtree(self, reader: Runner, text: str) -> tuple[set[Any], str]:
+        """The ids of the group `text` names and of every group below it, and how the
+        Source says which group that is; UsageError when `text` names none or several."""
+        items = await self._items(reader, GROUPS_FINDER)
+        self._by_kind[GROUPS_FINDER.kind] = unique_texts(GROUPS_FINDER, items)
+        objects = {i[GROUPS_FINDER.id_field]: i for i in items if GROUPS_FINDER.id_field in i}
+        if text.strip().isdigit() and int(text) in objects:
+            root: Any = int(text)
         else:
-            items = []
-            async for page, used in reader.pages(finder.listing):
-                self.requests += used
-                items += page
-        return unique_texts(finder, items)
+            try:
+                root = Directory().match(GROUPS_FINDER, objects, text)
+            except LookupError as missing:
+                raise UsageError(f"--group {text}: {missing.args[0]}") from None
+        below: dict[Any, list[Any]] = {}
+        for ident, item in objects.items():
+            below.setdefault(item.get(GROUPS_FINDER.parent_field or ""), []).append(ident)
+        found, todo = set(), [root]
+        while todo:
+            node = todo.pop()
+            if node not in found:
+                found.add(node)
+                todo.extend(below.get(node, ()))
+        name = objects[root].get("org_unit_name")
+        return found, f"{name} (org unit {root}) and the {len(found) - 1} groups below it"
+
+
+def _owner(resource: Resource) -> Column | None:
+    """The column that says which group an object belongs to (a group: its own id)."""
+    if resource.finder is not None and resource.finder.kind == GROUPS_FINDER.kind:
+        return resource.id_column
+    return next(
+        (c for c in resource.columns
+         if c.finder is not None and c.finder.kind == GROUPS_FINDER.kind and "." not in c.path),
+        None,
+    )  # fmt: skip
 
 
 def unique_texts(finder: Finder, items: list[dict[str, Any]]) -> dict[Any, str]:
@@ -292,6 +353,7 @@ def _source(
         ("Exported from", target),
         ("Account", f"{account} (org unit {ident})" if ident else account or "unknown"),
         ("Exported by", str(profile.get("email") or "")),
+        ("Group", result.group or "the whole account"),
         ("Exported at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ("bulkops version", VERSION),
     ]

@@ -145,3 +145,31 @@ def test_a_name_that_finds_another_object_too_is_written_as_the_id() -> None:
     assert texts[5] == "Acme/East"
     assert 6 not in texts  # 'Acme/North' is group 5's external id
     assert 7 not in texts  # a name holding '/' cannot be a path
+
+
+def test_a_group_exports_its_subtree_and_what_belongs_to_it(tmp_path: Path) -> None:
+    """--group: that group, the groups below it, and the objects whose group is one of
+    them; named by path, id or external id; a group that is not there is one line."""
+    box = sandbox()
+    by_path = export_group(box, tmp_path / "p.xlsx", "Peachtree Dental Group/North Georgia")
+    by_id = export_group(box, tmp_path / "i.xlsx", "70002")
+    book = load_workbook(by_path.path)
+    groups = {row[1] for row in book["Groups"].iter_rows(min_row=2, values_only=True)}
+    assert groups == {70002, 70039, 70040, 70041, 70042}
+    owners = {row[4] for row in book["Routes"].iter_rows(min_row=2, values_only=True)}
+    assert owners
+    assert all(str(o).startswith("Peachtree Dental Group/North Georgia") for o in owners)
+    assert by_id.rows == by_path.rows
+    source = {r[0]: r[1] for r in book[SOURCE_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert source["Group"] == "North Georgia (org unit 70002) and the 4 groups below it"
+    before = len(box.log.writes())
+    assert set(run(by_path.path, box, tmp_path / "again").counts()) == {"unchanged"}
+    assert _writes(box, before) == []
+    with pytest.raises(UsageError, match="--group Nowhere: no group 'Nowhere'"):
+        export_group(box, tmp_path / "n.xlsx", "Nowhere")
+
+
+def export_group(box: Sandbox, out: Path, group: str) -> Any:
+    wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock)
+    return actions.export([], out, every=True, group=group, settings=Settings(rate=50.0),
+                          wiring=wiring)  # fmt: skip

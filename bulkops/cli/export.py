@@ -29,6 +29,14 @@ def command(
         typer.Option("-o", "--output", help="The .xlsx to write (default export-<time>.xlsx)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite -o if it exists.")] = False,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="Only this group (id, name path or external id), the groups below it and "
+            "what belongs to them.",
+        ),
+    ] = None,
     sandbox: Annotated[
         bool, typer.Option("--sandbox", help="Export the in-process demo sandbox's account.")
     ] = False,
@@ -62,6 +70,7 @@ def command(
             every=every,
             sandbox=sandbox,
             force=force,
+            group=group,
             variants=variant,
             progress=progress,
         )

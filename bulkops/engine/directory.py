@@ -138,6 +138,11 @@ class Directory:
         items = {i.get(finder.id_field): i for i in listed_items(answer.data)}
         return self._match(finder, items, text)
 
+    def match(self, finder: Finder, objects: dict[Any, dict[str, Any]], text: str) -> Any:
+        """The id of the one object of `objects` that `text` names, as a cell's text is
+        matched; LookupError saying why there is none."""
+        return self._match(finder, objects, text)
+
     def _match(self, finder: Finder, objects: dict[Any, dict[str, Any]], text: str) -> Any:
         wanted = text.strip().casefold()
         if finder.alt_field is not None:
