@@ -12,7 +12,7 @@ constant-memory mode), so the size of the account does not change the memory it 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,12 +31,13 @@ from bulkops.engine.runner import Failed, Runner
 from bulkops.errors import BulkopsError, ConfigError, OutputError, UsageError
 from bulkops.labels import ACTION_LABEL
 from bulkops.listing import listed_items
-from bulkops.model.schema import Column, Finder, Resource
+from bulkops.model.schema import Column, Finder, Kind, Resource
+from bulkops.output.fastxlsx import FastBook
 from bulkops.output.templates import header_labels
-from bulkops.output.xlsxout import Formats, atomic, new_book, write_cell
+from bulkops.output.xlsxout import atomic
 from bulkops.resources import RESOURCES
 from bulkops.resources.common import GROUPS_FINDER
-from bulkops.resources.export import row_of
+from bulkops.resources.export import cell_of, flattened
 from bulkops.run import Wiring, connect
 from bulkops.version import VERSION
 
@@ -111,9 +112,7 @@ def export(
     policy = RetryPolicy(max_attempts=settings.max_attempts)
 
     def write(path: Path) -> None:
-        book = new_book(path)
-        formats = Formats.of(book)
-        try:
+        with FastBook(path) as book:
 
             async def main() -> None:
                 async with ApiClient(
@@ -133,7 +132,7 @@ def export(
                     if group is not None:
                         reader = next(iter(readers.values()))
                         within, result.group = await names.subtree(reader, group)
-                    sheets = _Sheets(book, formats, progress, within)
+                    sheets = _Sheets(book, progress, within)
                     for resource in ordered:
                         reader = readers[resource.name]
                         result.rows[resource.sheet] = await sheets.write(
@@ -141,11 +140,9 @@ def export(
                         )
                     result.requests += sum(r.requests for r in readers.values())
                     result.requests += names.requests
-                    _source(book, formats, connection.target, profile, result)
+                    _source(book, connection.target, profile, result)
 
             anyio.run(main)
-        finally:
-            book.close()
 
     try:
         atomic(out, write)
@@ -177,46 +174,81 @@ class _Sheets:
 
     def __init__(
         self,
-        book: Any,
-        formats: Formats,
+        book: FastBook,
         progress: Callable[[int], None] | None,
         within: set[Any] | None = None,
     ) -> None:
         self.book = book
-        self.formats = formats
         self.progress = progress
         self.within = within
 
     async def write(
         self, resource: Resource, reader: Runner, names: dict[str, dict[Any, str]]
     ) -> int:
-        sheet = self.book.add_worksheet(resource.sheet)
         labels = header_labels(resource)
-        for index, label in enumerate(labels):
-            sheet.write_string(0, index, label, self.formats.header)
-        sheet.freeze_panes(1, 1)
-        columns = resource.all_columns
+        widths = [12.0] + [max(12.0, min(40.0, len(label) + 3.0)) for label in labels[1:]]
+        sheet = self.book.sheet(resource.sheet, len(labels), widths)
+        sheet.row(labels, header=True)
+        columns = [(column.path, _converter(column), names.get(column.label))
+                   for column in resource.all_columns]  # fmt: skip
         owner = _owner(resource) if self.within is not None else None
-        row = 0
-        async for items, _ in reader.pages(resource.listing):
+        rows = 0
+        async for items in _ahead(reader, resource.listing):
             for item in items:
+                shaped = resource.shaped(item, phones=False)  # cell_of writes 10 digits
                 if self.within is not None and (
-                    owner is None or resource.shaped(item).get(owner.path) not in self.within
+                    owner is None or shaped.get(owner.path) not in self.within
                 ):
                     continue
-                row += 1
-                cells = row_of(resource, item)
-                sheet.write_string(row, 0, "update")
-                for index, column in enumerate(columns, start=1):
-                    value = cells.get(column.label)
-                    if value is None:
+                rows += 1
+                values = flattened(shaped)
+                row: list[Any] = ["update"]
+                for path, convert, typed in columns:
+                    value = values.get(path)
+                    if value is None or value == "" or value == []:
+                        row.append(None)
                         continue
-                    typed = names.get(column.label, {}).get(value)
-                    write_cell(sheet, row, index, typed if typed is not None else value)
+                    cell = convert(value)
+                    row.append(typed.get(cell, cell) if typed is not None else cell)
+                sheet.row(row)
             if self.progress is not None:
                 self.progress(len(items))
-        sheet.autofilter(0, 0, max(row, 1), len(labels) - 1)
-        return row
+        self.book.end_sheet()
+        return rows
+
+
+async def _ahead(reader: Runner, path: str) -> AsyncIterator[list[dict[str, Any]]]:
+    """The pages of a listing, the next one asked for while this one is written (the
+    wait for the rate limit and the server overlaps the writing)."""
+    send, receive = anyio.create_memory_object_stream[list[dict[str, Any]]](1)
+    failed: list[Failed] = []
+
+    async def fetch() -> None:
+        async with send:
+            try:
+                async for items, _ in reader.pages(path):
+                    await send.send(items)
+            except Failed as failure:  # raised where the pages are read, not in the group
+                failed.append(failure)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(fetch)
+        async with receive:
+            async for items in receive:
+                yield items
+    if failed:
+        raise failed[0]
+
+
+def _converter(column: Column) -> Callable[[Any], Any]:
+    """How a value of `column` is written in its cell (`cell_of`, decided once)."""
+    if column.kind in (Kind.TEXT, Kind.CHOICE, Kind.EMAIL, Kind.TIMEZONE, Kind.DATETIME):
+        return _same
+    return lambda value: cell_of(column, value)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class _Names:
@@ -342,11 +374,8 @@ def _answers_to(
     return said
 
 
-def _source(
-    book: Any, formats: Formats, target: str, profile: dict[str, Any], result: ExportResult
-) -> None:
+def _source(book: FastBook, target: str, profile: dict[str, Any], result: ExportResult) -> None:
     """Where the workbook came from, as plain text (never a formula)."""
-    sheet = book.add_worksheet(SOURCE_SHEET)
     account = profile.get("org_unit_name") or ""
     ident = profile.get("top_ou_id") or profile.get("org_unit_id")
     lines: list[tuple[str, Any]] = [
@@ -362,10 +391,8 @@ def _source(
     lines.append(("How to use it", f"Edit the cells to change, leave the rest; '{ACTION_LABEL}' "
                   "says update. Run it with bulkops run (--dry-run first): rows left as they "
                   "are send nothing."))  # fmt: skip
-    sheet.write_string(0, 0, "Item", formats.header)
-    sheet.write_string(0, 1, "Value", formats.header)
-    for row, (name, value) in enumerate(lines, start=1):
-        write_cell(sheet, row, 0, name)
-        write_cell(sheet, row, 1, str(value))
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 90)
+    sheet = book.sheet(SOURCE_SHEET, 2, (28, 90), freeze=False, autofilter=False)
+    sheet.row(["Item", "Value"], header=True)
+    for name, value in lines:
+        sheet.row([name, str(value)])
+    book.end_sheet()

@@ -19,6 +19,7 @@ from bulkops.model.schema import Kind
 from bulkops.output.templates import header_labels
 from bulkops.resources import RESOURCES, get_resource
 from bulkops.resources.common import GROUPS_FINDER
+from bulkops.resources.export import flattened, value_at
 from bulkops.run import Wiring
 from bulkops.sandbox import Sandbox, SandboxTransport
 from tests.conftest import ROOT
@@ -173,3 +174,21 @@ def export_group(box: Sandbox, out: Path, group: str) -> Any:
     wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock)
     return actions.export([], out, every=True, group=group, settings=Settings(rate=50.0),
                           wiring=wiring)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", EXPORTABLE)
+def test_the_flat_walk_gives_what_each_column_reads(name: str, tmp_path: Path) -> None:
+    """`flattened` (one walk per object) gives every column the value `value_at` gives."""
+    resource = get_resource(name)
+    box = sandbox()
+    run(SAMPLES / f"{name}.xlsx", box, tmp_path, yes=True)
+    for record in box.store.records(TABLES[name]):
+        shaped = resource.shaped(record)
+        flat = flattened(shaped)
+        for column in resource.all_columns:
+            assert flat.get(column.path) == value_at(shaped, column), column.path
+
+
+TABLES = {"groups": "groups", "users": "users", "webhooks": "webhooks",
+          "voice-agents": "voice_agents", "tags": "tags", "routes": "routes",
+          "broadcasts": "broadcasts"}  # fmt: skip

@@ -233,11 +233,13 @@ class Resource:
             keys.update(k for k, v in column.emit(column.leaf, probe).items() if v == probe)
         return frozenset(keys)
 
-    def shaped(self, item: dict[str, Any]) -> dict[str, Any]:
+    def shaped(self, item: dict[str, Any], phones: bool = True) -> dict[str, Any]:
         """A listed object in body shape (ids kept): its phone numbers in 10 digits
-        whatever form the API wrote them in, its name under the create field's key when
-        the listing calls it plain `name`, then the resource's own mapping."""
-        shaped = _phones_in(item, self.phone_keys) if self.phone_keys else dict(item)
+        whatever form the API wrote them in (unless `phones` is False: the caller brings
+        them to 10 digits itself), its name under the create field's key when the listing
+        calls it plain `name`, then the resource's own mapping."""
+        walk = phones and self.phone_keys
+        shaped = _phones_in(item, self.phone_keys) if walk else dict(item)
         name_path = self.key_paths[0] if self.key_paths else None
         if name_path and "." not in name_path and name_path not in shaped and "name" in shaped:
             shaped[name_path] = shaped["name"]

@@ -8,8 +8,9 @@ import re
 from typing import Any
 
 from bulkops.model.schema import Column, Kind, Resource, Wire
+from bulkops.phones import ten_digits
 
-__all__ = ["cell_of", "row_of"]
+__all__ = ["cell_of", "flattened", "row_of", "value_at"]
 
 _NOT_DIGIT = re.compile(r"\D")
 
@@ -20,7 +21,7 @@ def row_of(resource: Resource, item: dict[str, Any]) -> dict[str, Any]:
     shaped = resource.shaped(item)
     cells: dict[str, Any] = {}
     for column in resource.all_columns:
-        value = _at(shaped, column)
+        value = value_at(shaped, column)
         if value is None or value == "" or value == []:
             continue
         cells[column.label] = cell_of(column, value)
@@ -37,14 +38,17 @@ def cell_of(column: Column, value: Any) -> Any:
     if kind is Kind.PHONE:
         digits = _NOT_DIGIT.sub("", str(value))
         return digits[-10:] if len(digits) >= 10 else digits
-    if kind in (Kind.ID_LIST, Kind.PHONE_LIST) and isinstance(value, list):
+    if kind is Kind.PHONE_LIST and isinstance(value, list):
+        return "; ".join(str(ten_digits(v)) for v in value)
+    if kind is Kind.ID_LIST and isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
         return int(value)
     return value
 
 
-def _at(document: Any, column: Column) -> Any:
+def value_at(document: Any, column: Column) -> Any:
+    """The value of `column` in a body-shaped object (None when it has none)."""
     node = document
     for name, position in column.parts:
         if not isinstance(node, dict):
@@ -55,3 +59,23 @@ def _at(document: Any, column: Column) -> Any:
                 return None
             node = node[position - 1]
     return node
+
+
+def flattened(document: dict[str, Any], prefix: str = "", into: dict[str, Any] | None = None
+              ) -> dict[str, Any]:  # fmt: skip
+    """Every value of a body-shaped object by its column path ('a.b', 'list[1].c'), in
+    one walk: what `value_at` gives for each column, at a fraction of the cost when a row
+    has dozens of columns."""
+    found: dict[str, Any] = {} if into is None else into
+    for key, value in document.items():
+        path = prefix + key
+        if isinstance(value, dict):
+            flattened(value, path + ".", found)
+        elif isinstance(value, list):
+            found[path] = value
+            for position, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    flattened(item, f"{path}[{position}].", found)
+        else:
+            found[path] = value
+    return found

@@ -31,6 +31,7 @@ class Store:
         self.counters: dict[str, int] = {}
         self.version = 0
         self.versions: dict[str, int] = {}
+        self._memo: dict[tuple[str, Any], tuple[int, Any]] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -67,6 +68,17 @@ class Store:
 
     def all(self, table: str) -> list[Record]:
         return list(self.records(table))
+
+    def memo(self, table: str, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()`, kept until `table` changes: a 100,000-route listing is parsed once,
+        not once per page. Callers must not change what it gives."""
+        version = self.versions.get(table, 0)
+        found = self._memo.get((table, key))
+        if found is not None and found[0] == version:
+            return found[1]
+        value = make()
+        self._memo[(table, key)] = (version, value)
+        return value
 
     def count(self, table: str) -> int:
         return len(self._tables.get(table, {}))

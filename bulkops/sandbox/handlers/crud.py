@@ -156,12 +156,19 @@ class Collection:
         return shown
 
     def visible(self, context: Context) -> list[dict[str, Any]]:
-        scope = context.scope()
-        return [
-            r
-            for r in context.store.all(self.table)
-            if r.get(self.scope_field) is None or r[self.scope_field] in scope
-        ]
+        """The records the caller may see, by id (parsed once per change of the table)."""
+        assert context.user is not None
+        store = context.store
+
+        def make() -> list[dict[str, Any]]:
+            scope = context.scope()
+            seen = [r for r in store.records(self.table)
+                    if r.get(self.scope_field) is None or r[self.scope_field] in scope]  # fmt: skip
+            seen.sort(key=lambda r: r[self.id_key])
+            return seen
+
+        key = (context.user["ct_user_ou_id"], store.versions.get("groups", 0))
+        return list(store.memo(self.table, key, make))
 
     def list(self, context: Context) -> tuple[int, Any]:
         items = self.visible(context)
@@ -172,9 +179,11 @@ class Collection:
             ou = _int(wanted_ou, "org_unit_id")
             context.require_scope(ou)
             items = [r for r in items if r.get(self.scope_field) == ou]
-        items.sort(key=lambda r: r[self.id_key])
-        shown = [self._show(context, r, listing=True) for r in items]
-        return 200, page(context, shown, self.list_key)
+        answer = page(context, items, self.list_key)  # shown after paging: 200, not all
+        answer[self.list_key] = [
+            self._show(context, r, listing=True) for r in answer[self.list_key]
+        ]
+        return 200, answer
 
     def find(self, context: Context) -> dict[str, Any]:
         key = parse_id(context)
