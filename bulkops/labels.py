@@ -12,6 +12,7 @@ from typing import Final
 
 __all__ = [
     "ACTION_LABEL",
+    "CHANGES_LABEL",
     "OUTCOME_LABELS",
     "PROBLEMS_LABEL",
     "REQUEST_LABEL",
@@ -38,8 +39,9 @@ OUTCOME_LABELS: Final = tuple(
         "Duration (ms)",
     )
 )
-#: A dry run's request, after the outcome columns.
+#: A dry run's request, after the outcome columns, and the fields it would change.
 REQUEST_LABEL: Final = RESULT_PREFIX + "Request"
+CHANGES_LABEL: Final = RESULT_PREFIX + "Changes"
 #: The column of a report or failed-rows workbook that says what is wrong with a row.
 PROBLEMS_LABEL: Final = "Problems"
 

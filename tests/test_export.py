@@ -192,3 +192,27 @@ def test_the_flat_walk_gives_what_each_column_reads(name: str, tmp_path: Path) -
 TABLES = {"groups": "groups", "users": "users", "webhooks": "webhooks",
           "voice-agents": "voice_agents", "tags": "tags", "routes": "routes",
           "broadcasts": "broadcasts"}  # fmt: skip
+
+
+def test_the_dry_run_of_an_edited_export_says_each_change_old_to_new(tmp_path: Path) -> None:
+    """Ring To and Record Calls edited on one route: the dry run plans one PATCH (it
+    carries the whole routing object) and lists exactly those two fields, old → new, in
+    its message and its Changes column; every other row is unchanged."""
+    box = sandbox()
+    result = export(box, tmp_path / "e.xlsx", "routes")
+    book = load_workbook(result.path)
+    sheet = book["Routes"]
+    header = [str(c.value).rstrip(" *") for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("Ring To Number") + 1).value = "4045550999"
+    sheet.cell(row=2, column=header.index("Record Calls") + 1).value = "Yes"
+    book.save(tmp_path / "edited.xlsx")
+    planned = run(tmp_path / "edited.xlsx", box, tmp_path / "plan", dry_run=True)
+    assert planned.counts() == {"planned": 1, "unchanged": result.rows["Routes"] - 1}
+    [row] = [o for o in planned.outcomes if o.status.value == "planned"]
+    assert row.changes == ("Ring To Number: 4045550123 → 4045550999", "Record Calls: No → Yes")
+    assert row.request is not None
+    assert set(row.request[2]["routing_configuration"]["config"]) > {"ringto", "record_call"}
+    plan = load_workbook(planned.results_path)["Routes"]
+    columns = [c.value for c in plan[1]]
+    cell = plan.cell(row=2, column=columns.index("Result: Changes") + 1).value
+    assert cell == "Ring To Number: 4045550123 → 4045550999\nRecord Calls: No → Yes"

@@ -106,9 +106,14 @@ def test_dry_run_sends_only_gets(tmp_path: Path) -> None:
     assert not box.log.committed_writes()
     by_name = next(o for o in result.outcomes if o.row == 16)  # update by name, no id
     assert by_name.resource_id == 12003
-    assert by_name.message == "would PATCH /provisioned-routes/12003"
+    assert (
+        by_name.message == "would PATCH /provisioned-routes/12003; Route Status: active → inactive"
+    )
+    assert by_name.changes == ("Route Status: active → inactive",)
     book = load_workbook(result.results_path)
     header = [c.value for c in book["Routes"][1]]
+    changes = book["Routes"].cell(row=16, column=header.index("Result: Changes") + 1).value
+    assert changes == "Route Status: active → inactive"
     request = book["Routes"].cell(row=2, column=header.index("Result: Request") + 1).value
     assert request.startswith("POST /provisioned-routes {")
     assert json.loads(request.split(" ", 2)[2])["provisioned_route_name"] == (

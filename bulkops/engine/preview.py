@@ -19,7 +19,7 @@ from bulkops.model.schema import MISSING, Column, Resource
 if TYPE_CHECKING:
     from bulkops.engine.context import SheetWork
 
-__all__ = ["preview", "resets"]
+__all__ = ["changes", "preview", "resets"]
 
 _RESETS_SHOWN = 8
 
@@ -70,6 +70,12 @@ async def preview(
         message += f": {described}" if described else ""
     if operation.irreversible:
         message += " (cannot be undone: the run asks first)"
+    if operation.method in ("PATCH", "PUT") and isinstance(current, dict):
+        outcome.changes = tuple(changes(work.resource, operation.body or {}, current))
+        if outcome.changes:
+            shown_changes = "; ".join(outcome.changes[:_RESETS_SHOWN])
+            left = len(outcome.changes) - _RESETS_SHOWN
+            message += f"; {shown_changes}" + (f" and {left} more" if left > 0 else "")
     if operation.action == "replace" and isinstance(current, dict):
         reset = resets(work.resource, record.values, current)
         if reset:
@@ -87,6 +93,51 @@ def _at(document: Any, column: Column) -> Any:
             return MISSING
         node = node[name]
     return node
+
+
+def _at_position(document: Any, column: Column) -> Any:
+    """The value at `column` (list positions followed), MISSING where there is none."""
+    node = document
+    for name, position in column.parts:
+        if not isinstance(node, dict) or name not in node:
+            return MISSING
+        node = node[name]
+        if position is not None:
+            if not isinstance(node, list) or len(node) < position:
+                return MISSING
+            node = node[position - 1]
+    return node
+
+
+def changes(resource: Resource, body: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """Each field `body` would change on the object as it is, 'Label: old → new' (the
+    plan a person reads and signs off)."""
+    found = []
+    for column in resource.columns:
+        new = _at_position(body, column)
+        if new is MISSING:
+            continue
+        old = _at_position(current, column)
+        if old is not MISSING and _same(old, new):
+            continue
+        before = "(empty)" if old is MISSING or old in (None, "", []) else _short(_cell(old))
+        after = "(empty)" if new in (None, "", []) else _short(_cell(new))
+        found.append(f"{column.label}: {before} → {after}")
+    return found
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return bool(a == b)
 
 
 def resets(resource: Resource, values: dict[Column, Any], current: dict[str, Any]) -> list[str]:

@@ -43,6 +43,8 @@ class RowOutcome:
     fields: dict[str, str] = field(default_factory=dict)
     request: tuple[str, str, Any] | None = None
     reconciled: bool = False
+    #: a dry run's changed fields, each 'Label: old → new'
+    changes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The row of `bulkops run --json`."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bulkops.io.tables import open_workbook
-from bulkops.labels import OUTCOME_LABELS, PROBLEMS_LABEL, REQUEST_LABEL
+from bulkops.labels import CHANGES_LABEL, OUTCOME_LABELS, PROBLEMS_LABEL, REQUEST_LABEL
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.problems import Problem
 from bulkops.output.xlsxout import (
@@ -155,7 +155,8 @@ def write_results(
                         return []
                     request: list[tuple[Any, Any]] = []
                     if planned:
-                        request = [(_request_text(outcome), None)]
+                        request = [(_request_text(outcome), None),
+                                   ("\n".join(outcome.changes)[:32000], None)]  # fmt: skip
                     return [
                         (outcome.status.value, formats.status[outcome.status.value]),
                         (outcome.action, None),
@@ -168,7 +169,7 @@ def write_results(
                         *request,
                     ]
 
-                header = [*OUTCOME_LABELS, *([REQUEST_LABEL] if planned else [])]
+                header = [*OUTCOME_LABELS, *([REQUEST_LABEL, CHANGES_LABEL] if planned else [])]
                 mirror(book, formats, sheet, marks, header, cells)
         finally:
             workbook.close()
