@@ -61,6 +61,9 @@ def command(
             bar = tqdm(unit="row", file=sys.stderr, delay=2.0, dynamic_ncols=True)
         bar.update(rows)
 
+    if out is not None and out.exists() and not force and sys.stdin.isatty() and not as_json:
+        answer = typer.prompt(f"{out} exists: overwrite it? Type 'yes'", default="no", err=True)
+        force = str(answer).strip().lower() == "yes"
     if sandbox and not as_json:
         typer.echo("SANDBOX: exporting the in-process demo account.", err=True)
     try:
