@@ -249,6 +249,7 @@ def run(
     confirm: Callable[[str], bool] | None = None,
     wiring: Wiring | None = None,
     variants: list[str] | None = None,
+    verify: bool | None = None,
 ) -> RunResult:
     """Validate the whole workbook, then send its rows; write the results workbook.
 
@@ -275,6 +276,7 @@ def run(
         resume=resume,
         new_run=new_run,
         yes=yes,
+        verify=verify,
     )
     return execute(
         Path(path),

@@ -63,6 +63,8 @@ PROBLEMS_SHOWN: Final = 10
 REPORT_SUFFIX: Final = ".report.xlsx"
 #: Limits on what a sheet may hold (an untrusted file must not exhaust the machine).
 MAX_ROWS: Final = 1_000_000
+#: runs of fewer rows read back what they wrote by default (`--verify/--no-verify`)
+VERIFY_BELOW: Final = 10_000
 MAX_COLUMNS: Final = 1_000
 MAX_CELL_CHARS: Final = 32_767  # what an Excel cell can hold
 #: How many rows of a template carry dropdowns and text formats.

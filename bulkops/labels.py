@@ -17,6 +17,7 @@ __all__ = [
     "PROBLEMS_LABEL",
     "REQUEST_LABEL",
     "RESULT_PREFIX",
+    "VERIFIED_LABEL",
     "is_own_column",
     "outcome_label",
 ]
@@ -42,6 +43,8 @@ OUTCOME_LABELS: Final = tuple(
 #: A dry run's request, after the outcome columns, and the fields it would change.
 REQUEST_LABEL: Final = RESULT_PREFIX + "Request"
 CHANGES_LABEL: Final = RESULT_PREFIX + "Changes"
+#: What reading back each written object found (a live run that verifies).
+VERIFIED_LABEL: Final = RESULT_PREFIX + "Verified"
 #: The column of a report or failed-rows workbook that says what is wrong with a row.
 PROBLEMS_LABEL: Final = "Problems"
 

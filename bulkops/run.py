@@ -20,7 +20,7 @@ import anyio.abc
 import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
-from bulkops.config import DELETE_CONFIRM, GRACE_SECONDS, MAX_ROWS, Settings
+from bulkops.config import DELETE_CONFIRM, GRACE_SECONDS, MAX_ROWS, VERIFY_BELOW, Settings
 from bulkops.connect import check_url, credentials
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal
@@ -47,6 +47,7 @@ __all__ = [
     "connect",
     "execute",
     "file_sha256",
+    "verifies",
 ]
 
 _SANDBOX_TOKEN = "bulkops-sandbox-run"
@@ -68,6 +69,8 @@ class RunOptions:
     resume: bool = False
     new_run: bool = False
     yes: bool = False
+    #: read back what the run wrote (None: for runs under VERIFY_BELOW rows)
+    verify: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,11 @@ def execute(
         workbook.close()
 
 
+def verifies(asked: bool | None, rows: int) -> bool:
+    """Whether a run reads back what it wrote: as asked, else below VERIFY_BELOW rows."""
+    return asked if asked is not None else rows < VERIFY_BELOW
+
+
 @dataclass(frozen=True)
 class Connection:
     """Where requests go and how: the API (or an in-process sandbox, `box`), its base
@@ -292,6 +300,7 @@ def _execute(
         doubt=doubt,
         progress=hooks.progress,
         grace=wiring.grace,
+        verify=verifies(options.verify, check.total),
     )
     if hooks.on_total is not None:
         hooks.on_total(check.total)

@@ -315,8 +315,9 @@ def test_cli_main_command_and_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert document["results_path"] == str(out)
     first = document["rows"][0]
     assert set(first) == {"sheet", "row", "action", "status", "http_status", "request_id",
-                          "resource_id", "message", "attempts"}  # fmt: skip
+                          "resource_id", "message", "attempts", "verified"}  # fmt: skip
     assert first["request_id"]
+    assert first["verified"] == "verified"  # under 10,000 rows, read back by default
 
 
 def test_cli_without_credentials_exits_two(

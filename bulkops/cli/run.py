@@ -119,6 +119,15 @@ def command(
             "NAME=VALUE (e.g. phones=e164); repeatable. See docs/sandbox.md.",
         ),
     ] = None,
+    verify: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify/--no-verify",
+            help="Read back every object the run wrote and say verified or drifted (default: "
+            "on below 10,000 rows).",
+            show_default=False,
+        ),
+    ] = None,
     token: Annotated[str | None, typer.Option("--token", hidden=True)] = None,
 ) -> None:
     """Validate FILE, then send its rows; a workbook's sheets run together in dependency
@@ -176,6 +185,7 @@ def command(
             stop_on_problems=stop_on_problems,
             confirm=_ask if sys.stdin.isatty() and not as_json else None,
             variants=variant,
+            verify=verify,
         )
     except Interrupted as stopped:
         typer.echo(

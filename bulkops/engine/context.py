@@ -5,12 +5,13 @@ helper can reach further into it than this says."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from bulkops.engine.clock import Clock
 from bulkops.engine.existing import Existing
 from bulkops.engine.nesting import Deletes
 from bulkops.engine.plan import Lookup, Operation
+from bulkops.model.outcome import RowOutcome
 from bulkops.model.schema import Resource
 from bulkops.model.seam import RunContext
 
@@ -36,8 +37,9 @@ class SheetWork(RunContext, Protocol):
         """List the account's objects once per run; the requests it took."""
         ...
 
-    def remember(self, operation: Operation, resource_id: Any) -> None:
-        """Our own write, reflected in what the account holds (for later rows)."""
+    def remember(self, operation: Operation, outcome: RowOutcome) -> None:
+        """Our own write, reflected in what the account holds (for later rows), and kept
+        to be verified once the run is over (when the run verifies)."""
         ...
 
     async def slot(self) -> None:

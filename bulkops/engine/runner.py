@@ -100,6 +100,9 @@ class Runner:
         self.parking = anyio.Semaphore(parked)
         #: the sheet's delete rows, for objects that hold others of their kind
         self.deletes = Deletes() if resource.nested else None
+        #: keep what each write sent, to read it back at the end (`bulkops.engine.verify`)
+        self.verifying = False
+        self.written: list[tuple[RowOutcome, str, dict[str, Any] | None]] = []
 
     # -- the seam a resource's hooks see (`bulkops.model.seam.RunContext`) ---------------
 
@@ -321,9 +324,12 @@ class Runner:
         if verdict is not None:
             self.stop(verdict)
 
-    def remember(self, operation: Operation, resource_id: Any) -> None:
-        """Our own write, reflected in what the account holds (for later rows)."""
-        self.existing.remember(operation.method, operation.body, resource_id)
+    def remember(self, operation: Operation, outcome: RowOutcome) -> None:
+        """Our own write, reflected in what the account holds (for later rows), and kept
+        to be read back once the run is over (when it verifies)."""
+        self.existing.remember(operation.method, operation.body, outcome.resource_id)
+        if self.verifying and outcome.resource_id is not None:
+            self.written.append((outcome, operation.method, operation.body))
 
     async def _list_early(self) -> None:
         # if it fails, the first row that needs the listing tries again, and says why

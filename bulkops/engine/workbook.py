@@ -22,6 +22,7 @@ from bulkops.engine.links import Links
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Failed, Runner
+from bulkops.engine.verify import verify as verify_written
 from bulkops.io.tables import Workbook
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.schema import Resource
@@ -56,6 +57,7 @@ class Run:
         doubt: set[tuple[str, int]],
         progress: Callable[[RowOutcome], None] | None,
         grace: float,
+        verify: bool = False,
     ) -> None:
         self.workbook = workbook
         self.sheets = sheets
@@ -69,6 +71,8 @@ class Run:
         self.doubt = doubt
         self.progress = progress
         self.grace = grace
+        #: read back every object the run wrote, once it is over (never in a dry run)
+        self.verify = verify and not dry_run
         self.limiter = RateLimiter(settings.rate, clock)
         self.policy = RetryPolicy(max_attempts=settings.max_attempts)
         self.runners: list[Runner] = []
@@ -89,6 +93,9 @@ class Run:
             if signals:
                 group.start_soon(self._watch, group)
             await self._sheets(client)
+            if self.verify and self.signal is None:
+                for runner in self.runners:
+                    self.requests += await verify_written(runner)
             self.completed = True
             group.cancel_scope.cancel()
 
@@ -153,6 +160,7 @@ class Run:
             sheet=name,
             parked=self.settings.parked_rows,
         )
+        runner.verifying = self.verify
         self.runners.append(runner)
         if self.signal is not None:
             runner.stop(_stop_reason(self.signal))

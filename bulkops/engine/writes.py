@@ -70,7 +70,7 @@ async def write(work: SheetWork, record: RowRecord, operation: Operation) -> tup
     else:
         outcome, used = await send(work, record, operation, in_doubt)
     if outcome.status is Status.SUCCEEDED:
-        work.remember(operation, outcome.resource_id)
+        work.remember(operation, outcome)
     return outcome, used
 
 

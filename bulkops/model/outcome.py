@@ -45,6 +45,8 @@ class RowOutcome:
     reconciled: bool = False
     #: a dry run's changed fields, each 'Label: old → new'
     changes: tuple[str, ...] = ()
+    #: read back after the run: 'verified', or 'drifted: …' ('' when not read back)
+    verified: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The row of `bulkops run --json`."""
@@ -58,4 +60,5 @@ class RowOutcome:
             "resource_id": self.resource_id,
             "message": self.message,
             "attempts": self.attempts,
+            "verified": self.verified or None,
         }

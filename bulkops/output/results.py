@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from bulkops.io.tables import open_workbook
-from bulkops.labels import CHANGES_LABEL, OUTCOME_LABELS, PROBLEMS_LABEL, REQUEST_LABEL
+from bulkops.labels import (
+    CHANGES_LABEL,
+    OUTCOME_LABELS,
+    PROBLEMS_LABEL,
+    REQUEST_LABEL,
+    VERIFIED_LABEL,
+)
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.problems import Problem
 from bulkops.output.xlsxout import (
@@ -78,6 +84,14 @@ class RunSummary:
             ("", ""),
         ]
         lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
+        read_back = [o.verified for o in outcomes if o.verified]
+        if read_back:
+            verified = sum(1 for v in read_back if v == "verified")
+            lines += [
+                ("", ""),
+                ("Read back: verified", verified),
+                ("Read back: drifted or not verified", len(read_back) - verified),
+            ]
         per_sheet: dict[str, Counter[str]] = {}
         for outcome in outcomes:
             per_sheet.setdefault(outcome.sheet, Counter())[outcome.status.value] += 1
@@ -128,6 +142,7 @@ def write_results(
     by_row = {(o.sheet, o.row): o for o in outcomes}
     problems: list[Problem] = list(report.problems)
     planned = any(o.status is Status.PLANNED for o in outcomes)
+    verified = any(o.verified for o in outcomes)
 
     def write(target: Path) -> None:
         book = new_book(target)
@@ -157,6 +172,8 @@ def write_results(
                     if planned:
                         request = [(_request_text(outcome), None),
                                    ("\n".join(outcome.changes)[:32000], None)]  # fmt: skip
+                    if verified:
+                        request.append((outcome.verified, None))
                     return [
                         (outcome.status.value, formats.status[outcome.status.value]),
                         (outcome.action, None),
@@ -169,7 +186,8 @@ def write_results(
                         *request,
                     ]
 
-                header = [*OUTCOME_LABELS, *([REQUEST_LABEL, CHANGES_LABEL] if planned else [])]
+                header = [*OUTCOME_LABELS, *([REQUEST_LABEL, CHANGES_LABEL] if planned else []),
+                          *([VERIFIED_LABEL] if verified else [])]  # fmt: skip
                 mirror(book, formats, sheet, marks, header, cells)
         finally:
             workbook.close()

@@ -1,0 +1,63 @@
+"""Verification: once a live run is over, every object it wrote is read back and compared
+with what its row sent. One listing per resource serves every row (a GET of one object
+only where the listing does not show a field the row sent); each written row's outcome
+then says `verified`, or `drifted` with the fields that differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bulkops.engine.converge import changed_labels
+from bulkops.engine.existing import differences
+from bulkops.engine.failures import Failed, text_of
+from bulkops.engine.runner import Runner
+
+__all__ = ["VERIFIED", "verify"]
+
+VERIFIED = "verified"
+_SHOWN = 4
+
+
+async def verify(runner: Runner) -> int:
+    """Read back what `runner` wrote and mark each written row's outcome; the requests
+    it took."""
+    if not runner.written:
+        return 0
+    resource = runner.resource
+    before = runner.requests
+    listed: dict[str, dict[str, Any]] = {}
+    try:
+        async for items, _ in runner.pages(resource.listing):
+            for item in items:
+                shaped = resource.shaped(item)
+                listed[str(shaped.get(resource.id_key))] = shaped
+    except Failed as failed:
+        for outcome, _, _ in runner.written:
+            outcome.verified = f"not verified: could not list ({text_of(failed.error)})"
+        return runner.requests - before
+    for outcome, method, body in runner.written:
+        ident = str(outcome.resource_id)
+        found = listed.get(ident)
+        if method == "DELETE":
+            gone = found is None or found.get("user_status", found.get("status")) == "deleted"
+            outcome.verified = VERIFIED if gone else "drifted: it is still there"
+            continue
+        if found is None:
+            outcome.verified = "drifted: not found when read back"
+            continue
+        diff = differences(body or {}, found)
+        if isinstance(diff, dict) and any(key not in found for key in diff):
+            try:  # fields the listing does not show: read the object itself
+                answer, _ = await runner.call("GET", f"{resource.base_path}/{ident}")
+                if isinstance(answer.data, dict):
+                    diff = differences(body or {}, {**found, **resource.shaped(answer.data)})
+            except Failed as failed:
+                outcome.verified = f"not verified: {text_of(failed.error)}"
+                continue
+        if diff is None:
+            outcome.verified = VERIFIED
+            continue
+        labels = list(dict.fromkeys(changed_labels(resource, diff)))
+        shown = ", ".join(labels[:_SHOWN]) + (" …" if len(labels) > _SHOWN else "")
+        outcome.verified = f"drifted: {shown}"
+    return runner.requests - before
