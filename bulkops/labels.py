@@ -17,6 +17,7 @@ __all__ = [
     "PROBLEMS_LABEL",
     "REQUEST_LABEL",
     "RESULT_PREFIX",
+    "SEEN_LABEL",
     "VERIFIED_LABEL",
     "is_own_column",
     "outcome_label",
@@ -43,6 +44,8 @@ OUTCOME_LABELS: Final = tuple(
 #: A dry run's request, after the outcome columns, and the fields it would change.
 REQUEST_LABEL: Final = RESULT_PREFIX + "Request"
 CHANGES_LABEL: Final = RESULT_PREFIX + "Changes"
+#: A dry run's fingerprint of each object as it saw it.
+SEEN_LABEL: Final = RESULT_PREFIX + "State Seen"
 #: What reading back each written object found (a live run that verifies).
 VERIFIED_LABEL: Final = RESULT_PREFIX + "Verified"
 #: The column of a report or failed-rows workbook that says what is wrong with a row.

@@ -13,6 +13,7 @@ from bulkops import actions
 from bulkops.cli import main
 from bulkops.client import StaticToken
 from bulkops.config import Settings
+from bulkops.engine.preview import fingerprint
 from bulkops.errors import UsageError
 from bulkops.exporting import SOURCE_SHEET, exportable, unique_texts
 from bulkops.model.schema import Kind
@@ -216,3 +217,9 @@ def test_the_dry_run_of_an_edited_export_says_each_change_old_to_new(tmp_path: P
     columns = [c.value for c in plan[1]]
     cell = plan.cell(row=2, column=columns.index("Result: Changes") + 1).value
     assert cell == "Ring To Number: 4045550123 → 4045550999\nRecord Calls: No → Yes"
+    seen = plan.cell(row=2, column=columns.index("Result: State Seen") + 1).value
+    assert seen == fingerprint(box.store.get("routes", 12001) or {})
+    summary = {r[0]: r[1] for r in load_workbook(planned.results_path)["Summary"].iter_rows(
+        values_only=True)}  # fmt: skip
+    assert summary["Plan: update"] == 1
+    assert summary["Plan: unchanged"] == result.rows["Routes"] - 1

@@ -4,6 +4,8 @@ that the objects the row refers to exist, says which fields a PUT would reset, a
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import TYPE_CHECKING, Any
 
 from bulkops.engine.failures import Failed
@@ -19,7 +21,7 @@ from bulkops.model.schema import MISSING, Column, Resource
 if TYPE_CHECKING:
     from bulkops.engine.context import SheetWork
 
-__all__ = ["changes", "preview", "resets"]
+__all__ = ["changes", "fingerprint", "preview", "resets"]
 
 _RESETS_SHOWN = 8
 
@@ -70,6 +72,8 @@ async def preview(
         message += f": {described}" if described else ""
     if operation.irreversible:
         message += " (cannot be undone: the run asks first)"
+    if isinstance(current, dict):
+        outcome.seen = fingerprint(current)
     if operation.method in ("PATCH", "PUT") and isinstance(current, dict):
         outcome.changes = tuple(changes(work.resource, operation.body or {}, current))
         if outcome.changes:
@@ -84,6 +88,12 @@ async def preview(
             message += f"; resets to defaults: {listed}{more}"
     outcome.message = message
     return outcome, attempts
+
+
+def fingerprint(state: dict[str, Any]) -> str:
+    """A short, stable fingerprint of an object's state (keys sorted, SHA-256)."""
+    text = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _at(document: Any, column: Column) -> Any:

@@ -47,6 +47,8 @@ class RowOutcome:
     changes: tuple[str, ...] = ()
     #: read back after the run: 'verified', or 'drifted: …' ('' when not read back)
     verified: str = ""
+    #: a dry run: the fingerprint (SHA-256, 16 hex) of the object as the plan saw it
+    seen: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The row of `bulkops run --json`."""

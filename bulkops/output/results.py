@@ -22,6 +22,7 @@ from bulkops.labels import (
     OUTCOME_LABELS,
     PROBLEMS_LABEL,
     REQUEST_LABEL,
+    SEEN_LABEL,
     VERIFIED_LABEL,
 )
 from bulkops.model.outcome import RowOutcome, Status
@@ -84,6 +85,9 @@ class RunSummary:
             ("", ""),
         ]
         lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
+        if any(o.status is Status.PLANNED for o in outcomes):  # a dry run: what it would do
+            planned = Counter(_planned(o) for o in outcomes)
+            lines += [("", "")] + [(f"Plan: {k}", v) for k, v in sorted(planned.items())]
         read_back = [o.verified for o in outcomes if o.verified]
         if read_back:
             verified = sum(1 for v in read_back if v == "verified")
@@ -103,6 +107,19 @@ class RunSummary:
         lines += [("", "")] + [(f"Action: {k}", v) for k, v in sorted(actions.items())]
         lines += [("", "")] + [(f"Setting: {k}", v) for k, v in self.settings.items()]
         return lines
+
+
+_PLAN_OF = {"POST": "create", "PATCH": "update", "PUT": "replace", "DELETE": "delete"}
+
+
+def _planned(outcome: RowOutcome) -> str:
+    """What a dry run would do with the row, as the plan counts it."""
+    if outcome.status is Status.PLANNED:
+        method = outcome.request[0] if outcome.request else ""
+        return _PLAN_OF.get(method, outcome.action or "send")
+    if outcome.status is Status.FAILED:
+        return "would fail"
+    return outcome.status.value
 
 
 def _api_marks(
@@ -171,7 +188,8 @@ def write_results(
                     request: list[tuple[Any, Any]] = []
                     if planned:
                         request = [(_request_text(outcome), None),
-                                   ("\n".join(outcome.changes)[:32000], None)]  # fmt: skip
+                                   ("\n".join(outcome.changes)[:32000], None),
+                                   (outcome.seen, None)]  # fmt: skip
                     if verified:
                         request.append((outcome.verified, None))
                     return [
@@ -186,8 +204,8 @@ def write_results(
                         *request,
                     ]
 
-                header = [*OUTCOME_LABELS, *([REQUEST_LABEL, CHANGES_LABEL] if planned else []),
-                          *([VERIFIED_LABEL] if verified else [])]  # fmt: skip
+                dry = [REQUEST_LABEL, CHANGES_LABEL, SEEN_LABEL] if planned else []
+                header = [*OUTCOME_LABELS, *dry, *([VERIFIED_LABEL] if verified else [])]
                 mirror(book, formats, sheet, marks, header, cells)
         finally:
             workbook.close()
