@@ -250,6 +250,8 @@ def run(
     wiring: Wiring | None = None,
     variants: list[str] | None = None,
     verify: bool | None = None,
+    plan: Path | None = None,
+    allow_drift: bool = False,
 ) -> RunResult:
     """Validate the whole workbook, then send its rows; write the results workbook.
 
@@ -277,6 +279,8 @@ def run(
         new_run=new_run,
         yes=yes,
         verify=verify,
+        plan=Path(plan) if plan is not None else None,
+        allow_drift=allow_drift,
     )
     return execute(
         Path(path),

@@ -24,6 +24,7 @@ from bulkops.config import DELETE_CONFIRM, GRACE_SECONDS, MAX_ROWS, VERIFY_BELOW
 from bulkops.connect import check_url, credentials
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal
+from bulkops.engine.planfile import Plan, read_plan
 from bulkops.engine.workbook import Run
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
@@ -71,6 +72,10 @@ class RunOptions:
     yes: bool = False
     #: read back what the run wrote (None: for runs under VERIFY_BELOW rows)
     verify: bool | None = None
+    #: a signed-off plan (a dry run's results) to apply exactly, and whether rows whose
+    #: object changed since are sent anyway
+    plan: Path | None = None
+    allow_drift: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,26 @@ def execute(
         workbook.close()
 
 
+def _signed_off(options: RunOptions, path: Path, sha: str, target: str) -> Plan | None:
+    """The plan to apply (`--plan`), checked against this input and this account."""
+    if options.plan is None:
+        return None
+    if options.dry_run:
+        raise UsageError("--plan applies a plan that was made with --dry-run: leave --dry-run out")
+    plan = read_plan(options.plan)
+    if plan.input_sha256 != sha:
+        raise UsageError(
+            f"{path} changed since the plan {options.plan.name} was made from it (its SHA-256 "
+            "differs): make the plan again with --dry-run, and sign that one off"
+        )
+    if plan.target and plan.target != target:
+        raise UsageError(
+            f"--plan {options.plan.name} was made against {plan.target}, not {target}: make "
+            "the plan against the account it is applied to"
+        )
+    return plan
+
+
 def verifies(asked: bool | None, rows: int) -> bool:
     """Whether a run reads back what it wrote: as asked, else below VERIFY_BELOW rows."""
     return asked if asked is not None else rows < VERIFY_BELOW
@@ -268,10 +293,11 @@ def _execute(
     connection = connect(settings, wiring, sandbox=options.sandbox, need_auth=not held)
     box, base_url, target = connection.box, connection.base_url, connection.target
     transport, auth = connection.transport, connection.auth
+    sha = file_sha256(path)
+    plan = _signed_off(options, path, sha, target)
     if not held:
         _gate(check, options, hooks, target)
     clock = wiring.clock or RealClock()
-    sha = file_sha256(path)
     started_wall = time.time()
     started = clock.monotonic()
     journal = None
@@ -301,6 +327,8 @@ def _execute(
         progress=hooks.progress,
         grace=wiring.grace,
         verify=verifies(options.verify, check.total),
+        plan=plan.rows if plan is not None else None,
+        allow_drift=options.allow_drift,
     )
     if hooks.on_total is not None:
         hooks.on_total(check.total)

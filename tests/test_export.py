@@ -218,7 +218,7 @@ def test_the_dry_run_of_an_edited_export_says_each_change_old_to_new(tmp_path: P
     cell = plan.cell(row=2, column=columns.index("Result: Changes") + 1).value
     assert cell == "Ring To Number: 4045550123 → 4045550999\nRecord Calls: No → Yes"
     seen = plan.cell(row=2, column=columns.index("Result: State Seen") + 1).value
-    assert seen == fingerprint(box.store.get("routes", 12001) or {})
+    assert seen == fingerprint(get_resource("routes"), box.store.get("routes", 12001) or {})
     summary = {r[0]: r[1] for r in load_workbook(planned.results_path)["Summary"].iter_rows(
         values_only=True)}  # fmt: skip
     assert summary["Plan: update"] == 1

@@ -128,6 +128,18 @@ def command(
             show_default=False,
         ),
     ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="Apply exactly this signed-off plan (the results of a --dry-run of FILE): "
+            "refused if FILE or the account differ; rows whose object changed since are "
+            "not sent (drifted).",
+        ),
+    ] = None,
+    allow_drift: Annotated[
+        bool, typer.Option("--allow-drift", help="With --plan: send drifted rows anyway.")
+    ] = False,
     token: Annotated[str | None, typer.Option("--token", hidden=True)] = None,
 ) -> None:
     """Validate FILE, then send its rows; a workbook's sheets run together in dependency
@@ -186,6 +198,8 @@ def command(
             confirm=_ask if sys.stdin.isatty() and not as_json else None,
             variants=variant,
             verify=verify,
+            plan=plan,
+            allow_drift=allow_drift,
         )
     except Interrupted as stopped:
         typer.echo(

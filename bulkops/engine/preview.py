@@ -73,7 +73,7 @@ async def preview(
     if operation.irreversible:
         message += " (cannot be undone: the run asks first)"
     if isinstance(current, dict):
-        outcome.seen = fingerprint(current)
+        outcome.seen = fingerprint(work.resource, current)
     if operation.method in ("PATCH", "PUT") and isinstance(current, dict):
         outcome.changes = tuple(changes(work.resource, operation.body or {}, current))
         if outcome.changes:
@@ -90,9 +90,12 @@ async def preview(
     return outcome, attempts
 
 
-def fingerprint(state: dict[str, Any]) -> str:
-    """A short, stable fingerprint of an object's state (keys sorted, SHA-256)."""
-    text = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def fingerprint(resource: Resource, state: dict[str, Any]) -> str:
+    """A short, stable fingerprint of what a sheet can say of an object (every column's
+    value; not the server's timestamps): it moves when a field a row describes moves."""
+    fields = {c.path: _at_position(state, c) for c in resource.columns}
+    described = {k: v for k, v in fields.items() if v is not MISSING}
+    text = json.dumps(described, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -21,7 +21,10 @@ from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
 from bulkops.engine.nesting import Deletes
 from bulkops.engine.plan import Lookup, Operation, plan_row
-from bulkops.engine.preview import preview
+from bulkops.engine.planfile import KINDS as PLAN_KINDS
+from bulkops.engine.planfile import PlannedRow
+from bulkops.engine.preview import changes as changes_now
+from bulkops.engine.preview import fingerprint, preview
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.writes import write
@@ -100,6 +103,10 @@ class Runner:
         self.parking = anyio.Semaphore(parked)
         #: the sheet's delete rows, for objects that hold others of their kind
         self.deletes = Deletes() if resource.nested else None
+        #: applying a signed-off plan: what it said of each row, and whether a row whose
+        #: object changed since is sent anyway
+        self.plan: dict[tuple[str, int], PlannedRow] | None = None
+        self.allow_drift = False
         #: keep what each write sent, to read it back at the end (`bulkops.engine.verify`)
         self.verifying = False
         self.written: list[tuple[RowOutcome, str, dict[str, Any] | None]] = []
@@ -307,6 +314,10 @@ class Runner:
         decided, attempts = await decide(self, record, operation)
         if isinstance(decided, RowOutcome):
             return self._landed(record, decided), attempts, False
+        if self.plan is not None and not self.dry_run and not self.allow_drift:
+            drifted = self._drifted(record, decided)
+            if drifted is not None:
+                return drifted, attempts, False
         try:
             if self.dry_run:
                 outcome, used = await preview(self, record, decided)
@@ -315,6 +326,31 @@ class Runner:
         except Failed as failed:
             raise _SentFailed(failed.error, attempts + failed.attempts, decided) from None
         return outcome, attempts + used, not self.dry_run
+
+    def _drifted(self, record: RowRecord, operation: Operation) -> RowOutcome | None:
+        """Applying a plan: the row as the plan saw it, or why it is not sent (`drifted`):
+        the plan did not hold it, planned something else, or saw the object otherwise."""
+        assert self.plan is not None
+        planned = self.plan.get((record.sheet, record.row))
+        kind = PLAN_KINDS.get(operation.method, "send")
+        why = ""
+        if planned is None:
+            why = "the plan does not hold this row"
+        elif planned.kind != kind:
+            why = f"the plan said {planned.kind}; now it would {kind}"
+        elif planned.seen and operation.path is not None:
+            current = self.existing.get(operation.path.rsplit("/", 1)[-1])
+            if isinstance(current, dict) and fingerprint(self.resource, current) != planned.seen:
+                now = changes_now(self.resource, operation.body or {}, current)
+                moved = [c.split(":", 1)[0] for c in planned.changes if c not in now]
+                why = "the object changed since the plan"
+                why += f" ({', '.join(moved)} no longer as planned)" if moved else ""
+        if not why:
+            return None
+        return RowOutcome(record.sheet, record.row, record.action, Status.DRIFTED,
+                          message=f"not sent: {why}; make the plan again (--dry-run), or "
+                          "--allow-drift to send it anyway",
+                          resource_id=record.resource_id)  # fmt: skip
 
     async def _trip(self, error: Exception) -> None:
         """A row failed for the API's reasons: the breaker may hold, probe and stop."""

@@ -19,6 +19,7 @@ from bulkops.engine.clock import Clock
 from bulkops.engine.failures import held_back
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import Links
+from bulkops.engine.planfile import PlannedRow
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Failed, Runner
@@ -58,6 +59,8 @@ class Run:
         progress: Callable[[RowOutcome], None] | None,
         grace: float,
         verify: bool = False,
+        plan: dict[tuple[str, int], PlannedRow] | None = None,
+        allow_drift: bool = False,
     ) -> None:
         self.workbook = workbook
         self.sheets = sheets
@@ -73,6 +76,8 @@ class Run:
         self.grace = grace
         #: read back every object the run wrote, once it is over (never in a dry run)
         self.verify = verify and not dry_run
+        self.plan = plan
+        self.allow_drift = allow_drift
         self.limiter = RateLimiter(settings.rate, clock)
         self.policy = RetryPolicy(max_attempts=settings.max_attempts)
         self.runners: list[Runner] = []
@@ -161,6 +166,7 @@ class Run:
             parked=self.settings.parked_rows,
         )
         runner.verifying = self.verify
+        runner.plan, runner.allow_drift = self.plan, self.allow_drift
         self.runners.append(runner)
         if self.signal is not None:
             runner.stop(_stop_reason(self.signal))

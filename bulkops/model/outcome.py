@@ -18,6 +18,8 @@ class Status(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     NOT_ATTEMPTED = "not_attempted"
+    #: applying a plan: the object changed since the plan saw it, so the row was not sent
+    DRIFTED = "drifted"
 
     @property
     def ok(self) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bulkops.engine.planfile import PlannedRow, digest, kind_of
 from bulkops.io.tables import open_workbook
 from bulkops.labels import (
     CHANGES_LABEL,
@@ -167,7 +168,16 @@ def write_results(
         overview = book.add_worksheet("Summary")
         overview.set_column(0, 0, 26)
         overview.set_column(1, 1, 70)
-        for line, (key, value) in enumerate(summary.lines(outcomes)):
+        lines = summary.lines(outcomes)
+        if planned:  # a plan: its own fingerprint, so an edited plan is never applied
+            signed = digest(
+                PlannedRow(kind_of(o.status.value, _request_text(o)), o.seen,
+                           tuple(c for c in "\n".join(o.changes)[:32000].split("\n") if c)
+                           ).line(o.sheet, o.row)
+                for o in sorted(outcomes, key=lambda o: (o.sheet, o.row))
+            )  # fmt: skip
+            lines = [*lines, ("", ""), ("Plan SHA-256", signed)]
+        for line, (key, value) in enumerate(lines):
             write_cell(overview, line, 0, key, formats.header if key else None)
             write_cell(overview, line, 1, value)
         workbook = open_workbook(report.path, encoding=encoding)

@@ -42,6 +42,7 @@ _STATUS_COLOURS = {
     "failed": "#F8CBAD",
     "unknown": "#F4B183",
     "not_attempted": "#FFE699",
+    "drifted": "#F4B183",
 }
 
 
