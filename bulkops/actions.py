@@ -305,6 +305,7 @@ def export(
     sandbox: bool = False,
     force: bool = False,
     group: str | None = None,
+    as_csv: bool = False,
     variants: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
     wiring: Wiring | None = None,
@@ -323,7 +324,8 @@ def export(
         if every
         else [get_resource(n) for n in names]
     )
-    target = out or Path(f"export-{time.strftime('%Y%m%d-%H%M%S')}.xlsx")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = out or Path(f"export-{stamp}" if as_csv else f"export-{stamp}.xlsx")
     return write_export(
         chosen,
         target,
@@ -333,6 +335,7 @@ def export(
         sandbox=sandbox,
         force=force,
         group=group,
+        as_csv=as_csv,
         wiring=wiring,
         progress=progress,
     )

@@ -32,6 +32,7 @@ from bulkops.errors import BulkopsError, ConfigError, OutputError, UsageError
 from bulkops.labels import ACTION_LABEL
 from bulkops.listing import listed_items
 from bulkops.model.schema import Column, Finder, Kind, Resource
+from bulkops.output.csvbook import CsvBook
 from bulkops.output.fastxlsx import FastBook
 from bulkops.output.templates import header_labels
 from bulkops.output.xlsxout import atomic
@@ -81,6 +82,7 @@ def export(
     sandbox: bool = False,
     force: bool = False,
     group: str | None = None,
+    as_csv: bool = False,
     wiring: Wiring | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ExportResult:
@@ -93,9 +95,14 @@ def export(
         why = exportable(resource)
         if why is not None:
             raise UsageError(f"{resource.name} cannot be exported as update rows: {why}")
-    if out.suffix.lower() != ".xlsx":
+    if as_csv:
+        if out.suffix:
+            raise UsageError(f"{out}: --csv writes a folder of .csv files; give a folder name")
+        if out.exists() and any(out.iterdir()) and not force:
+            raise UsageError(f"{out} exists and is not empty: choose another -o, or --force")
+    elif out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: an export is written as .xlsx; name the file *.xlsx")
-    if out.exists() and not force:
+    elif out.exists() and not force:
         raise UsageError(f"{out} exists: choose another -o, or --force to overwrite it")
     wiring = wiring or Wiring()
     connection = connect(settings, wiring, sandbox=sandbox)
@@ -112,7 +119,7 @@ def export(
     policy = RetryPolicy(max_attempts=settings.max_attempts)
 
     def write(path: Path) -> None:
-        with FastBook(path) as book:
+        with CsvBook(path) if as_csv else FastBook(path) as book:
 
             async def main() -> None:
                 async with ApiClient(
@@ -145,7 +152,10 @@ def export(
             anyio.run(main)
 
     try:
-        atomic(out, write)
+        if as_csv:
+            write(out)
+        else:
+            atomic(out, write)
     except Failed as failed:
         raise ConfigError(f"the export stopped: {failed.error}; nothing was written") from None
     except OSError as exc:
@@ -174,7 +184,7 @@ class _Sheets:
 
     def __init__(
         self,
-        book: FastBook,
+        book: FastBook | CsvBook,
         progress: Callable[[int], None] | None,
         within: set[Any] | None = None,
     ) -> None:
@@ -374,7 +384,9 @@ def _answers_to(
     return said
 
 
-def _source(book: FastBook, target: str, profile: dict[str, Any], result: ExportResult) -> None:
+def _source(
+    book: FastBook | CsvBook, target: str, profile: dict[str, Any], result: ExportResult
+) -> None:
     """Where the workbook came from, as plain text (never a formula)."""
     account = profile.get("org_unit_name") or ""
     ident = profile.get("top_ou_id") or profile.get("org_unit_id")

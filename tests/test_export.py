@@ -223,3 +223,27 @@ def test_the_dry_run_of_an_edited_export_says_each_change_old_to_new(tmp_path: P
         values_only=True)}  # fmt: skip
     assert summary["Plan: update"] == 1
     assert summary["Plan: unchanged"] == result.rows["Routes"] - 1
+
+
+def test_a_csv_export_is_a_folder_whose_files_run_back_unchanged(tmp_path: Path) -> None:
+    """--csv: one file per resource, named as `bulkops run` finds its resource, and a
+    source.csv; each file run back sends nothing. A file name is refused for --csv."""
+    box = sandbox()
+    wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock)
+    folder = tmp_path / "account"
+    result = actions.export(["routes", "voice-agents"], folder, as_csv=True,
+                            settings=Settings(rate=50.0), wiring=wiring)  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "routes.csv", "source.csv", "voice-agents.csv"]  # fmt: skip
+    header = (folder / "routes.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",")[:3] == ["Action", "Route ID", "Route Name *"]
+    before = len(box.log.writes())
+    for name in ("routes.csv", "voice-agents.csv"):
+        again = run(folder / name, box, tmp_path / name)
+        assert again.counts() == {"unchanged": result.rows[get_resource(name[:-4]).sheet]}
+    assert _writes(box, before) == []
+    with pytest.raises(UsageError, match="--csv writes a folder"):
+        actions.export(["routes"], tmp_path / "x.csv", as_csv=True, settings=Settings(),
+                       wiring=wiring)  # fmt: skip
+    with pytest.raises(UsageError, match="is not empty"):
+        actions.export(["routes"], folder, as_csv=True, settings=Settings(), wiring=wiring)

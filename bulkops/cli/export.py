@@ -26,9 +26,13 @@ def command(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="The .xlsx to write (default export-<time>.xlsx)."),
+        typer.Option("-o", "--output", help="The .xlsx (or, with --csv, the folder) to write."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite -o if it exists.")] = False,
+    as_csv: Annotated[
+        bool,
+        typer.Option("--csv", help="Write a folder of .csv files (one per resource) instead."),
+    ] = False,
     group: Annotated[
         str | None,
         typer.Option(
@@ -74,6 +78,7 @@ def command(
             sandbox=sandbox,
             force=force,
             group=group,
+            as_csv=as_csv,
             variants=variant,
             progress=progress,
         )
