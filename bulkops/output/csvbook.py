@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-__all__ = ["CsvBook", "CsvSheet"]
+__all__ = ["CsvBook", "CsvSheet", "file_name"]
 
 
 def file_name(sheet: str) -> str:
