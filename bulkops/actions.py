@@ -38,6 +38,7 @@ __all__ = [
     "template",
     "template_all",
     "validate",
+    "verify",
 ]
 
 
@@ -338,6 +339,45 @@ def export(
         as_csv=as_csv,
         wiring=wiring,
         progress=progress,
+    )
+
+
+def verify(
+    path: str | Path,
+    *,
+    out: Path | None = None,
+    settings: Settings | None = None,
+    sandbox: bool = False,
+    resource: str | None = None,
+    variants: list[str] | None = None,
+    wiring: Wiring | None = None,
+) -> RunResult:
+    """Read back what a run's rows ask for (its results workbook, or any workbook): a dry
+    run, GETs only, whose rows say `verified` (the object is as the row describes) or
+    `drifted` with the fields that differ, in a `Result: Verified` column."""
+    from bulkops.model.outcome import Status
+
+    def read_back(outcome: RowOutcome) -> None:
+        if outcome.status is Status.UNCHANGED:
+            outcome.verified = "verified"
+        elif outcome.status is Status.PLANNED:
+            moved = ", ".join(change.split(":", 1)[0] for change in outcome.changes)
+            outcome.verified = "drifted: " + (moved or outcome.message)
+        elif outcome.status is Status.FAILED:
+            outcome.verified = f"drifted: {outcome.message}"
+
+    source = Path(path)
+    target = out or source.with_name(f"{source.stem}.verify.xlsx")
+    return run(
+        source,
+        settings=settings,
+        dry_run=True,
+        sandbox=sandbox,
+        out=target,
+        resource=resource,
+        progress=read_back,
+        wiring=wiring,
+        variants=variants,
     )
 
 

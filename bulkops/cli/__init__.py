@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from bulkops.cli import export, login, report, resources, sandbox, template, validate
+from bulkops.cli import export, login, report, resources, sandbox, template, validate, verify
 from bulkops.cli import run as run_command
 from bulkops.errors import BulkopsError
 
@@ -34,6 +34,7 @@ app.command("validate")(validate.command)
 app.command("run")(run_command.command)
 app.command("report")(report.command)
 app.command("export")(export.command)
+app.command("verify")(verify.command)
 app.command("login")(login.login)
 app.command("logout")(login.logout)
 app.add_typer(sandbox.app, name="sandbox")

@@ -7,10 +7,15 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bulkops.run import verifies
+from bulkops import actions
+from bulkops.client import StaticToken
+from bulkops.config import Settings
+from bulkops.run import Wiring, verifies
+from bulkops.sandbox import SandboxTransport
 from bulkops.sandbox.variants import Variants
 from tests.resources.test_account import book
-from tests.test_run import run, sandbox
+from tests.test_run import SAMPLE as ROUTES_SAMPLE
+from tests.test_run import TOKEN, run, sandbox
 from tests.test_variants import TAGS, _envelope, _run_mangled
 
 
@@ -71,3 +76,29 @@ def test_no_verify_and_the_default_threshold(tmp_path: Path) -> None:
     assert not verifies(None, 10_000)
     assert verifies(True, 50_000)
     assert not verifies(False, 10)
+
+
+def test_a_results_workbook_is_read_back_later(tmp_path: Path) -> None:
+    """`bulkops verify RESULTS.xlsx`: every row of the run, read back with GETs only:
+    verified; once someone changed a route, that row says drifted and which field."""
+    box = sandbox()
+    done = run(ROUTES_SAMPLE, box, tmp_path / "run", yes=True)
+    assert done.ok
+    wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock)
+    writes = len(box.log.writes())
+    first = actions.verify(done.results_path, settings=Settings(rate=50.0), wiring=wiring,
+                           out=tmp_path / "v1.xlsx")  # fmt: skip
+    read = {o.row: o.verified for o in first.outcomes if o.verified}
+    assert read
+    assert set(read.values()) == {"verified"}
+    route = box.store.get("routes", 12001)
+    assert route is not None
+    route["routing_configuration"]["config"]["ringto"] = "4045550777"
+    box.store.put("routes", 12001, route)
+    again = actions.verify(done.results_path, settings=Settings(rate=50.0), wiring=wiring,
+                           out=tmp_path / "v2.xlsx")  # fmt: skip
+    drifted = [o for o in again.outcomes if o.verified.startswith("drifted")]
+    assert [o.verified for o in drifted] == ["drifted: Ring To Number"]
+    assert box.log.writes()[writes:] == []
+    header = [c.value for c in load_workbook(again.results_path)["Routes"][1]]
+    assert "Result: Verified" in header
