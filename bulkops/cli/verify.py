@@ -29,7 +29,11 @@ def command(
     """Read back every row's object: verified, or drifted with the fields that differ.
     Sends no write. Exit 0: all verified; 1: some row not."""
     if sandbox:
-        typer.echo("SANDBOX: reading the in-process demo account.", err=True)
+        typer.echo(
+            "SANDBOX: reading a fresh in-process demo account: what an earlier --sandbox run "
+            "made is not in it (to keep one across commands: bulkops sandbox serve --db FILE)",
+            err=True,
+        )
     result = actions.verify(file, out=out, sandbox=sandbox, resource=resource)
     read = [o for o in result.outcomes if o.verified]
     drifted = [o for o in read if o.verified != "verified"]
