@@ -102,3 +102,15 @@ def test_a_results_workbook_is_read_back_later(tmp_path: Path) -> None:
     assert box.log.writes()[writes:] == []
     header = [c.value for c in load_workbook(again.results_path)["Routes"][1]]
     assert "Result: Verified" in header
+
+
+def test_reading_back_costs_the_listing_alone(tmp_path: Path) -> None:
+    """450 tags created: reading them back takes the pages of one listing (3 of 200), no
+    GET per row."""
+    box = sandbox()
+    path = book(tmp_path / "t.xlsx", {"Tags": [TAGS, *(["create", f"T{n}"] for n in range(450))]})
+    result = run(path, box, tmp_path)
+    assert {o.verified for o in result.outcomes} == {"verified"}
+    last_write = max(i for i, e in enumerate(box.log.entries) if e.method == "POST")
+    after = box.log.entries[last_write + 1 :]
+    assert [(e.method, e.path) for e in after] == [("GET", "/v3/tag")] * 3
