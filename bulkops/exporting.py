@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 
 from bulkops.client import ApiClient, TokenSource
 from bulkops.config import Settings
@@ -45,6 +46,8 @@ from bulkops.version import VERSION
 __all__ = ["SOURCE_SHEET", "ExportResult", "export", "exportable", "unique_texts"]
 
 SOURCE_SHEET = "Source"
+#: pages fetched ahead of the one being written (a few hundred KB each)
+_AHEAD = 4
 _DEPTH = 20
 
 
@@ -133,6 +136,7 @@ def export(
                     await preflight(client, connection.base_url)
                     result.requests += 1
                     profile = await _profile(client)
+                    result.requests += 1
                     readers = {r.name: _reader(client, r, limiter, policy, clock) for r in ordered}
                     names = _Names()
                     within = None
@@ -145,8 +149,8 @@ def export(
                         result.rows[resource.sheet] = await sheets.write(
                             resource, reader, await names.for_columns(reader, resource)
                         )
+                    # (the look-ups of names go through the readers: counted there)
                     result.requests += sum(r.requests for r in readers.values())
-                    result.requests += names.requests
                     _source(book, connection.target, profile, result)
 
             anyio.run(main)
@@ -157,7 +161,8 @@ def export(
         else:
             atomic(out, write)
     except Failed as failed:
-        raise ConfigError(f"the export stopped: {failed.error}; nothing was written") from None
+        kept = "the folder holds only part of it" if as_csv else "nothing was written"
+        raise ConfigError(f"the export stopped: {failed.error}; {kept}") from None
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the export ({exc.strerror})") from None
     result.seconds = time.monotonic() - started
@@ -211,6 +216,8 @@ class _Sheets:
                 ):
                     continue
                 rows += 1
+                if rows % 20 == 0:  # let the next page's request go on while this one is written
+                    await anyio.lowlevel.checkpoint()
                 values = flattened(shaped)
                 row: list[Any] = ["update"]
                 for path, convert, typed in columns:
@@ -230,7 +237,7 @@ class _Sheets:
 async def _ahead(reader: Runner, path: str) -> AsyncIterator[list[dict[str, Any]]]:
     """The pages of a listing, the next one asked for while this one is written (the
     wait for the rate limit and the server overlaps the writing)."""
-    send, receive = anyio.create_memory_object_stream[list[dict[str, Any]]](1)
+    send, receive = anyio.create_memory_object_stream[list[dict[str, Any]]](_AHEAD)
     failed: list[Failed] = []
 
     async def fetch() -> None:
@@ -268,7 +275,6 @@ class _Names:
 
     def __init__(self) -> None:
         self._by_kind: dict[str, dict[Any, str]] = {}
-        self.requests = 0
 
     async def for_columns(self, reader: Runner, resource: Resource) -> dict[str, dict[Any, str]]:
         found: dict[str, dict[Any, str]] = {}
@@ -286,12 +292,10 @@ class _Names:
 
     async def _items(self, reader: Runner, finder: Finder) -> list[dict[str, Any]]:
         if finder.single_page:
-            answer, used = await reader.call("GET", finder.listing)
-            self.requests += used
+            answer, _ = await reader.call("GET", finder.listing)
             return listed_items(answer.data)
         items = []
-        async for page, used in reader.pages(finder.listing):
-            self.requests += used
+        async for page, _ in reader.pages(finder.listing):
             items += page
         return items
 

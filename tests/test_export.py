@@ -46,6 +46,7 @@ def test_the_demo_account_exports_whole_and_runs_back_unchanged(tmp_path: Path) 
     nothing is written."""
     box = sandbox()
     result = export(box, tmp_path / "account.xlsx", every=True)
+    assert result.requests == len(box.log.entries)  # every request it sent, once
     book = load_workbook(result.path)
     sheets = [get_resource(n).sheet for n in EXPORTABLE]
     assert book.sheetnames == [*sheets, SOURCE_SHEET]
