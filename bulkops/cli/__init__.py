@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
 from bulkops.cli import export, login, report, resources, sandbox, template, validate, verify
 from bulkops.cli import run as run_command
 from bulkops.errors import BulkopsError
+from bulkops.version import VERSION
 
 __all__ = ["app", "main", "run"]
 
@@ -28,6 +30,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"bulkops {VERSION}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Spreadsheets in, safe bulk operations against the Convirza V3 API out."""
+
+
 app.command("resources")(resources.command)
 app.command("template")(template.command)
 app.command("validate")(validate.command)

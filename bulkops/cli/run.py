@@ -37,7 +37,8 @@ def render_summary(result: RunResult) -> str:
     rate = result.requests / result.seconds if result.seconds > 0 else 0.0
     what = "dry run" if result.dry_run else "run"
     lines = [
-        f"{what} of {len(result.outcomes)} rows against {result.target}: "
+        f"{what} of {len(result.outcomes)} row{'' if len(result.outcomes) == 1 else 's'} "
+        f"against {result.target}: "
         f"{result.requests} requests in {result.seconds:.1f} s ({rate:.1f}/s)"
         + (f", {result.throttled} rate-limited" if result.throttled else ""),
     ]
