@@ -218,6 +218,8 @@ def test_the_dry_run_of_an_edited_export_says_each_change_old_to_new(tmp_path: P
     columns = [c.value for c in plan[1]]
     cell = plan.cell(row=2, column=columns.index("Result: Changes") + 1).value
     assert cell == "Ring To Number: 4045550123 → 4045550999\nRecord Calls: No → Yes"
+    attempts = plan.cell(row=2, column=columns.index("Result: Attempts") + 1).value
+    assert attempts is None  # a row only planned made no attempt of its own
     seen = plan.cell(row=2, column=columns.index("Result: State Seen") + 1).value
     assert seen == fingerprint(get_resource("routes"), box.store.get("routes", 12001) or {})
     summary = {r[0]: r[1] for r in load_workbook(planned.results_path)["Summary"].iter_rows(

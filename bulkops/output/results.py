@@ -196,6 +196,7 @@ def write_results(
                     if outcome is None:
                         return []
                     request: list[tuple[Any, Any]] = []
+                    only_planned = outcome.status is Status.PLANNED
                     if planned:
                         request = [(_request_text(outcome), None),
                                    ("\n".join(outcome.changes)[:32000], None),
@@ -209,8 +210,9 @@ def write_results(
                         (outcome.request_id or "", None),
                         ("" if outcome.resource_id is None else str(outcome.resource_id), None),
                         (outcome.message[:COMMENT_LIMIT], None),
-                        (outcome.attempts, None),
-                        (outcome.duration_ms, None),
+                        # a row only planned made no attempt of its own
+                        ("" if only_planned else outcome.attempts, None),
+                        ("" if only_planned else outcome.duration_ms, None),
                         *request,
                     ]
 
