@@ -311,7 +311,11 @@ class _Names:
             try:
                 root = Directory().match(GROUPS_FINDER, objects, text)
             except LookupError as missing:
-                raise UsageError(f"--group {text}: {missing.args[0]}") from None
+                why = str(missing.args[0])
+                if why.startswith("no "):  # (the directory's words speak of a workbook)
+                    why = (f"no group '{text}' in the account: give its id, its name path "
+                           "(Parent/Child) or its external id")  # fmt: skip
+                raise UsageError(f"--group {text}: {why}") from None
         below: dict[Any, list[Any]] = {}
         for ident, item in objects.items():
             below.setdefault(item.get(GROUPS_FINDER.parent_field or ""), []).append(ident)

@@ -20,7 +20,7 @@ from bulkops.model.schema import Kind
 from bulkops.output.templates import header_labels
 from bulkops.resources import RESOURCES, get_resource
 from bulkops.resources.common import GROUPS_FINDER
-from bulkops.resources.export import flattened, value_at
+from bulkops.resources.export import flattened
 from bulkops.run import Wiring
 from bulkops.sandbox import Sandbox, SandboxTransport
 from tests.conftest import ROOT
@@ -168,7 +168,9 @@ def test_a_group_exports_its_subtree_and_what_belongs_to_it(tmp_path: Path) -> N
     before = len(box.log.writes())
     assert set(run(by_path.path, box, tmp_path / "again").counts()) == {"unchanged"}
     assert _writes(box, before) == []
-    with pytest.raises(UsageError, match="--group Nowhere: no group 'Nowhere'"):
+    with pytest.raises(
+        UsageError, match="--group Nowhere: no group 'Nowhere' in the account: give its id"
+    ):
         export_group(box, tmp_path / "n.xlsx", "Nowhere")
 
 
@@ -180,7 +182,7 @@ def export_group(box: Sandbox, out: Path, group: str) -> Any:
 
 @pytest.mark.parametrize("name", EXPORTABLE)
 def test_the_flat_walk_gives_what_each_column_reads(name: str, tmp_path: Path) -> None:
-    """`flattened` (one walk per object) gives every column the value `value_at` gives."""
+    """`flattened` (one walk per object) gives every column the value `Column.value_in` gives."""
     resource = get_resource(name)
     box = sandbox()
     run(SAMPLES / f"{name}.xlsx", box, tmp_path, yes=True)
@@ -188,7 +190,7 @@ def test_the_flat_walk_gives_what_each_column_reads(name: str, tmp_path: Path) -
         shaped = resource.shaped(record)
         flat = flattened(shaped)
         for column in resource.all_columns:
-            assert flat.get(column.path) == value_at(shaped, column), column.path
+            assert flat.get(column.path) == column.value_in(shaped), column.path
 
 
 TABLES = {"groups": "groups", "users": "users", "webhooks": "webhooks",

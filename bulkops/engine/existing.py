@@ -14,7 +14,7 @@ import anyio
 from bulkops.listing import pages
 from bulkops.model.schema import Resource
 
-__all__ = ["Existing", "differences"]
+__all__ = ["Existing", "differences", "same"]
 
 
 class Existing:
@@ -133,12 +133,13 @@ def differences(desired: Any, current: Any) -> Any:
             if inner is not None:
                 changed[key] = inner
         return changed or None
-    if _same(desired, current):
+    if same(desired, current):
         return None
     return desired
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
+    """Equal as values on the wire: True is not 1; 3 and 3.0 are one number."""
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, int | float) and isinstance(b, int | float):

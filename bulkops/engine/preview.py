@@ -8,6 +8,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+from bulkops.engine.existing import same
 from bulkops.engine.failures import Failed
 from bulkops.engine.links import Pending
 from bulkops.engine.plan import Operation
@@ -93,33 +94,10 @@ async def preview(
 def fingerprint(resource: Resource, state: dict[str, Any]) -> str:
     """A short, stable fingerprint of what a sheet can say of an object (every column's
     value; not the server's timestamps): it moves when a field a row describes moves."""
-    fields = {c.path: _at_position(state, c) for c in resource.columns}
+    fields = {c.path: c.value_in(state, MISSING) for c in resource.columns}
     described = {k: v for k, v in fields.items() if v is not MISSING}
     text = json.dumps(described, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _at(document: Any, column: Column) -> Any:
-    node = document
-    for name, _ in column.parts:
-        if not isinstance(node, dict) or name not in node:
-            return MISSING
-        node = node[name]
-    return node
-
-
-def _at_position(document: Any, column: Column) -> Any:
-    """The value at `column` (list positions followed), MISSING where there is none."""
-    node = document
-    for name, position in column.parts:
-        if not isinstance(node, dict) or name not in node:
-            return MISSING
-        node = node[name]
-        if position is not None:
-            if not isinstance(node, list) or len(node) < position:
-                return MISSING
-            node = node[position - 1]
-    return node
 
 
 def changes(resource: Resource, body: dict[str, Any], current: dict[str, Any]) -> list[str]:
@@ -127,11 +105,11 @@ def changes(resource: Resource, body: dict[str, Any], current: dict[str, Any]) -
     plan a person reads and signs off)."""
     found = []
     for column in resource.columns:
-        new = _at_position(body, column)
+        new = column.value_in(body, MISSING)
         if new is MISSING:
             continue
-        old = _at_position(current, column)
-        if old is not MISSING and _same(old, new):
+        old = column.value_in(current, MISSING)
+        if old is not MISSING and same(old, new):
             continue
         before = "(empty)" if old is MISSING or old in (None, "", []) else _short(_cell(old))
         after = "(empty)" if new in (None, "", []) else _short(_cell(new))
@@ -145,14 +123,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return float(a) == float(b)
-    return bool(a == b)
-
-
 def resets(resource: Resource, values: dict[Column, Any], current: dict[str, Any]) -> list[str]:
     """Fields a PUT of `values` would put back to their default though they now differ."""
     changed = []
@@ -161,7 +131,7 @@ def resets(resource: Resource, values: dict[Column, Any], current: dict[str, Any
             continue
         if resource.group_of(column) is not None:
             continue
-        now = _at(current, column)
+        now = column.value_in(current, MISSING)
         if now is not MISSING and now != column.default:
             default = "empty" if column.default in ("", [], None) else shown(column.default)
             changed.append(f"{column.label} ({_short(now)} → {default})")

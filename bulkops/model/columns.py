@@ -195,6 +195,20 @@ class Column:
             return "1" if value else "0"
         return value
 
+    def value_in(self, document: Any, missing: Any = None) -> Any:
+        """This column's value in a body-shaped object (list positions followed), or
+        `missing` where it has none."""
+        node = document
+        for name, position in self.parts:
+            if not isinstance(node, dict) or name not in node:
+                return missing
+            node = node[name]
+            if position is not None:
+                if not isinstance(node, list) or len(node) < position:
+                    return missing
+                node = node[position - 1]
+        return node
+
     def emitted(self, value: Any) -> dict[str, Any]:
         """The key/values this column writes into its parent object."""
         if self.emit is not None:

@@ -18,6 +18,8 @@ from types import TracebackType
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from bulkops.io.a1 import column_letter
+
 __all__ = ["FastBook", "FastSheet"]
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -26,16 +28,6 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MAX_ROWS = 1_048_576
-
-
-def _letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _text(value: str) -> str:
@@ -49,7 +41,7 @@ class FastSheet:
 
     def __init__(self, stream: IO[bytes], columns: int) -> None:
         self._stream = stream
-        self._letters = [_letters(i) for i in range(max(columns, 1))]
+        self._letters = [column_letter(i) for i in range(max(columns, 1))]
         self.rows = 0
         self._buffer: list[str] = []
         self._size = 0
@@ -65,7 +57,7 @@ class FastSheet:
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
-            ref = letters[index] + number if index < len(letters) else _letters(index) + number
+            ref = letters[index] + number if index < len(letters) else column_letter(index) + number
             if isinstance(value, str):
                 space = (
                     ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
@@ -163,7 +155,7 @@ class FastBook:
         written.flush()
         tail = "</sheetData>"
         if autofilter and written.rows:
-            ref = f"A1:{_letters(max(columns, 1) - 1)}{max(written.rows, 2)}"
+            ref = f"A1:{column_letter(max(columns, 1) - 1)}{max(written.rows, 2)}"
             tail += f'<autoFilter ref="{ref}"/>'
             self._filters.append((len(self._names) - 1, ref))
         tail += "</worksheet>"
