@@ -4,15 +4,19 @@ one request that checks both before any row is sent."""
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
 from bulkops.config import Settings
-from bulkops.errors import ConfigError, NotFound, NotSent, Unauthorized
+from bulkops.errors import ConfigError, NotFound, NotSent, Unauthorized, UsageError
 
-__all__ = ["check_url", "credentials", "preflight"]
+__all__ = ["Connection", "check_url", "connect", "credentials", "preflight"]
+
+_SANDBOX_TOKEN = "bulkops-sandbox-run"
 
 
 def check_url(url: str) -> None:
@@ -58,3 +62,50 @@ async def preflight(client: ApiClient, base_url: str) -> None:
         ) from None
     except NotFound:
         return  # an API without the profile endpoint: the rows will tell
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where requests go and how: the API (or an in-process sandbox, `box`), its base
+    URL, how the results name it, the transport and the credentials."""
+
+    base_url: str
+    target: str
+    transport: httpx.AsyncBaseTransport | None
+    auth: TokenSource | None
+    box: Any = None
+
+
+def connect(
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    auth: TokenSource | None = None,
+    *,
+    sandbox: bool,
+    need_auth: bool = True,
+) -> Connection:
+    """The connection a command uses: the in-process sandbox (its reading of the docs from
+    the settings), or the API with the stored or given credentials (`transport` and `auth`
+    given: tests and benchmarks)."""
+    if sandbox:
+        from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
+        from bulkops.sandbox.variants import Variants
+
+        try:
+            variants = Variants.parse([settings.sandbox_variants])
+        except ValueError as exc:
+            raise UsageError(f"--variant: {exc}") from None
+        box = Sandbox(variants=variants)
+        box.grant(_SANDBOX_TOKEN, 84784, lifetime=86400)
+        return Connection(
+            f"{SANDBOX_URL}/v3",
+            "the in-process sandbox (no real account)",
+            transport or SandboxTransport(box),
+            auth or StaticToken(_SANDBOX_TOKEN),
+            box,
+        )
+    if transport is None:
+        check_url(settings.base_url)
+    if auth is None and need_auth:
+        auth = credentials(settings, transport)
+    return Connection(settings.base_url, settings.base_url, transport, auth)

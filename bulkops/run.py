@@ -19,9 +19,9 @@ import anyio
 import anyio.abc
 import httpx
 
-from bulkops.client import ApiClient, StaticToken, TokenSource
+from bulkops.client import ApiClient, TokenSource
 from bulkops.config import DELETE_CONFIRM, GRACE_SECONDS, MAX_ROWS, VERIFY_BELOW, Settings
-from bulkops.connect import check_url, credentials
+from bulkops.connect import connect
 from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal
 from bulkops.engine.planfile import Plan, read_plan
@@ -39,19 +39,15 @@ from bulkops.version import VERSION
 
 __all__ = [
     "GRACE_SECONDS",
-    "Connection",
     "Hooks",
     "Interrupted",
     "RunOptions",
     "RunResult",
     "Wiring",
-    "connect",
     "execute",
     "file_sha256",
     "verifies",
 ]
-
-_SANDBOX_TOKEN = "bulkops-sandbox-run"
 
 
 @dataclass(frozen=True)
@@ -232,48 +228,6 @@ def verifies(asked: bool | None, rows: int) -> bool:
     return asked if asked is not None else rows < VERIFY_BELOW
 
 
-@dataclass(frozen=True)
-class Connection:
-    """Where requests go and how: the API (or an in-process sandbox, `box`), its base
-    URL, how the results name it, the transport and the credentials."""
-
-    base_url: str
-    target: str
-    transport: httpx.AsyncBaseTransport | None
-    auth: TokenSource | None
-    box: Any = None
-
-
-def connect(
-    settings: Settings, wiring: Wiring, *, sandbox: bool, need_auth: bool = True
-) -> Connection:
-    """The connection a command uses: the in-process sandbox (its reading of the docs from
-    the settings), or the API with the stored or given credentials."""
-    transport, auth = wiring.transport, wiring.auth
-    if sandbox:
-        from bulkops.sandbox import SANDBOX_URL, Sandbox, SandboxTransport
-        from bulkops.sandbox.variants import Variants
-
-        try:
-            variants = Variants.parse([settings.sandbox_variants])
-        except ValueError as exc:
-            raise UsageError(f"--variant: {exc}") from None
-        box = Sandbox(variants=variants)
-        box.grant(_SANDBOX_TOKEN, 84784, lifetime=86400)
-        return Connection(
-            f"{SANDBOX_URL}/v3",
-            "the in-process sandbox (no real account)",
-            transport or SandboxTransport(box),
-            auth or StaticToken(_SANDBOX_TOKEN),
-            box,
-        )
-    if transport is None:
-        check_url(settings.base_url)
-    if auth is None and need_auth:
-        auth = credentials(settings, transport)
-    return Connection(settings.base_url, settings.base_url, transport, auth)
-
-
 def _execute(
     path: Path,
     workbook: Workbook,
@@ -290,7 +244,9 @@ def _execute(
             f"{path}: {check.total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
         )
     held = options.stop_on_problems and not check.report.valid
-    connection = connect(settings, wiring, sandbox=options.sandbox, need_auth=not held)
+    connection = connect(
+        settings, wiring.transport, wiring.auth, sandbox=options.sandbox, need_auth=not held
+    )
     box, base_url, target = connection.box, connection.base_url, connection.target
     transport, auth = connection.transport, connection.auth
     sha = file_sha256(path)

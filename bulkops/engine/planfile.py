@@ -9,11 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulkops.engine.existing import Existing
+from bulkops.engine.plan import Operation
+from bulkops.engine.preview import changes, fingerprint
 from bulkops.errors import InputError, UsageError
 from bulkops.io.tables import open_workbook
 from bulkops.labels import CHANGES_LABEL, OUTCOME_LABELS, REQUEST_LABEL, SEEN_LABEL
+from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.record import RowRecord
 
-__all__ = ["KINDS", "Plan", "PlannedRow", "digest", "kind_of", "read_plan"]
+__all__ = ["KINDS", "Plan", "PlannedRow", "digest", "drifted_from", "kind_of", "read_plan"]
 
 _STATUS = OUTCOME_LABELS[0]
 _DIGEST = "Plan SHA-256"
@@ -112,3 +117,35 @@ def read_plan(path: Path) -> Plan:
             "its Plan SHA-256): make it again with --dry-run, and sign that one off"
         )
     return plan
+
+
+def drifted_from(
+    plan: dict[tuple[str, int], PlannedRow],
+    existing: Existing,
+    record: RowRecord,
+    operation: Operation,
+) -> RowOutcome | None:
+    """Applying a plan: None when the row is as the plan saw it, else why it is not sent
+    (`drifted`): the plan does not hold it, planned something else, or saw the object
+    otherwise (naming the fields no longer as planned)."""
+    planned = plan.get((record.sheet, record.row))
+    kind = KINDS.get(operation.method, "send")
+    why = ""
+    if planned is None:
+        why = "the plan does not hold this row"
+    elif planned.kind != kind:
+        why = f"the plan said {planned.kind}; now it would {kind}"
+    elif planned.seen and operation.path is not None:
+        resource = existing.resource
+        current = existing.get(operation.path.rsplit("/", 1)[-1])
+        if isinstance(current, dict) and fingerprint(resource, current) != planned.seen:
+            now = changes(resource, operation.body or {}, current)
+            moved = [c.split(":", 1)[0] for c in planned.changes if c not in now]
+            why = "the object changed since the plan"
+            why += f" ({', '.join(moved)} no longer as planned)" if moved else ""
+    if not why:
+        return None
+    return RowOutcome(record.sheet, record.row, record.action, Status.DRIFTED,
+                      message=f"not sent: {why}; make the plan again (--dry-run), or "
+                      "--allow-drift to send it anyway",
+                      resource_id=record.resource_id)  # fmt: skip

@@ -21,18 +21,13 @@ from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
 from bulkops.engine.nesting import Deletes
 from bulkops.engine.plan import Lookup, Operation, plan_row
-from bulkops.engine.planfile import KINDS as PLAN_KINDS
-from bulkops.engine.planfile import PlannedRow
-from bulkops.engine.preview import changes as changes_now
-from bulkops.engine.preview import fingerprint, preview
+from bulkops.engine.planfile import PlannedRow, drifted_from
+from bulkops.engine.preview import preview
 from bulkops.engine.ratelimit import RateLimiter
+from bulkops.engine.requests import Requests
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.writes import write
 from bulkops.errors import (
-    ApiError,
-    NotFound,
-    RateLimited,
-    TransportError,
     UnexpectedAnswer,
 )
 from bulkops.listing import pages
@@ -75,8 +70,6 @@ class Runner:
     ) -> None:
         self.client = client
         self.resource = resource
-        self.limiter = limiter
-        self.policy = policy
         self.concurrency = concurrency
         self.clock = clock
         self.dry_run = dry_run
@@ -90,8 +83,7 @@ class Runner:
         self.breaker = Breaker(clock)
         self.exists: dict[str, bool] = {}
         self.stopped: str | None = None
-        self.requests = 0
-        self.throttled = 0
+        self._requests = Requests(client, limiter, policy, clock)
         self.outcomes: list[RowOutcome] = []
         self.links = links
         #: what a resource's own hooks keep for the run (the account's numbers)
@@ -156,36 +148,22 @@ class Runner:
         gone_is_done: bool = False,
         content_type: str = "application/json",
     ) -> tuple[Answer, int]:
-        """One request through the limiter, retried as the policy says. `content` is the
-        body already encoded (the bytes the journal hashed)."""
-        attempt = 0
-        while True:
-            attempt += 1
-            await self.limiter.acquire()
-            self.requests += 1
-            try:
-                answer = await self.client.request(
-                    method, path, params=params, content=content, content_type=content_type
-                )
-            except (ApiError, TransportError) as error:
-                if isinstance(error, RateLimited):
-                    self.throttled += 1
-                    self.limiter.throttled(error.retry_after)
-                if (
-                    isinstance(error, NotFound)
-                    and method == "DELETE"
-                    and (attempt > 1 or gone_is_done)
-                ):
-                    # an earlier attempt deleted it and its answer was lost
-                    return Answer(200, None, error.request_id), attempt
-                decision = self.policy.decide(method, error, attempt)
-                if not decision.retry:
-                    raise Failed(error, attempt) from None
-                await self.clock.sleep(decision.delay)
-                continue
-            self.limiter.succeeded()
-            self.policy.budget.earn()
-            return answer, attempt
+        """One request, rate-limited and retried (`bulkops.engine.requests`)."""
+        return await self._requests.call(method, path, content, params, gone_is_done,
+                                         content_type)  # fmt: skip
+
+    @property
+    def requests(self) -> int:
+        """Requests this sheet started."""
+        return self._requests.sent
+
+    @requests.setter
+    def requests(self, count: int) -> None:
+        self._requests.sent = count
+
+    @property
+    def throttled(self) -> int:
+        return self._requests.throttled
 
     # -- rows ----------------------------------------------------------------------------
 
@@ -315,7 +293,7 @@ class Runner:
         if isinstance(decided, RowOutcome):
             return self._landed(record, decided), attempts, False
         if self.plan is not None and not self.dry_run and not self.allow_drift:
-            drifted = self._drifted(record, decided)
+            drifted = drifted_from(self.plan, self.existing, record, decided)
             if drifted is not None:
                 return drifted, attempts, False
         try:
@@ -326,31 +304,6 @@ class Runner:
         except Failed as failed:
             raise _SentFailed(failed.error, attempts + failed.attempts, decided) from None
         return outcome, attempts + used, not self.dry_run
-
-    def _drifted(self, record: RowRecord, operation: Operation) -> RowOutcome | None:
-        """Applying a plan: the row as the plan saw it, or why it is not sent (`drifted`):
-        the plan did not hold it, planned something else, or saw the object otherwise."""
-        assert self.plan is not None
-        planned = self.plan.get((record.sheet, record.row))
-        kind = PLAN_KINDS.get(operation.method, "send")
-        why = ""
-        if planned is None:
-            why = "the plan does not hold this row"
-        elif planned.kind != kind:
-            why = f"the plan said {planned.kind}; now it would {kind}"
-        elif planned.seen and operation.path is not None:
-            current = self.existing.get(operation.path.rsplit("/", 1)[-1])
-            if isinstance(current, dict) and fingerprint(self.resource, current) != planned.seen:
-                now = changes_now(self.resource, operation.body or {}, current)
-                moved = [c.split(":", 1)[0] for c in planned.changes if c not in now]
-                why = "the object changed since the plan"
-                why += f" ({', '.join(moved)} no longer as planned)" if moved else ""
-        if not why:
-            return None
-        return RowOutcome(record.sheet, record.row, record.action, Status.DRIFTED,
-                          message=f"not sent: {why}; make the plan again (--dry-run), or "
-                          "--allow-drift to send it anyway",
-                          resource_id=record.resource_id)  # fmt: skip
 
     async def _trip(self, error: Exception) -> None:
         """A row failed for the API's reasons: the breaker may hold, probe and stop."""
