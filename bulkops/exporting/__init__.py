@@ -91,7 +91,10 @@ def export(
     for resource in resources:
         why = exportable(resource)
         if why is not None:
-            raise UsageError(f"{resource.name} cannot be exported as update rows: {why}")
+            raise UsageError(
+                f"{resource.name} cannot be exported as update rows: {why}; leave it out "
+                "(--all exports everything else)"
+            )
     if as_csv:
         if out.suffix:
             raise UsageError(f"{out}: --csv writes a folder of .csv files; give a folder name")
