@@ -37,6 +37,7 @@ __all__ = [
     "serve_sandbox",
     "template",
     "template_all",
+    "undo",
     "validate",
     "verify",
 ]
@@ -379,6 +380,14 @@ def verify(
         wiring=wiring,
         variants=variants,
     )
+
+
+def undo(results: str | Path, out: Path | None = None, *, force: bool = False) -> Any:
+    """Write the workbook that reverses the run whose results workbook is `results`
+    (see `bulkops.undo`); nothing is sent."""
+    from bulkops.undo import undo as write_undo
+
+    return write_undo(Path(results), out, force=force)
 
 
 def login(email: str, password: str, *, oauth_url: str | None = None) -> Any:

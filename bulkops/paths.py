@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bulkops.config import FAILED_SUFFIX, JOURNAL_SUFFIX, REPORT_SUFFIX, RESULTS_SUFFIX
 
-__all__ = ["failed_for", "journal_for", "report_for", "results_for"]
+__all__ = ["failed_for", "journal_for", "report_for", "results_for", "undo_for"]
 
 
 def report_for(source: Path) -> Path:
@@ -29,3 +29,9 @@ def failed_for(source: Path, results: Path) -> Path:
 def journal_for(results: Path) -> Path:
     """The run's journal, beside its results workbook (`NAME.results.journal`)."""
     return results.with_name(results.stem + JOURNAL_SUFFIX)
+
+
+def undo_for(results: Path) -> Path:
+    """The workbook that undoes a run: `NAME.undo.xlsx` beside its results."""
+    name = results.stem.removesuffix(RESULTS_SUFFIX.removesuffix(".xlsx"))
+    return results.with_name(name + ".undo.xlsx")

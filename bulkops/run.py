@@ -28,7 +28,7 @@ from bulkops.engine.planfile import Plan, read_plan
 from bulkops.engine.workbook import Run
 from bulkops.errors import InputError, OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
-from bulkops.model.outcome import RowOutcome
+from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.schema import Resource
 from bulkops.paths import failed_for, journal_for, results_for
 from bulkops.sheets import select_sheets
@@ -318,6 +318,7 @@ def _execute(
         throttled=run.throttled,
         settings=used,
         version=VERSION,
+        undo=f"bulkops undo {results}" if journal is not None and _wrote(outcomes) else "",
     )
     report = check.report
     try:
@@ -351,6 +352,11 @@ def _execute(
         signal=run.signal,
         held=held,
     )
+
+
+def _wrote(outcomes: list[RowOutcome]) -> bool:
+    """Whether a run changed something (or may have): what `bulkops undo` reverses."""
+    return any(o.status in (Status.SUCCEEDED, Status.UNKNOWN) for o in outcomes)
 
 
 def _send(

@@ -11,7 +11,17 @@ from typing import Annotated
 
 import typer
 
-from bulkops.cli import export, login, report, resources, sandbox, template, validate, verify
+from bulkops.cli import (
+    export,
+    login,
+    report,
+    resources,
+    sandbox,
+    template,
+    undo,
+    validate,
+    verify,
+)
 from bulkops.cli import run as run_command
 from bulkops.errors import BulkopsError
 from bulkops.version import VERSION
@@ -57,6 +67,7 @@ app.command("run")(run_command.command)
 app.command("report")(report.command)
 app.command("export")(export.command)
 app.command("verify")(verify.command)
+app.command("undo")(undo.command)
 app.command("login")(login.login)
 app.command("logout")(login.logout)
 app.add_typer(sandbox.app, name="sandbox")

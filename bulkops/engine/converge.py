@@ -141,7 +141,7 @@ async def decide(
         attempts += used
     path = f"{resource.base_path}/{ident}"
     if action == "delete":
-        return Operation(action, "DELETE", path, None, operation.key), attempts
+        return Operation(action, "DELETE", path, None, operation.key, before=current), attempts
     if action == "create":
         diff = differences(operation.body, current)
         if diff is None:
@@ -173,7 +173,9 @@ async def decide(
     if refusal:
         raise Failed(ApiError(409, refusal), attempts)
     method = "PUT" if action == "replace" else "PATCH"
-    return Operation(action, method, path, body, operation.key, operation.irreversible), attempts
+    before = current if action == "replace" else _at(diff, current)
+    return Operation(action, method, path, body, operation.key, operation.irreversible,
+                     before), attempts  # fmt: skip
 
 
 async def _read(work: SheetWork, ident: Any) -> tuple[dict[str, Any], int]:
@@ -213,6 +215,16 @@ async def _complete(
         return listed, 0
     detail, used = await _read(work, ident)
     return {**listed, **detail}, used
+
+
+def _at(diff: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """What `current` holds where `diff` changes it (objects followed key by key, lists
+    whole; None where it holds nothing): an update's old values, for `bulkops undo`."""
+    found: dict[str, Any] = {}
+    for key, value in diff.items():
+        now = current.get(key)
+        found[key] = _at(value, now) if isinstance(value, dict) and isinstance(now, dict) else now
+    return found
 
 
 def _whole_objects(diff: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:

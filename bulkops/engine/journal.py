@@ -30,6 +30,7 @@ __all__ = [
     "FLUSH_EVERY",
     "Journal",
     "LockInfo",
+    "Written",
     "encode_body",
     "payload_hash",
 ]
@@ -45,8 +46,12 @@ CREATE TABLE IF NOT EXISTS rows (
     sheet TEXT, row INTEGER, action TEXT, method TEXT, path TEXT, natural_key TEXT,
     payload_sha TEXT, intent_at REAL, status TEXT, http_status INTEGER, request_id TEXT,
     resource_id TEXT, message TEXT, attempts INTEGER, duration_ms INTEGER,
-    reconciled INTEGER, outcome_at REAL, PRIMARY KEY (sheet, row));
+    reconciled INTEGER, outcome_at REAL, resource TEXT, before TEXT, irreversible INTEGER,
+    PRIMARY KEY (sheet, row));
 """
+
+#: columns added since the first journals (a journal written before them gains them empty)
+_ADDED = {"resource": "TEXT", "before": "TEXT", "irreversible": "INTEGER"}
 
 
 def payload_hash(body: Any) -> str:
@@ -57,6 +62,32 @@ def payload_hash(body: Any) -> str:
 def encode_body(body: Any) -> bytes:
     """A JSON body as sent: compact, in the order it was built (column order)."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Written:
+    """A journaled write: the row, its request, its outcome (None: in doubt), and what
+    its object held before it. `kept` is False for journals older than undo."""
+
+    sheet: str
+    row: int
+    action: str
+    method: str
+    path: str
+    key: tuple[Any, ...] | None
+    status: Status | None
+    resource_id: str | None
+    resource: str
+    before: dict[str, Any] | None
+    irreversible: bool
+    kept: bool
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    have = {c[1] for c in db.execute("PRAGMA table_info(rows)")}
+    for name, kind in _ADDED.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE rows ADD COLUMN {name} {kind}")
 
 
 @dataclass(frozen=True)
@@ -118,6 +149,7 @@ class Journal:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
+        _add_columns(db)
         journal = cls(path, db, str(uuid.uuid4()))
         try:
             journal._take_lock(resume)
@@ -157,6 +189,11 @@ class Journal:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
         return cls(path, db, "")
 
+    def holder(self) -> LockInfo | None:
+        """The run that holds this journal (alive or not), None when none does."""
+        found = self.db.execute("SELECT lock_id, pid, host, started FROM lock").fetchone()
+        return None if found is None else LockInfo(*found)
+
     def _take_lock(self, resume: bool) -> None:
         found = self.db.execute("SELECT lock_id, pid, host, started FROM lock").fetchone()
         if found is not None:
@@ -194,12 +231,17 @@ class Journal:
         path: str,
         key: Any,
         payload: bytes,
+        *,
+        resource: str = "",
+        before: dict[str, Any] | None = None,
+        irreversible: bool = False,
     ) -> None:
         """Committed (one autocommit INSERT) before the request is sent; `payload` is the
-        exact body that goes out."""
+        exact body that goes out, `before` what the object held (for `bulkops undo`)."""
         self.db.execute(
             "INSERT OR REPLACE INTO rows (sheet, row, action, method, path, natural_key, "
-            "payload_sha, intent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "payload_sha, intent_at, resource, before, irreversible) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sheet,
                 row,
@@ -209,6 +251,9 @@ class Journal:
                 json.dumps(key, default=str),
                 hashlib.sha256(payload).hexdigest(),
                 time.time(),
+                resource,
+                None if before is None else json.dumps(before, default=str),
+                int(irreversible),
             ),
         )
 
@@ -280,6 +325,38 @@ class Journal:
                 reconciled=bool(row[10]),
             )
             found[(outcome.sheet, outcome.row)] = outcome
+        return found
+
+    def writes(self) -> list[Written]:
+        """Every row whose write was sent (an intent), in the order the rows were sent,
+        with its outcome when it has one: what `bulkops undo` reverses."""
+        self.flush()
+        columns = {c[1] for c in self.db.execute("PRAGMA table_info(rows)")}
+        # a journal from before undo kept no old values: those columns read as NULL
+        kept = "resource, before, irreversible" if "before" in columns else "NULL, NULL, NULL"
+        query = (
+            "SELECT sheet, row, action, method, path, natural_key, status, resource_id, "
+            f"{kept} FROM rows WHERE intent_at IS NOT NULL ORDER BY intent_at"
+        )
+        found = []
+        for row in self.db.execute(query):
+            key = json.loads(row[5]) if row[5] else None
+            found.append(
+                Written(
+                    sheet=row[0],
+                    row=row[1],
+                    action=row[2],
+                    method=row[3],
+                    path=row[4],
+                    key=tuple(key) if isinstance(key, list) else None,
+                    status=Status(row[6]) if row[6] else None,
+                    resource_id=row[7],
+                    resource=row[8] or "",
+                    before=json.loads(row[9]) if row[9] else None,
+                    irreversible=bool(row[10]),
+                    kept=row[8] is not None,
+                )
+            )
         return found
 
     def in_doubt(self) -> set[tuple[str, int]]:

@@ -108,8 +108,10 @@ class Links:
 
     def register(self, record: RowRecord, resource: Resource) -> None:
         """A row read from a sheet: referable by its keys from now on."""
-        if resource.name not in self._referred:
-            return  # no sheet of this workbook can refer to it
+        if resource.name not in self._referred or record.action == "delete":
+            # no sheet of this workbook can refer to it; or it deletes its object (so it
+            # provides nothing, and waits for later sheets: none may wait for it)
+            return
         self._rows[(record.sheet, record.row)] = _Slot(record)
         for key in ref_keys(resource, record):
             self._keys.setdefault((record.sheet, key), []).append(record.row)

@@ -1,4 +1,5 @@
-"""Deleting objects that hold others of their kind (a group and the groups below it) in
+"""Deleting objects that hold others (`Removals`: across sheets, the objects of later
+sheets first) and objects that hold others of their kind (a group and the groups below it) in
 one run. The rows go at the same time, so a parent's DELETE may come before its
 children's and be refused (409). Such a row then waits until every other delete row of
 its sheet has finished or is waiting like it; then the waiting rows for which something
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
-__all__ = ["Deletes"]
+__all__ = ["Deletes", "Removals"]
 
 
 @dataclass(eq=False)  # compared by identity
@@ -73,3 +74,44 @@ class Deletes:
         for waiter in released:
             waiter.again = bool(hopeful)
             waiter.event.set()
+
+
+class Removals:
+    """Delete rows across a workbook's sheets: what later sheets hold (routes) goes before
+    what holds them (their group). A sheet's delete rows wait, aside, until every later
+    sheet has been read and its delete rows have finished. Later sheets never wait for an
+    earlier sheet's delete rows (a row that deletes is no row's reference), so the waits
+    always end."""
+
+    def __init__(self, sheets: list[str]) -> None:
+        self.position = {name: index for index, name in enumerate(sheets)}
+        self._reading = set(sheets)
+        self._open = dict.fromkeys(sheets, 0)
+        self._changed = anyio.Event()
+
+    def waits(self, sheet: str) -> bool:
+        """Whether `sheet`'s delete rows wait for others (some sheet comes after it)."""
+        return self.position.get(sheet, -1) < len(self.position) - 1
+
+    def counted(self, sheet: str) -> None:
+        """A delete row of `sheet` was read."""
+        self._open[sheet] += 1
+
+    def finished(self, sheet: str) -> None:
+        """A counted delete row of `sheet` ended."""
+        self._open[sheet] -= 1
+        self._poke()
+
+    def all_read(self, sheet: str) -> None:
+        self._reading.discard(sheet)
+        self._poke()
+
+    async def wait(self, sheet: str) -> None:
+        """Until the delete rows of every sheet after `sheet` have ended."""
+        after = [s for s, at in self.position.items() if at > self.position[sheet]]
+        while any(s in self._reading or self._open[s] for s in after):
+            await self._changed.wait()
+
+    def _poke(self) -> None:
+        self._changed.set()
+        self._changed = anyio.Event()

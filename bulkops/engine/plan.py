@@ -30,6 +30,9 @@ class Operation:
     body: dict[str, Any] | None
     key: tuple[Any, ...] | None
     irreversible: bool = False
+    #: what the object held before this write, journaled for `bulkops undo`: the whole
+    #: object for a PUT or DELETE, the top-level fields a PATCH sends (None: a create)
+    before: dict[str, Any] | None = None
 
     @cached_property
     def encoded(self) -> bytes:

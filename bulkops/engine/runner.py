@@ -19,7 +19,7 @@ from bulkops.engine.existing import Existing
 from bulkops.engine.failures import Failed, failure_outcome, held_back, systemic, text_of
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
-from bulkops.engine.nesting import Deletes
+from bulkops.engine.nesting import Deletes, Removals
 from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.planfile import PlannedRow, drifted_from
 from bulkops.engine.preview import preview
@@ -67,6 +67,7 @@ class Runner:
         slots: anyio.Semaphore | None = None,
         sheet: str = "",
         parked: int = PARKED_ROWS,
+        removals: Removals | None = None,
     ) -> None:
         self.client = client
         self.resource = resource
@@ -95,6 +96,8 @@ class Runner:
         self.parking = anyio.Semaphore(parked)
         #: the sheet's delete rows, for objects that hold others of their kind
         self.deletes = Deletes() if resource.nested else None
+        #: the workbook's delete rows: this sheet's wait for those of later sheets
+        self.removals = removals
         #: applying a signed-off plan: what it said of each row, and whether a row whose
         #: object changed since is sent anyway
         self.plan: dict[tuple[str, int], PlannedRow] | None = None
@@ -118,10 +121,14 @@ class Runner:
         path: str,
         key: tuple[Any, ...] | None,
         payload: bytes,
+        *,
+        before: dict[str, Any] | None = None,
+        irreversible: bool = False,
     ) -> None:
         if self.journal is not None:
             self.journal.intent(record.sheet, record.row, record.action, method, path, key,
-                                payload)  # fmt: skip
+                                payload, resource=self.resource.name, before=before,
+                                irreversible=irreversible)  # fmt: skip
 
     async def pages(
         self, path: str, params: dict[str, Any] | None = None
@@ -174,8 +181,11 @@ class Runner:
 
     def _finished(self, outcome: RowOutcome, record: RowRecord) -> RowOutcome:
         self.outcomes.append(outcome)
-        if self.deletes is not None and record.action == "delete":
-            self.deletes.done(outcome.status is Status.SUCCEEDED)
+        if record.action == "delete":
+            if self.deletes is not None:
+                self.deletes.done(outcome.status is Status.SUCCEEDED)
+            if self.removals is not None:
+                self.removals.finished(self.sheet)
         if self.links is not None:
             self.links.settle(record, outcome)
         if self.on_outcome is not None:
@@ -213,6 +223,8 @@ class Runner:
         """A row that may wait, for rows of the workbook or for the sheet's other deletes:
         aside from the workers, holding no request slot while it waits."""
         try:
+            if self.removals is not None and record.action == "delete":
+                await self.removals.wait(self.sheet)  # what later sheets delete goes first
             notes, blocked = await self._resolved(record)
             await self.slot()
             try:
@@ -376,10 +388,16 @@ class Runner:
                         if links is not None:
                             links.register(record, self.resource)
                             needs = links.needs(self.resource, record)
-                        if self.deletes is not None and record.action == "delete":
-                            # it may wait for the sheet's other deletes: aside and unbounded,
-                            # as the rows it waits for may be further down the sheet
-                            self.deletes.counted()
+                        deleting = record.action == "delete"
+                        if deleting and self.removals is not None:
+                            self.removals.counted(self.sheet)
+                        waits = self.removals is not None and self.removals.waits(self.sheet)
+                        if deleting and (self.deletes is not None or waits):
+                            # it may wait for the sheet's other deletes, or for later
+                            # sheets' deletes: aside and unbounded, as the rows it waits
+                            # for may be further down the sheet, or in a later sheet
+                            if self.deletes is not None:
+                                self.deletes.counted()
                             group.start_soon(self._parked, record, False)
                         elif needs == WAIT:
                             # bounded: the rows waited for are above, or in sheets that
@@ -393,4 +411,6 @@ class Runner:
                     links.finished_reading(self.sheet)
                 if self.deletes is not None:
                     self.deletes.all_read()
+                if self.removals is not None:
+                    self.removals.all_read(self.sheet)
         return self.outcomes

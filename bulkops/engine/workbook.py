@@ -19,6 +19,7 @@ from bulkops.engine.clock import Clock
 from bulkops.engine.failures import held_back
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import Links
+from bulkops.engine.nesting import Removals
 from bulkops.engine.planfile import PlannedRow
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
@@ -124,6 +125,8 @@ class Run:
 
     async def _sheets(self, client: ApiClient) -> None:
         links = Links(self.sheets, dry_run=self.dry_run)
+        # a dry run changes nothing: its deletes need not wait for one another
+        removals = None if self.dry_run else Removals([name for name, _ in self.sheets])
         slots = anyio.Semaphore(self.settings.concurrency)
         if self.check.named and self.sheets:
             # what rows name by text, listed before any write (renames keep their old name)
@@ -134,7 +137,7 @@ class Run:
             self.requests += reader.requests
         async with anyio.create_task_group() as group:
             for name, chosen in self.sheets:
-                group.start_soon(self._sheet, client, links, slots, name, chosen)
+                group.start_soon(self._sheet, client, links, slots, name, chosen, removals)
 
     async def _sheet(
         self,
@@ -143,6 +146,7 @@ class Run:
         slots: anyio.Semaphore,
         name: str,
         chosen: Resource,
+        removals: Removals | None = None,
     ) -> None:
         validation = validate_sheet(
             chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
@@ -164,6 +168,7 @@ class Run:
             slots=slots,
             sheet=name,
             parked=self.settings.parked_rows,
+            removals=removals,
         )
         runner.verifying = self.verify
         runner.plan, runner.allow_drift = self.plan, self.allow_drift

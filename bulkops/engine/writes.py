@@ -62,7 +62,8 @@ async def write(work: SheetWork, record: RowRecord, operation: Operation) -> tup
     """Journal the intent, send, and keep the picture of the account current."""
     assert operation.path is not None
     in_doubt = work.in_doubt(record)
-    work.intent(record, operation.method, operation.path, operation.key, operation.encoded)
+    work.intent(record, operation.method, operation.path, operation.key, operation.encoded,
+                before=operation.before, irreversible=operation.irreversible)  # fmt: skip
     if operation.method == "POST":
         outcome, used = await create(work, record, operation, in_doubt)
     elif operation.method == "DELETE" and work.deletes is not None:

@@ -55,8 +55,12 @@ class RunContext(Protocol):
         path: str,
         key: tuple[Any, ...] | None,
         payload: bytes,
+        *,
+        before: dict[str, Any] | None = None,
+        irreversible: bool = False,
     ) -> None:
-        """Journal the request about to be sent (before it is: a crash leaves it in doubt)."""
+        """Journal the request about to be sent (before it is: a crash leaves it in doubt),
+        with what the object held `before` it (for `bulkops undo`)."""
         ...
 
     async def call(

@@ -62,6 +62,8 @@ class RunSummary:
     throttled: int
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""
+    #: the command that writes the workbook reversing this run ('' when nothing to undo)
+    undo: str = ""
 
     def lines(self, outcomes: list[RowOutcome]) -> list[tuple[str, Any]]:
         statuses: dict[str, int] = {}
@@ -86,6 +88,8 @@ class RunSummary:
             ("", ""),
         ]
         lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
+        if self.undo:
+            lines += [("", ""), ("Undo", f"{self.undo} (writes a workbook that reverses it)")]
         if any(o.status is Status.PLANNED for o in outcomes):  # a dry run: what it would do
             planned = Counter(_planned(o) for o in outcomes)
             lines += [("", "")] + [(f"Plan: {k}", v) for k, v in sorted(planned.items())]
