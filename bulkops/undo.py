@@ -43,8 +43,8 @@ __all__ = ["SUMMARY_SHEET", "UndoResult", "undo"]
 SUMMARY_SHEET = "Summary"
 
 #: what each reversing row does, as the Summary counts it
-_KINDS = {"update": "set back (update)", "replace": "set back whole (replace)",
-          "create": "created again", "delete": "deleted (the run created them)"}  # fmt: skip
+_KINDS = {"create": "created again", "update": "set back (update)",
+          "replace": "set back whole (replace)", "delete": "deleted (the run created them)"}  # fmt: skip
 
 
 @dataclass
@@ -77,6 +77,11 @@ class UndoResult:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+    @property
+    def actions(self) -> dict[str, int]:
+        """Rows per action, in a fixed order: create, update, replace, delete."""
+        return {action: self.kinds[action] for action in _KINDS if self.kinds[action]}
 
 
 def undo(results: Path, out: Path | None = None, *, force: bool = False) -> UndoResult:
@@ -335,7 +340,7 @@ def _summary(book: FastBook, result: UndoResult) -> None:
         ("Written at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ("bulkops version", VERSION),
     ]
-    lines += [(f"Rows: {_KINDS[k]}", str(n)) for k, n in result.kinds.items()]
+    lines += [(f"Rows: {_KINDS[k]}", str(n)) for k, n in result.actions.items()]
     if result.in_doubt:
         doubt = (f"{result.in_doubt} rows of the interrupted run may or may not have been "
                  "written: their rows here are safe either way")  # fmt: skip

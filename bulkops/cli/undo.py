@@ -36,11 +36,11 @@ def command(
         force = str(answer).strip().lower() == "yes"
     result = actions.undo(results, out, force=force)
     if as_json:
-        shown = {"path": str(result.path), "rows": result.rows, "actions": dict(result.kinds),
+        shown = {"path": str(result.path), "rows": result.rows, "actions": result.actions,
                  "cannot_undo": result.cannot, "in_doubt": result.in_doubt}  # fmt: skip
         typer.echo(json.dumps(shown, ensure_ascii=False))
         return
-    kinds = ", ".join(f"{count:,} {action}" for action, count in result.kinds.items())
+    kinds = ", ".join(f"{count:,} {action}" for action, count in result.actions.items())
     typer.echo(f"undo of {results.name}: {result.total:,} rows ({kinds or 'nothing to reverse'})",
                err=True)  # fmt: skip
     if result.cannot:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bulkops.engine.existing import differences
+from bulkops.engine.existing import deleted, differences
 from bulkops.engine.failures import Failed
 from bulkops.engine.plan import Operation
 from bulkops.errors import ApiError, NotFound
@@ -140,6 +140,8 @@ async def decide(
         current, used = await _complete(work, record, operation, ident, current)
         attempts += used
     path = f"{resource.base_path}/{ident}"
+    if action == "delete" and deleted(current):
+        return _unchanged(record, action, ident, "already deleted"), attempts
     if action == "delete":
         return Operation(action, "DELETE", path, None, operation.key, before=current), attempts
     if action == "create":

@@ -14,7 +14,7 @@ import anyio
 from bulkops.listing import pages
 from bulkops.model.schema import Resource
 
-__all__ = ["Existing", "differences", "same"]
+__all__ = ["Existing", "deleted", "differences", "same"]
 
 
 class Existing:
@@ -119,22 +119,41 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+#: the status fields that say an object was deleted but is still listed (users)
+_STATUS_FIELDS = ("user_status", "org_unit_status", "status")
+
+
+def deleted(item: dict[str, Any]) -> bool:
+    """Whether a listed object is one the API deleted and still shows (a soft delete)."""
+    return any(item.get(name) == "deleted" for name in _STATUS_FIELDS)
+
+
 def differences(desired: Any, current: Any) -> Any:
     """The part of `desired` that differs from `current`: objects compared key by key
-    (fields `current` has beyond them ignored), everything else (lists too) whole. None
-    when nothing differs."""
+    (fields `current` has beyond them ignored), everything else (lists too) whole; a
+    field cleared to null differs from a value (and is the same as no field at all).
+    None when nothing differs."""
+    found = _differences(desired, current)
+    return None if found is _SAME else found
+
+
+_SAME: Any = object()
+
+
+def _differences(desired: Any, current: Any) -> Any:
     if isinstance(desired, dict) and isinstance(current, dict):
         changed = {}
         for key, value in desired.items():
             if key not in current:
-                changed[key] = value
+                if value is not None:
+                    changed[key] = value
                 continue
-            inner = differences(value, current[key])
-            if inner is not None:
+            inner = _differences(value, current[key])
+            if inner is not _SAME:
                 changed[key] = inner
-        return changed or None
+        return changed or _SAME
     if same(desired, current):
-        return None
+        return _SAME
     return desired
 
 

@@ -141,7 +141,10 @@ class Links:
 
     def _referring(self, resource: Resource, record: RowRecord) -> list[tuple[Column, Any]]:
         """The row's cells that name another object: a `ref:`, a name, or a natural key (a
-        phone number) that a sheet of this workbook may create."""
+        phone number) that a sheet of this workbook may create. A delete row with an id
+        names nothing: its other cells do not matter."""
+        if record.action == "delete" and record.resource_id is not None:
+            return []
         values = record.values
         found = []
         for column in self._refers.get(resource.name, ()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bulkops.engine.converge import changed_labels
-from bulkops.engine.existing import differences
+from bulkops.engine.existing import deleted, differences
 from bulkops.engine.failures import Failed, text_of
 from bulkops.engine.runner import Runner
 
@@ -39,7 +39,7 @@ async def verify(runner: Runner) -> int:
         ident = str(outcome.resource_id)
         found = listed.get(ident)
         if method == "DELETE":
-            gone = found is None or found.get("user_status", found.get("status")) == "deleted"
+            gone = found is None or deleted(found)
             outcome.verified = VERIFIED if gone else "drifted: it is still there"
             continue
         if found is None:

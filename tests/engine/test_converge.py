@@ -12,6 +12,7 @@ from bulkops.model.outcome import Status
 from bulkops.run import RunResult, Wiring
 from bulkops.sandbox import ManualClock, Sandbox, SandboxTransport
 from tests.conftest import ROOT, MakeFile
+from tests.resources.test_account import book
 
 TOKEN = "converge"
 HEADER = [
@@ -183,3 +184,31 @@ def test_irreversible_actions_need_confirmation(tmp_path: Path, xlsx: MakeFile) 
             run(path, sandbox(), tmp_path)
     finally:
         resources.RESOURCES["routes"] = routes
+
+
+def test_clear_empties_a_field_that_holds_a_value(tmp_path: Path) -> None:
+    """#CLEAR sends the field's empty value (null) when the object holds one, and is
+    unchanged once it is empty: a null is a difference, not the absence of one."""
+    box = sandbox()
+    header = ["Action", "Group ID", "Address"]
+    filled = book(tmp_path / "a.xlsx", {"Groups": [header, ["update", 70041, "1 Main St"]]})
+    assert run(filled, box, tmp_path).counts() == {"succeeded": 1}
+    cleared = book(tmp_path / "b.xlsx", {"Groups": [header, ["update", 70041, "#CLEAR"]]})
+    assert run(cleared, box, tmp_path).counts() == {"succeeded": 1}
+    assert box.log.writes()[-1].raw == b'{"address":null}'
+    assert box.store.get("groups", 70041)["address"] is None
+    assert run(cleared, box, tmp_path).counts() == {"unchanged": 1}
+
+
+def test_deleting_a_user_deleted_but_still_listed_is_unchanged(tmp_path: Path) -> None:
+    """Users are soft-deleted: listed with status 'deleted'. Deleting one again sends
+    nothing (the API would answer 404), and a delete row by id needs no other cell."""
+    box = sandbox()
+    rows = [["Action", "User ID", "Group"], ["delete", 7850, "No Such Group"]]
+    path = book(tmp_path / "u.xlsx", {"Users": rows})
+    assert run(path, box, tmp_path).counts() == {"succeeded": 1}
+    writes = len(box.log.writes())
+    again = run(path, box, tmp_path)
+    assert again.counts() == {"unchanged": 1}
+    assert again.outcomes[0].message == "unchanged: already deleted"
+    assert len(box.log.writes()) == writes
