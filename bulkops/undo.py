@@ -43,8 +43,12 @@ __all__ = ["SUMMARY_SHEET", "UndoResult", "undo"]
 SUMMARY_SHEET = "Summary"
 
 #: what each reversing row does, as the Summary counts it
-_KINDS = {"create": "created again", "update": "set back (update)",
-          "replace": "set back whole (replace)", "delete": "deleted (the run created them)"}  # fmt: skip
+_KINDS = {
+    "create": "created again",
+    "update": "set back (update)",
+    "replace": "set back whole (replace)",
+    "delete": "deleted (the run created them)",
+}
 
 
 @dataclass
