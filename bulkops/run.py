@@ -119,6 +119,8 @@ class RunResult:
     signal: int | None = None  # the signal that stopped the run early, if one did
     #: nothing was sent because the workbook has problems (--stop-on-problems)
     held: bool = False
+    #: the command that writes the workbook reversing this run ('' when nothing to undo)
+    undo: str = ""
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -351,6 +353,7 @@ def _execute(
         used,
         signal=run.signal,
         held=held,
+        undo=summary.undo,
     )
 
 

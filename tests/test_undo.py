@@ -262,3 +262,32 @@ def test_cli_prints_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert printed.out.strip() == f"wrote {out}"
     assert "undo of results.xlsx: 11 rows (5 create, 4 update, 1 replace, 1 delete)" in printed.err
     assert f"bulkops run {out} --dry-run" in printed.err
+
+
+def test_a_live_run_says_how_to_undo_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:  # fmt: skip
+    """The command line prints the undo command after a run that wrote, not after a dry
+    run; the command it prints works."""
+    path = tmp_path / "groups.xlsx"
+    path.write_bytes((ROOT / "samples" / "groups.xlsx").read_bytes())
+    assert main(["run", str(path), "--sandbox", "--dry-run"]) == 0
+    assert "to undo it" not in capsys.readouterr().err
+    assert main(["run", str(path), "--sandbox", "--yes"]) == 0
+    results = tmp_path / "groups.results.xlsx"
+    assert f"to undo it: bulkops undo {results}\n" in capsys.readouterr().err
+    assert main(["undo", str(results)]) == 0
+    assert (tmp_path / "groups.undo.xlsx").exists()
+
+
+def test_a_delete_row_by_id_ignores_its_other_cells(tmp_path: Path) -> None:
+    """An exported row turned into a delete keeps its other cells (a group path that may
+    be gone by then): neither the dry run nor the run looks them up."""
+    box = sandbox()
+    path = book(tmp_path / "d.xlsx", {"Groups": [
+        ["Action", "Group ID", "Group Name", "Parent Group"],
+        ["delete", 70042, "Kennesaw Pediatrics", "Peachtree Dental Group/Gone Away"],
+    ]})  # fmt: skip
+    planned = run(path, box, tmp_path, dry_run=True)
+    assert planned.counts() == {"planned": 1}
+    assert box.log.writes() == []
+    assert run(path, box, tmp_path, yes=True).counts() == {"succeeded": 1}

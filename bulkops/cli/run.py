@@ -227,6 +227,8 @@ def command(
             )
         if result.failed_path:
             typer.echo(f"to fix and run again: {result.failed_path}")
+        if result.undo and result.signal is None:
+            typer.echo(f"to undo it: {result.undo}", err=True)
     if result.signal is not None:
         typer.echo(f"bulkops: stopped early; continue with: {resume_command}", err=True)
         raise typer.Exit(_exit_code(result.signal))

@@ -36,7 +36,9 @@ async def preview(
     if operation.method != "POST":  # the object, as convergence found it in the account
         current = work.existing.get(operation.path.rsplit("/", 1)[-1])
     problems: list[str] = []
-    for column, value in record.values.items():
+    # a DELETE sends none of the row's other cells: what they name need not exist
+    named = {} if operation.method == "DELETE" else record.values
+    for column, value in named.items():
         if column.ref is None or value is None or value is CLEARED:
             continue
         if isinstance(value, Pending):
