@@ -274,7 +274,10 @@ def test_a_live_run_says_how_to_undo_it(tmp_path: Path, capsys: pytest.CaptureFi
     assert "to undo it" not in capsys.readouterr().err
     assert main(["run", str(path), "--sandbox", "--yes"]) == 0
     results = tmp_path / "groups.results.xlsx"
-    assert f"to undo it: bulkops undo {results}\n" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"to undo it: bulkops undo {results}\n" in err
+    assert "  succeeded           6\n" in err
+    assert "  read back: 6 verified\n" in err  # every row it wrote, read back
     assert main(["undo", str(results)]) == 0
     assert (tmp_path / "groups.undo.xlsx").exists()
 

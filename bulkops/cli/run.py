@@ -59,6 +59,12 @@ def render_summary(result: RunResult) -> str:
                     f"  {per_sheet.get((s, status), 0) or '':>{max(6, len(s))}}" for s in sheets
                 )
             lines.append(line.rstrip())
+    read = [o.verified for o in result.outcomes if o.verified]
+    if read:
+        verified = read.count("verified")
+        lines.append(f"  read back: {verified} verified" + (
+            f", {len(read) - verified} drifted or not verified (see Result: Verified)"
+            if len(read) > verified else ""))  # fmt: skip
     trouble = [o for o in result.outcomes if not o.status.ok]
     for outcome in trouble[:_SHOWN]:
         lines.append(
