@@ -111,8 +111,10 @@ def main() -> None:
         print(f"--verify:    {verified['Requests']} requests in {verified_s:.1f} s "
               f"(read back: {verified.get('Read back: verified')} verified, "
               f"{verified.get('Read back: drifted or not verified')} not)")  # fmt: skip
-        print(f"verify added {added} requests; the listing alone needs {pages} pages "
-              f"({added / pages:.2f}x the listing; target <= 1.00x); time {verified_s / plain_s:.2f}x")
+        print(
+            f"verify added {added} requests; the listing alone needs {pages} pages "
+            f"({added / pages:.2f}x the listing; target <= 1.00x); time {verified_s / plain_s:.2f}x"
+        )
 
 
 if __name__ == "__main__":

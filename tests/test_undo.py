@@ -119,6 +119,9 @@ def test_a_run_undone_leaves_the_account_as_it_was(tmp_path: Path) -> None:
     assert {"Action": "update", "Route ID": 12001, "Ring To Number *": "4045550123"} in routes
     assert next(r for r in routes if r["Action"] == "replace")["Record Calls"] == "No"
     assert SUMMARY_SHEET in load_workbook(undone.path, read_only=True).sheetnames
+    # a user created again has what the users list leaves out (read before the delete)
+    user = next(r for r in _rows(undone.path, "Users") if r["Action"] == "create")
+    assert (user["Timezone"], user["Score Calls"]) == ("America/New_York", "No")
 
     second = run(undone.path, box, tmp_path / "second", yes=True)
     assert second.counts() == {"succeeded": 11}

@@ -112,6 +112,9 @@ class Resource:
     irreversible: frozenset[str] = frozenset()
     description: str = ""
     notes: tuple[str, ...] = ()
+    #: fields the documented listing leaves out and GET of one object shows (a user's
+    #: time zone): read before a live delete or replace, so the journal keeps them
+    unlisted: tuple[str, ...] = ()
     #: where the list of objects is (None: `base_path`) and the key of the new id in a
     #: create's answer (None: the id column's path)
     list_path: str | None = None

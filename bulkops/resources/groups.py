@@ -166,6 +166,7 @@ GROUPS: Final = Resource(
     alt_keys=("org_unit_ext_id",),
     alt_first=True,
     nested=True,
+    unlisted=("timezone",),
     body_model=GroupBody,
     answer_key="orgUnitId",
     from_api=_from_api,

@@ -180,6 +180,7 @@ USERS: Final = Resource(
     key_paths=("username",),
     alt_keys=("user_ext_id",),
     name_filter_param="email",
+    unlisted=("timezone", "agent_code", "score_call"),
     body_model=UserBody,
     answer_key="userId",
     from_api=_from_api,
