@@ -209,10 +209,10 @@ async def _complete(
     listing does not show (the users list leaves out time zone and agent code): without
     it, such a row would be sent on every run. Before a live delete or replace, the
     whole object: the journal keeps it for `bulkops undo`."""
-    if operation.action in ("delete", "replace") and not work.dry_run:
-        if any(name not in listed for name in work.resource.unlisted):
-            detail, used = await _read(work, ident)
-            return {**listed, **detail}, used
+    whole = operation.action in ("delete", "replace") and not work.dry_run
+    if whole and any(name not in listed for name in work.resource.unlisted):
+        detail, used = await _read(work, ident)
+        return {**listed, **detail}, used
     if operation.action == "delete":
         return listed, 0
     kind = "create" if operation.action == "create" else "update"
