@@ -147,8 +147,11 @@ def _reversed(writes: list[Written], result: UndoResult) -> list[tuple[Resource,
             continue
         result.in_doubt += doubt
         row = _reverse(resource, written, doubt, result)
+        # every resource the run wrote has its sheet, rows or not: the workbook runs
+        rows = by_resource.setdefault(resource.name, [])
         if row is not None:
-            by_resource.setdefault(resource.name, []).append(row)
+            rows.append(row)
+    result.cannot.reverse()  # in the order the run wrote
     sheets = sorted(((RESOURCES[n], rows) for n, rows in by_resource.items()),
                     key=lambda pair: pair[0].order)  # fmt: skip
     _link(sheets)
@@ -199,21 +202,27 @@ def _reverse(resource: Resource, written: Written, doubt: bool, result: UndoResu
                 "it only if it has not been sent yet; messages already sent cannot be recalled"
             )
         return _Row("delete", ident, {}, written)
-    if not written.kept or written.before is None:
+    before = written.before
+    if written.method == "DELETE" and (
+        "create" not in resource.actions or resource.executor is not None
+    ):
+        label = resource.by_path[resource.key_paths[0]].label
+        named = (before or {}).get(resource.key_paths[0]) or (written.key or ("?",))[0]
+        how = (" (upload its audio file again with a create row)"
+               if resource.name == "prompts" else "")  # fmt: skip
         result.cannot.append(
-            f"{where}: the journal holds no old values for this {written.action} (it was "
-            "written by a bulkops older than undo): set the object back by hand"
+            f"{where}: the {name} {ident} ({label} '{named}') was deleted, and bulkops "
+            f"cannot create it again as it was: re-create it by hand{how}"
         )
         return None
-    before = written.before
+    if before is None:
+        why = "it was written by a bulkops older than undo" if not written.kept else "none kept"
+        result.cannot.append(
+            f"{where}: the journal holds no old values for this {written.action} ({why}): "
+            "set the object back by hand"
+        )
+        return None
     if written.method == "DELETE":
-        if "create" not in resource.actions or resource.executor is not None:
-            label = resource.by_path[resource.key_paths[0]].label
-            result.cannot.append(
-                f"{where}: the {name} {ident} ({label} '{before.get(resource.key_paths[0])}') "
-                "was deleted and bulkops cannot create it again as it was: re-create it by hand"
-            )
-            return None
         cells = _cells(resource, before, resource.all_columns)
         cells.pop(resource.id_column.label, None)
         return _Row("create", None, cells, written, (resource.name, str(ident)))
