@@ -297,7 +297,7 @@ def test_a_delete_row_by_id_ignores_its_other_cells(tmp_path: Path) -> None:
     planned = run(path, box, tmp_path, dry_run=True)
     assert planned.counts() == {"planned": 1}
     [row] = planned.outcomes  # the plan says what goes, by name
-    assert row.message == "would DELETE /v3/groups/70042: deletes the group 'Kennesaw Pediatrics'"
+    assert row.message == "would DELETE /groups/70042: deletes the group 'Kennesaw Pediatrics'"
     assert row.changes == ("Group Name: Kennesaw Pediatrics → (deleted)",)
     assert box.log.writes() == []
     assert run(path, box, tmp_path, yes=True).counts() == {"succeeded": 1}
