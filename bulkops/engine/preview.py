@@ -84,10 +84,10 @@ async def preview(
             left = len(outcome.changes) - _RESETS_SHOWN
             message += f"; {shown_changes}" + (f" and {left} more" if left > 0 else "")
     if operation.method == "DELETE" and isinstance(current, dict):  # what goes, by name
-        named = work.resource.by_path[work.resource.key_paths[0]]
-        name = named.value_in(current)
+        name_column = work.resource.by_path[work.resource.key_paths[0]]
+        name = name_column.value_in(current)
         if name not in (None, ""):
-            outcome.changes = (f"{named.label}: {_short(_cell(name))} → (deleted)",)
+            outcome.changes = (f"{name_column.label}: {_short(_cell(name))} → (deleted)",)
             message += f": deletes the {work.resource.name[:-1]} '{_short(name)}'"
     if operation.action == "replace" and isinstance(current, dict):
         reset = resets(work.resource, record.values, current)
