@@ -64,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--routes", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--latency-ms", type=int, default=0, help="the server's per answer")
     args = parser.parse_args()
     bulkops = str(Path(sys.executable).with_name("bulkops"))
     with tempfile.TemporaryDirectory() as folder:
@@ -74,7 +75,8 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [bulkops, "sandbox", "serve", "--port", str(port), "--db", str(tmp / "account.db"),
-             "--rate-limit", f"{args.rate:g}", "--token", TOKEN],
+             "--rate-limit", f"{args.rate:g}", "--token", TOKEN,
+             "--latency-ms", str(args.latency_ms)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
@@ -110,7 +112,7 @@ def main() -> None:
         print(
             f"export of {figures['rows']['Routes']:,} routes: {requests} requests ({pages} pages "
             f"of routes) against a limit of {args.rate:g}/s (the floor: "
-            f"{requests / args.rate:.1f} s)"
+            f"{requests / args.rate:.1f} s); answered 429: {figures['throttled']}"
         )
         print(
             f"  the export's own time {own:.1f} s = {requests / own:.1f} requests/s = "

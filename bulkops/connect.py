@@ -47,10 +47,11 @@ def credentials(settings: Settings, transport: httpx.AsyncBaseTransport | None) 
     return OAuthSession(stored, transport=transport)
 
 
-async def preflight(client: ApiClient, base_url: str) -> None:
-    """One GET before any row: a run that cannot start stops here (exit 2)."""
+async def preflight(client: ApiClient, base_url: str) -> dict[str, Any]:
+    """One GET before any row: a run that cannot start stops here (exit 2). The profile
+    it read ({} when the API has none)."""
     try:
-        await client.request("GET", "/auth/profile")
+        answer = await client.request("GET", "/auth/profile")
     except Unauthorized as error:
         raise ConfigError(
             f"the API refused the credentials ({error.message}): check "
@@ -61,7 +62,8 @@ async def preflight(client: ApiClient, base_url: str) -> None:
             f"cannot reach {base_url} ({error}): check the address and the network"
         ) from None
     except NotFound:
-        return  # an API without the profile endpoint: the rows will tell
+        return {}  # an API without the profile endpoint: the rows will tell
+    return answer.data if isinstance(answer.data, dict) else {}
 
 
 @dataclass(frozen=True)

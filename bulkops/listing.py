@@ -4,12 +4,13 @@ lists are read, whatever asks (the account's objects, look-ups by name, director
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bulkops.config import PAGE_SIZE
 from bulkops.errors import UnexpectedAnswer
 
-__all__ = ["listed_items", "pages"]
+__all__ = ["Paging", "listed_items", "pages"]
 
 
 def listed_items(data: Any) -> list[dict[str, Any]]:
@@ -29,25 +30,23 @@ def _holds_list(data: Any) -> bool:
     return isinstance(data, dict) and any(isinstance(v, list) for v in data.values())
 
 
-async def pages(
-    call: Callable[..., Awaitable[tuple[Any, int]]],
-    path: str,
-    params: dict[str, Any] | None = None,
-) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
-    """Every page of a list (`call` is the runner's rate-limited request): its items and
-    the requests it took.
+@dataclass
+class Paging:
+    """Where a listing is, page after page, and whether it has ended: the offset steps
+    by what came back (a server may cap a page below the limit asked); the list ends at
+    its `total` when it gives one, else at an empty page or one shorter than the longest
+    so far; a page that repeats the one before (a server ignoring offset) ends it too."""
 
-    The offset steps by what came back (a server may cap a page below the limit asked);
-    the list ends at its `total` when it gives one, else at an empty page or one shorter
-    than the longest so far; a page that repeats the one before (a server ignoring
-    offset) ends it too."""
-    offset = 0
-    longest = 0
+    offset: int = 0
+    longest: int = 0
     first: Any = None
-    while True:
-        answer, used = await call(
-            "GET", path, params={**(params or {}), "limit": PAGE_SIZE, "offset": offset}
-        )
+    #: the list's total, as the last page gave it (None: it gives none)
+    total: int | None = None
+    done: bool = False
+
+    def take(self, answer: Any, path: str) -> tuple[list[dict[str, Any]], bool]:
+        """The page asked at `offset`: its items, and whether they are new (False: the
+        page repeats the one before). Moves on; sets `done` when the list has ended."""
         items = listed_items(answer.data)
         if not items and not _holds_list(answer.data):
             raise UnexpectedAnswer(
@@ -56,18 +55,40 @@ async def pages(
                 f"beside data.total; request {answer.request_id or 'without id'})",
                 request_id=answer.request_id,
             )
-        if items and offset and items[0] == first:
-            return  # the same page again: the server does not page
-        yield items, used
+        if items and self.offset and items[0] == self.first:
+            self.done = True  # the same page again: the server does not page
+            return [], False
         if not items:
-            return
-        first = items[0]
-        offset += len(items)
-        longest = max(longest, len(items))
+            self.done = True
+            return items, True
+        self.first = items[0]
+        self.offset += len(items)
+        self.longest = max(self.longest, len(items))
         data = answer.data
         total = data.get("total") if isinstance(data, dict) else None
         if isinstance(total, int) and not isinstance(total, bool):
-            if offset >= total:
-                return
-        elif len(items) < longest:
-            return
+            self.total = total
+            self.done = self.offset >= total
+        else:
+            self.total = None
+            self.done = len(items) < self.longest
+        return items, True
+
+    def query(self, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The parameters of the next page."""
+        return {**(params or {}), "limit": PAGE_SIZE, "offset": self.offset}
+
+
+async def pages(
+    call: Callable[..., Awaitable[tuple[Any, int]]],
+    path: str,
+    params: dict[str, Any] | None = None,
+) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
+    """Every page of a list (`call` is the runner's rate-limited request): its items and
+    the requests it took, one page after the other (`Paging` says where it ends)."""
+    paging = Paging()
+    while not paging.done:
+        answer, used = await call("GET", path, params=paging.query(params))
+        items, new = paging.take(answer, path)
+        if new:
+            yield items, used

@@ -3,9 +3,13 @@ and sends exactly the edited field when one cell is edited."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.lowlevel
+import httpx
 import pytest
 from openpyxl import load_workbook
 
@@ -252,3 +256,94 @@ def test_a_csv_export_is_a_folder_whose_files_run_back_unchanged(tmp_path: Path)
                        wiring=wiring)  # fmt: skip
     with pytest.raises(UsageError, match="is not empty"):
         actions.export(["routes"], folder, as_csv=True, settings=Settings(), wiring=wiring)
+
+
+class _Overlap(SandboxTransport):
+    """The sandbox, with each answer a few event-loop turns late: how many pages of
+    routes were asked at once shows (no real time passes)."""
+
+    def __init__(self, box: Sandbox) -> None:
+        super().__init__(box)
+        self.flying = self.most = 0
+
+    async def handle_async_request(self, request: Any) -> Any:
+        if not request.url.path.endswith("/provisioned-routes"):
+            return await super().handle_async_request(request)
+        self.flying += 1
+        self.most = max(self.most, self.flying)
+        try:
+            for _ in range(5):
+                await anyio.lowlevel.checkpoint()
+            return await super().handle_async_request(request)
+        finally:
+            self.flying -= 1
+
+
+def _many_routes(box: Sandbox, count: int) -> set[int]:
+    model = box.store.get("routes", 12001)
+    with box.store.transaction():
+        for index in range(count):
+            ident = 30_000 + index
+            box.store.put("routes", ident, {**model, "provisioned_route_id": ident,
+                          "provisioned_route_name": f"Paged {index}",
+                          "phone_number": f"{2000000000 + index:010d}"})  # fmt: skip
+    return {r["provisioned_route_id"] for r in box.store.records("routes")}
+
+
+@pytest.mark.parametrize(("page_cap", "total"),
+                         [("200", "yes"), ("100", "yes"), ("50", "no"), ("200", "no")])  # fmt: skip
+def test_pages_are_asked_ahead_when_the_list_says_where_it_ends(
+    page_cap: str, total: str, tmp_path: Path
+) -> None:
+    """With a total and pages as asked, the next pages go at once (several in flight),
+    each exactly once; a server that caps pages lower or gives no total is read one page
+    after the other. Either way every route is exported once."""
+    from bulkops.sandbox.variants import Variants
+
+    box = sandbox(variants=Variants(page_cap=page_cap, total=total))
+    ids = _many_routes(box, 1_150)
+    transport = _Overlap(box)
+    wiring = Wiring(transport=transport, auth=StaticToken(TOKEN), clock=box.clock)
+    result = actions.export(["routes"], tmp_path / "r.xlsx", settings=Settings(rate=1000.0),
+                            wiring=wiring)  # fmt: skip
+    exported = [row[1] for row in load_workbook(result.path)["Routes"].iter_rows(
+        min_row=2, values_only=True)]  # fmt: skip
+    assert sorted(exported) == sorted(ids)
+    pages = [e for e in box.log.entries if e.path == "/v3/provisioned-routes"]
+    offsets = [int(e.query.split("offset=")[1].split("&")[0]) for e in pages]
+    assert len(offsets) == len(set(offsets)), "no page asked twice"
+    if (page_cap, total) == ("200", "yes"):
+        assert len(pages) == -(-len(ids) // 200)  # and none past the end
+        assert transport.most > 1
+    else:
+        assert transport.most == 1  # one page after the other
+
+
+class _ShortPage(SandboxTransport):
+    """The sandbox, answering the page at offset 400 with only its first 150 routes."""
+
+    async def handle_async_request(self, request: Any) -> Any:
+        answer = await super().handle_async_request(request)
+        if request.url.path.endswith("/provisioned-routes") and \
+                request.url.params.get("offset") == "400":  # fmt: skip
+            document = json.loads(answer.content)
+            document["data"]["provisioned_routes"] = document["data"]["provisioned_routes"][:150]
+            return httpx.Response(answer.status_code, headers={"content-type": "application/json"},
+                                  content=json.dumps(document).encode())  # fmt: skip
+        return answer
+
+
+def test_a_page_shorter_than_planned_reads_on_from_where_it_ended(tmp_path: Path) -> None:
+    """Pages asked ahead at the offsets a full page implies are dropped when one comes
+    back short before the end: the rest is read from where that page ended, nothing lost
+    nor written twice."""
+    box = sandbox()
+    ids = _many_routes(box, 1_150)
+    wiring = Wiring(transport=_ShortPage(box), auth=StaticToken(TOKEN), clock=box.clock)
+    result = actions.export(["routes"], tmp_path / "r.xlsx", settings=Settings(rate=1000.0),
+                            wiring=wiring)  # fmt: skip
+    exported = [row[1] for row in load_workbook(result.path)["Routes"].iter_rows(
+        min_row=2, values_only=True)]  # fmt: skip
+    assert sorted(exported) == sorted(ids)
+    offsets = [e.query for e in box.log.entries if e.path == "/v3/provisioned-routes"]
+    assert any("offset=550" in q for q in offsets)  # read on from the short page's end

@@ -88,7 +88,7 @@ def command(
     if as_json:
         shown = {"path": str(result.path), "target": result.target, "rows": result.rows,
                  "not_exported": result.left_out, "requests": result.requests,
-                 "seconds": round(result.seconds, 3)}  # fmt: skip
+                 "throttled": result.throttled, "seconds": round(result.seconds, 3)}  # fmt: skip
         typer.echo(json.dumps(shown, ensure_ascii=False))
         return
     sheets = ", ".join(f"{sheet} {rows:,}" for sheet, rows in result.rows.items())

@@ -28,7 +28,7 @@ from bulkops.engine.clock import RealClock
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Failed, Runner
-from bulkops.errors import BulkopsError, ConfigError, OutputError, UsageError
+from bulkops.errors import ConfigError, OutputError, UsageError
 from bulkops.exporting.names import Names, unique_texts
 from bulkops.exporting.sheets import Sheets
 from bulkops.labels import ACTION_LABEL
@@ -64,6 +64,8 @@ class ExportResult:
     #: with --group: the group as found, and how many groups its subtree holds
     group: str = ""
     requests: int = 0
+    #: answers 429 (the server's rate limit), each waited for and asked again
+    throttled: int = 0
     seconds: float = 0.0
 
     @property
@@ -130,9 +132,7 @@ def export(
                     read_timeout=settings.read_timeout,
                 ) as client:
                     await limiter.acquire()
-                    await preflight(client, connection.base_url)
-                    result.requests += 1
-                    profile = await _profile(client)
+                    profile = await preflight(client, connection.base_url)
                     result.requests += 1
                     readers = {r.name: _reader(client, r, limiter, policy, clock) for r in ordered}
                     names = Names()
@@ -148,6 +148,7 @@ def export(
                         )
                     # (the look-ups of names go through the readers: counted there)
                     result.requests += sum(r.requests for r in readers.values())
+                    result.throttled = sum(r.throttled for r in readers.values())
                     _source(book, connection.target, profile, result)
 
             anyio.run(main)
@@ -171,14 +172,6 @@ def _reader(
 ) -> Runner:
     """A reading-only runner: its `call` is rate-limited and retried like a run's."""
     return Runner(client, resource, limiter=limiter, policy=policy, concurrency=1, clock=clock)
-
-
-async def _profile(client: ApiClient) -> dict[str, Any]:
-    try:
-        answer = await client.request("GET", "/auth/profile")
-    except BulkopsError:  # an API without the profile: the Source says less
-        return {}
-    return answer.data if isinstance(answer.data, dict) else {}
 
 
 def _source(

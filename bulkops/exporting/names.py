@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
+
 from bulkops.engine.directory import Directory
 from bulkops.engine.runner import Runner
 from bulkops.errors import UsageError
@@ -27,15 +29,18 @@ class Names:
         self._by_kind: dict[str, dict[Any, str]] = {}
 
     async def for_columns(self, reader: Runner, resource: Resource) -> dict[str, dict[Any, str]]:
-        found: dict[str, dict[Any, str]] = {}
-        for column in resource.all_columns:
-            finder = column.finder
-            if finder is None or column is resource.id_column:
-                continue
-            if finder.kind not in self._by_kind:
-                self._by_kind[finder.kind] = await self._texts(reader, finder)
-            found[column.label] = self._by_kind[finder.kind]
-        return found
+        columns = [c for c in resource.all_columns
+                   if c.finder is not None and c is not resource.id_column]  # fmt: skip
+        missing = {c.finder.kind: c.finder for c in columns
+                   if c.finder is not None and c.finder.kind not in self._by_kind}  # fmt: skip
+
+        async def listed(finder: Finder) -> None:
+            self._by_kind[finder.kind] = await self._texts(reader, finder)
+
+        async with anyio.create_task_group() as group:  # each kind at once, under the rate
+            for finder in missing.values():
+                group.start_soon(listed, finder)
+        return {c.label: self._by_kind[c.finder.kind] for c in columns if c.finder is not None}
 
     async def _texts(self, reader: Runner, finder: Finder) -> dict[Any, str]:
         return unique_texts(finder, await self._items(reader, finder))

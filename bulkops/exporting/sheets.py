@@ -4,13 +4,18 @@ next page asked for while one is written), each cell as a person would type it."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
 import anyio.lowlevel
+from anyio.streams.memory import MemoryObjectSendStream
 
+from bulkops.config import PAGE_SIZE
 from bulkops.engine.runner import Failed, Runner
+from bulkops.errors import UnexpectedAnswer
 from bulkops.exporting.names import owner
+from bulkops.listing import Paging
 from bulkops.model.schema import Column, Kind, Resource
 from bulkops.output.csvbook import CsvBook
 from bulkops.output.fastxlsx import FastBook
@@ -74,16 +79,14 @@ class Sheets:
 
 
 async def _ahead(reader: Runner, path: str) -> AsyncIterator[list[dict[str, Any]]]:
-    """The pages of a listing, the next one asked for while this one is written (the
-    wait for the rate limit and the server overlaps the writing)."""
+    """The pages of a listing, asked for ahead of the one being written (`_fetch`)."""
     send, receive = anyio.create_memory_object_stream[list[dict[str, Any]]](_AHEAD)
     failed: list[Failed] = []
 
     async def fetch() -> None:
         async with send:
             try:
-                async for items, _ in reader.pages(path):
-                    await send.send(items)
+                await _fetch(reader, path, send)
             except Failed as failure:  # raised where the pages are read, not in the group
                 failed.append(failure)
 
@@ -94,6 +97,66 @@ async def _ahead(reader: Runner, path: str) -> AsyncIterator[list[dict[str, Any]
                 yield items
     if failed:
         raise failed[0]
+
+
+@dataclass(eq=False)
+class _Page:
+    """A page asked for ahead: its answer (or failure) once it came."""
+
+    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    came: anyio.Event = field(default_factory=anyio.Event)
+    answer: Any = None
+    failed: Failed | None = None
+
+    async def result(self) -> Any:
+        await self.came.wait()
+        if self.failed is not None:
+            raise self.failed
+        return self.answer
+
+
+async def _fetch(
+    reader: Runner, path: str, send: MemoryObjectSendStream[list[dict[str, Any]]]
+) -> None:
+    """Every page of the listing, in order, into `send`. Once the list gives a total and
+    pages as asked, the next pages' offsets are known: up to `_AHEAD` are asked at once
+    (each under the shared rate limit), so the server's time overlaps the rate limit's
+    instead of adding to it. A page that comes back otherwise than planned (a shorter
+    one before the end) sends the rest one after the other, from where it ended."""
+    paging = Paging()
+    waiting: dict[int, _Page] = {}
+
+    async def get(page: _Page, offset: int) -> None:
+        with page.scope:
+            try:
+                query = {"limit": PAGE_SIZE, "offset": offset}
+                page.answer, _ = await reader.call("GET", path, params=query)
+            except Failed as failure:
+                page.failed = failure
+        page.came.set()
+
+    async with anyio.create_task_group() as group:
+        while not paging.done:
+            page = waiting.pop(paging.offset, None)
+            if page is None:  # not asked ahead, or asked at offsets planned otherwise
+                for stale in waiting.values():
+                    stale.scope.cancel()
+                waiting.clear()
+                page = _Page()
+                group.start_soon(get, page, paging.offset)
+            answer = await page.result()
+            try:
+                items, new = paging.take(answer, path)
+            except UnexpectedAnswer as unexpected:
+                raise Failed(unexpected, 1) from None
+            if new:
+                await send.send(items)
+            if paging.total is not None and len(items) == PAGE_SIZE and not paging.done:
+                for offset in range(paging.offset, paging.total, PAGE_SIZE)[:_AHEAD]:
+                    if offset not in waiting:
+                        waiting[offset] = _Page()
+                        group.start_soon(get, waiting[offset], offset)
+        group.cancel_scope.cancel()  # pages asked past the end the list turned out to have
 
 
 def _converter(column: Column) -> Callable[[Any], Any]:
