@@ -105,15 +105,18 @@ def _describe(resource: Resource) -> dict[str, Any]:
     }
 
 
-def template(resource: str, out: str | Path | None = None, *, as_csv: bool = False) -> Path:
+def template(
+    resource: str, out: str | Path | None = None, *, as_csv: bool = False, force: bool = False
+) -> Path:
     """Write the blank template of `resource`; `out` may be a file or a folder (an existing
-    one, or a path ending in '/')."""
+    one, or a path ending in '/'). A file already there is kept unless `force`."""
     chosen = get_resource(resource)
     suffix = ".csv" if as_csv else ".xlsx"
     name = chosen.name + suffix
     target = Path(name) if out is None else Path(out)
     if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
         target = target / name
+    _not_over(target, force)
     from bulkops.output.templates import write_csv_template, write_template
 
     try:
@@ -124,17 +127,26 @@ def template(resource: str, out: str | Path | None = None, *, as_csv: bool = Fal
         raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
 
 
-def template_all(out: str | Path | None = None) -> Path:
+def template_all(out: str | Path | None = None, *, force: bool = False) -> Path:
     """One workbook with a template sheet per resource, in the order a run takes them."""
     target = Path(out) if out is not None else Path(ACCOUNT_TEMPLATE)
     if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
         target = target / ACCOUNT_TEMPLATE
+    _not_over(target, force)
     from bulkops.output.templates import write_templates
 
     try:
         return write_templates(list(RESOURCES.values()), target)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
+
+
+def _not_over(target: Path, force: bool) -> None:
+    """A template never overwrites a file (perhaps filled in) unless told to."""
+    if target.exists() and not force:
+        raise UsageError(
+            f"{target} exists (filled in, perhaps): choose another -o, or --force to overwrite it"
+        )
 
 
 #: the file name `bulkops template --all` writes
@@ -149,6 +161,7 @@ def validate(
     write_report: bool = True,
     encoding: str | None = None,
     include_hidden: bool = False,
+    allow_unknown_columns: bool = False,
 ) -> Report:
     """Validate every resource sheet of a file.
 
@@ -160,7 +173,8 @@ def validate(
     try:
         sheets = select_sheets(workbook, resource)
         with beside(path):  # a recipients file is read beside the input
-            result = check_workbook(path, workbook, sheets, include_hidden=include_hidden).report
+            result = check_workbook(path, workbook, sheets, include_hidden=include_hidden,
+                                    allow_unknown=allow_unknown_columns).report  # fmt: skip
     finally:
         workbook.close()
     target = report if report is not None else report_for(path)
@@ -242,6 +256,7 @@ def run(
     resource: str | None = None,
     encoding: str | None = None,
     include_hidden: bool = False,
+    allow_unknown_columns: bool = False,
     stop_on_problems: bool = False,
     resume: bool = False,
     new_run: bool = False,
@@ -276,6 +291,7 @@ def run(
         resource=resource,
         encoding=encoding,
         include_hidden=include_hidden,
+        allow_unknown=allow_unknown_columns,
         stop_on_problems=stop_on_problems,
         resume=resume,
         new_run=new_run,

@@ -4,6 +4,7 @@ one request that checks both before any row is sent."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +13,17 @@ import httpx
 
 from bulkops.client import ApiClient, StaticToken, TokenSource
 from bulkops.config import Settings
-from bulkops.errors import ConfigError, NotFound, NotSent, Unauthorized, UsageError
+from bulkops.errors import (
+    ApiError,
+    ConfigError,
+    NotFound,
+    NotSent,
+    OutcomeUnknown,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+    UsageError,
+)
 
 __all__ = ["Connection", "check_url", "connect", "credentials", "preflight"]
 
@@ -47,19 +58,39 @@ def credentials(settings: Settings, transport: httpx.AsyncBaseTransport | None) 
     return OAuthSession(stored, transport=transport)
 
 
-async def preflight(client: ApiClient, base_url: str) -> dict[str, Any]:
+async def preflight(
+    client: ApiClient,
+    base_url: str,
+    again: Callable[[BaseException, int], Awaitable[bool]] | None = None,
+) -> dict[str, Any]:
     """One GET before any row: a run that cannot start stops here (exit 2). The profile
-    it read ({} when the API has none)."""
+    it read ({} when the API has none). A failure `again(error, attempt)` says is worth
+    another try (a 5xx, a dropped connection: it waits as a run's retries do) is tried
+    again; when it gives up, one line says which request failed and how."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return await _profile(client, base_url)
+        except (NotSent, ServerError, OutcomeUnknown, RateLimited) as error:
+            if again is not None and await again(error, attempt):
+                continue
+            how = f"{attempt} times" if attempt > 1 else "once"
+            what = f"HTTP {error.status} {error}" if isinstance(error, ApiError) else str(error)
+            raise ConfigError(
+                f"the first request (GET {base_url}/auth/profile, which checks the "
+                f"credentials) failed {how}: {what}; nothing was sent: check the address "
+                "and the network, or try again later"
+            ) from None
+
+
+async def _profile(client: ApiClient, base_url: str) -> dict[str, Any]:
     try:
         answer = await client.request("GET", "/auth/profile")
     except Unauthorized as error:
         raise ConfigError(
             f"the API refused the credentials ({error.message}): check "
             "CONVIRZA_TOKEN or log in again"
-        ) from None
-    except NotSent as error:
-        raise ConfigError(
-            f"cannot reach {base_url} ({error}): check the address and the network"
         ) from None
     except NotFound:
         return {}  # an API without the profile endpoint: the rows will tell

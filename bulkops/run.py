@@ -61,6 +61,8 @@ class RunOptions:
     resource: str | None = None
     encoding: str | None = None
     include_hidden: bool = False
+    #: a header that looks like a misspelt column is ignored (a warning), not an error
+    allow_unknown: bool = False
     #: any invalid row in the workbook: send nothing at all
     stop_on_problems: bool = False
     resume: bool = False
@@ -197,7 +199,8 @@ def execute(
         if results.resolve() == path.resolve():
             raise UsageError(f"{results}: the results would overwrite the input; choose another -o")
         with beside(path):  # a recipients file is read beside the input
-            check = check_workbook(path, workbook, sheets, include_hidden=options.include_hidden)
+            check = check_workbook(path, workbook, sheets, include_hidden=options.include_hidden,
+                                   allow_unknown=options.allow_unknown)  # fmt: skip
             return _execute(
                 path, workbook, sheets, check, results, settings, options, wiring, hooks
             )
@@ -278,6 +281,7 @@ def _execute(
         settings,
         dry_run=options.dry_run,
         include_hidden=options.include_hidden,
+        allow_unknown=options.allow_unknown,
         clock=clock,
         journal=journal,
         done=done,
@@ -334,9 +338,10 @@ def _execute(
         )
         failed = None
         if not options.dry_run:
-            failed = write_failed(
-                failed_for(path, results), report, outcomes, encoding=options.encoding
-            )
+            stale = failed_for(path, results)
+            failed = write_failed(stale, report, outcomes, encoding=options.encoding)
+            if failed is None and stale.exists():  # an earlier run's rows to fix: all done now
+                stale.unlink()
     except OSError as exc:
         raise OutputError(f"{results}: cannot write the results ({exc.strerror})") from None
     return RunResult(

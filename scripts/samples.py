@@ -248,6 +248,7 @@ def invalid_rows() -> list[tuple[str, dict[str, Any]]]:
         ("too-long", {**_base("x" * 300)}),
         ("invalid-clear", {**_base("Clear a switch"), "Record_Calls": "#CLEAR"}),
         ("formula-without-value", {**_base("Formula"), "Group_ID": "=70000+35"}),
+        ("excel-error", {**_base("Excel error"), "Call_Value": "#N/A"}),
         ("ignored-value", {**_base("Create with id"), "Route_ID": 555}),
         ("missing-key", {"Action": "delete"}),
         ("list-gap", {**_base("Gap"), "Overflow_2_Number": "4045550142"}),
@@ -295,11 +296,11 @@ def write_invalid_text(folder: Path) -> None:
     """Problems of the header and of the file, which no single row can show."""
     with (folder / "routes-bad-header.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        # duplicate-column (Name twice), missing-column (no Ring To Number), blank-header (D)
-        writer.writerow(
-            ["Action", "Route Name", "Group ID", "", "provisioned_route_name", "Tracking Number"]
-        )
-        writer.writerow(["create", "Header test", "70035", "stray", "", "4045550100"])
+        # duplicate-column (Name twice), missing-column (no Ring To Number), blank-header (D),
+        # misspelt-column (Recrod Calls)
+        writer.writerow(["Action", "Route Name", "Group ID", "", "provisioned_route_name",
+                         "Tracking Number", "Recrod Calls"])  # fmt: skip
+        writer.writerow(["create", "Header test", "70035", "stray", "", "4045550100", "Yes"])
     with (folder / "routes-title-rows.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Acme Dental - new routes, November"])  # rows-above-header

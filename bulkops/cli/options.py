@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["EncodingOption", "HiddenOption", "JsonOption", "ResourceOption"]
+__all__ = ["AllowUnknownOption", "EncodingOption", "HiddenOption", "JsonOption", "ResourceOption"]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ResourceOption = Annotated[
@@ -22,5 +22,12 @@ HiddenOption = Annotated[
     bool,
     typer.Option(
         "--include-hidden", help="Use hidden sheets, hidden rows and merged cells anyway."
+    ),
+]
+AllowUnknownOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown-columns",
+        help="Ignore a header that looks like a misspelt column (its values are dropped).",
     ),
 ]

@@ -12,7 +12,14 @@ from typing import Annotated, Any
 import typer
 
 from bulkops import actions
-from bulkops.cli.options import EncodingOption, HiddenOption, JsonOption, ResourceOption
+from bulkops.cli.options import (
+    AllowUnknownOption,
+    EncodingOption,
+    HiddenOption,
+    JsonOption,
+    ResourceOption,
+)
+from bulkops.cli.validate import problem_lines
 from bulkops.config import CONCURRENCY, RATE
 from bulkops.run import Interrupted, RunResult
 
@@ -98,6 +105,7 @@ def command(
     resource: ResourceOption = None,
     encoding: EncodingOption = None,
     include_hidden: HiddenOption = False,
+    allow_unknown_columns: AllowUnknownOption = False,
     stop_on_problems: Annotated[
         bool,
         typer.Option(
@@ -184,7 +192,11 @@ def command(
             bar.set_postfix(failed=failures["count"], refresh=False)
         bar.update(1)
 
-    resume_command = _resume_command(file, out, sandbox)
+    again = {"yes": yes, "resource": resource, "encoding": encoding,
+             "include_hidden": include_hidden, "allow_unknown_columns": allow_unknown_columns,
+             "rate": rate, "concurrency": concurrency, "variant": variant, "verify": verify,
+             "plan": plan, "allow_drift": allow_drift}  # fmt: skip
+    resume_command = _resume_command(file, out, sandbox, again)
     try:
         result = actions.run(
             file,
@@ -201,6 +213,7 @@ def command(
             new_run=new_run,
             yes=yes,
             include_hidden=include_hidden,
+            allow_unknown_columns=allow_unknown_columns,
             stop_on_problems=stop_on_problems,
             confirm=_ask if sys.stdin.isatty() and not as_json else None,
             variants=variant,
@@ -220,6 +233,9 @@ def command(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
+        warned = problem_lines(result.report, _SHOWN, warnings_only=True)
+        if warned:  # what validate says of the workbook, beyond the rows' own outcomes
+            typer.echo("\n".join(warned), err=True)
         typer.echo(render_summary(result), err=True)
         typer.echo(f"results: {result.results_path}")
         if result.held:
@@ -231,7 +247,7 @@ def command(
                 "workbook) and run again",
                 err=True,
             )
-        if result.failed_path:
+        if result.failed_path and result.signal is None:  # stopped: resume first
             typer.echo(f"to fix and run again: {result.failed_path}")
         if result.undo and result.signal is None:
             typer.echo(f"to undo it: {result.undo}", err=True)
@@ -251,10 +267,24 @@ def _exit_code(signum: int | None) -> int:
     return 143 if signum == signal.SIGTERM else 130
 
 
-def _resume_command(file: Path, out: Path | None, sandbox: bool) -> str:
+def _resume_command(file: Path, out: Path | None, sandbox: bool, flags: dict[str, Any]) -> str:
+    """The command that continues this run, with every flag it was given that the run
+    needs again (pasted as printed, it works)."""
     parts = ["bulkops", "run", shlex.quote(str(file)), "--resume"]
     if out is not None:
         parts += ["-o", shlex.quote(str(out))]
     if sandbox:
         parts.append("--sandbox")
+    for name, value in flags.items():
+        option = "--" + name.replace("_", "-")
+        if name == "verify" and value is not None:
+            parts.append("--verify" if value else "--no-verify")
+        elif value is None or value is False:
+            continue
+        elif value is True:
+            parts.append(option)
+        elif isinstance(value, list):
+            parts += [p for item in value for p in (option, shlex.quote(str(item)))]
+        else:
+            parts += [option, shlex.quote(str(value))]
     return " ".join(parts)

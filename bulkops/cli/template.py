@@ -23,14 +23,17 @@ def command(
         bool,
         typer.Option("--all", help="Write one workbook with a sheet per resource."),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
 ) -> None:
     """Write a blank template: header notes, dropdowns, an example row, Instructions."""
     if every:
         if as_csv:
             raise typer.BadParameter("--all writes one .xlsx workbook; --csv writes one resource")
-        typer.echo(f"wrote {actions.template_all(out)}")
+        typer.echo(f"wrote {actions.template_all(out, force=force)}")
         return
     if resource is None:
         raise typer.BadParameter("name a resource (e.g. routes), or pass --all")
-    written = actions.template(resource, out, as_csv=as_csv)
+    written = actions.template(resource, out, as_csv=as_csv, force=force)
     typer.echo(f"wrote {written}")

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bulkops import actions
-from bulkops.cli.options import EncodingOption, HiddenOption, JsonOption, ResourceOption
+from bulkops.cli.options import (
+    AllowUnknownOption,
+    EncodingOption,
+    HiddenOption,
+    JsonOption,
+    ResourceOption,
+)
 from bulkops.config import Settings
 from bulkops.validation import Report
 
-__all__ = ["command", "render"]
+__all__ = ["command", "problem_lines", "render"]
 
 
 def _plural(count: int, word: str) -> str:
@@ -22,6 +29,28 @@ def _plural(count: int, word: str) -> str:
 
 def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def problem_lines(report: Report, shown: int, *, warnings_only: bool = False) -> list[str]:
+    """The problems as `validate` prints them: counts, by code, the first few (`run`
+    prints the warnings so: its rows' errors are in its own summary)."""
+    problems = [p for p in report.problems if not (warnings_only and p.is_error)]
+    if not problems:
+        return []
+    lines = [
+        f"{_plural(report.warnings, 'warning')} in the workbook (as validate says)"
+        if warnings_only
+        else f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')}, "
+        f"{_plural(report.invalid_rows, 'row')} cannot run"
+    ]
+    by_code = Counter(p.code for p in problems)
+    lines.append("  " + ", ".join(f"{code} ×{n}" for code, n in by_code.most_common()))
+    for problem in problems[:shown]:
+        value = f" [{_clip(problem.value)}]" if problem.value else ""
+        lines.append(f"  {problem.severity.value:<7} {problem.where()}{value}: {problem.message}")
+    if len(problems) > shown:
+        lines.append(f"  … and {len(problems) - shown} more")
+    return lines
 
 
 def render(report: Report, shown: int) -> str:
@@ -33,20 +62,7 @@ def render(report: Report, shown: int) -> str:
         actions_done = ", ".join(f"{n} {a}" for a, n in sorted(sheet.actions.items()))
         counts.append(f"{sheet.sheet}: {_plural(sheet.rows, 'row')} ({actions_done or 'none'})")
     lines.append(f"{report.path}: {verdict} — " + "; ".join(counts))
-    if report.problems:
-        lines.append(
-            f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')}, "
-            f"{_plural(report.invalid_rows, 'row')} cannot run"
-        )
-        by_code = report.counts()
-        lines.append("  " + ", ".join(f"{code} ×{n}" for code, n in by_code.most_common()))
-        for problem in report.problems[:shown]:
-            value = f" [{_clip(problem.value)}]" if problem.value else ""
-            lines.append(
-                f"  {problem.severity.value:<7} {problem.where()}{value}: {problem.message}"
-            )
-        if len(report.problems) > shown:
-            lines.append(f"  … and {len(report.problems) - shown} more")
+    lines += problem_lines(report, shown)
     if report.report_path:
         lines.append(f"report: {report.report_path} (problem cells highlighted, with notes)")
     return "\n".join(lines)
@@ -62,6 +78,7 @@ def command(
     resource: ResourceOption = None,
     encoding: EncodingOption = None,
     include_hidden: HiddenOption = False,
+    allow_unknown_columns: AllowUnknownOption = False,
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Do not write a report workbook.")
     ] = False,
@@ -74,6 +91,7 @@ def command(
         write_report=not no_report,
         encoding=encoding,
         include_hidden=include_hidden,
+        allow_unknown_columns=allow_unknown_columns,
     )
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))

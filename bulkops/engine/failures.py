@@ -118,7 +118,10 @@ def held_back(record: RowRecord, blocked: bool) -> RowOutcome | None:
         place = f"{first.column} ({first.cell}): " if first.column and first.cell else ""
         reason = place + first.message
     else:
-        reason = "its sheet is hidden, or a column its action needs is missing"
+        reason = (
+            "its sheet is hidden, a column its action needs is missing, or a header "
+            "looks misspelt (see the Problems sheet)"
+        )
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     return RowOutcome(record.sheet, record.row, record.action or "", Status.INVALID,
                       f"not sent: {reason}{more}")  # fmt: skip

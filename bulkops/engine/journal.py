@@ -369,8 +369,11 @@ class Journal:
         return {(sheet, row) for sheet, row in rows}
 
     def finish(self, complete: bool) -> None:
+        """The run's end. One that ended before any row (its first request failed) has
+        nothing to resume: it is finished, and the next run starts afresh."""
         self.flush()
-        self._set(state="finished" if complete else "interrupted")
+        started = self.db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is not None
+        self._set(state="finished" if complete or not started else "interrupted")
 
     def close(self) -> None:
         try:

@@ -53,6 +53,7 @@ class Run:
         *,
         dry_run: bool,
         include_hidden: bool,
+        allow_unknown: bool = False,
         clock: Clock,
         journal: Journal | None,
         done: dict[tuple[str, int], RowOutcome],
@@ -69,6 +70,7 @@ class Run:
         self.settings = settings
         self.dry_run = dry_run
         self.include_hidden = include_hidden
+        self.allow_unknown = allow_unknown
         self.clock = clock
         self.journal = journal
         self.done = done
@@ -94,7 +96,7 @@ class Run:
 
     async def main(self, client: ApiClient, base_url: str, signals: bool) -> None:
         await self.limiter.acquire()  # the preflight counts against the rate like any request
-        await preflight(client, base_url)
+        await preflight(client, base_url, self._again)
         async with anyio.create_task_group() as group:
             if signals:
                 group.start_soon(self._watch, group)
@@ -104,6 +106,14 @@ class Run:
                     self.requests += await verify_written(runner)
             self.completed = True
             group.cancel_scope.cancel()
+
+    async def _again(self, error: BaseException, attempt: int) -> bool:
+        """Whether the preflight tries again after `error` (after the policy's wait)."""
+        decision = self.policy.decide("GET", error, attempt)
+        if decision.retry:
+            await self.clock.sleep(decision.delay)
+            await self.limiter.acquire()
+        return decision.retry
 
     async def _watch(self, group: anyio.abc.TaskGroup) -> None:
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as received:
@@ -149,7 +159,10 @@ class Run:
         removals: Removals | None = None,
     ) -> None:
         validation = validate_sheet(
-            chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
+            chosen,
+            self.workbook.sheet(name),
+            include_hidden=self.include_hidden,
+            allow_unknown=self.allow_unknown,
         )
         runner = Runner(
             client,
@@ -187,7 +200,10 @@ class Run:
         """Send nothing: every row ends invalid, skipped, or not attempted for `reason`."""
         for name, chosen in self.sheets:
             validation = validate_sheet(
-                chosen, self.workbook.sheet(name), include_hidden=self.include_hidden
+                chosen,
+                self.workbook.sheet(name),
+                include_hidden=self.include_hidden,
+                allow_unknown=self.allow_unknown,
             )
             blocked = validation.validator.blocked
             outcomes = self.finished[name] = []

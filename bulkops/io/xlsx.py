@@ -68,7 +68,7 @@ class XlsxReader:
             except calamine.CalamineError as exc:
                 raise _unreadable(self.path, name, exc) from None
             try:
-                formulas, hidden_rows = scan.result()
+                formulas, hidden_rows, errors = scan.result()
             except (zipfile.BadZipFile, ElementTree.ParseError, ValueError) as exc:
                 raise _unreadable(self.path, name, exc) from None
         start = sheet.start
@@ -76,6 +76,8 @@ class XlsxReader:
             raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
         first_column = start[1]
         rows = _numbered(sheet.iter_rows())
+        if errors:  # calamine reads an error cell as blank: put Excel's words back
+            rows = _with_errors(rows, errors, first_column)
         for number, values in rows:
             if any(v != "" for v in values):
                 return Sheet(
@@ -106,6 +108,20 @@ def _unreadable(path: Path, name: str, error: Exception) -> InputError:
     return InputError(f"{path}: sheet '{name}' is damaged and cannot be read ({text})")
 
 
+def _with_errors(
+    rows: Iterator[tuple[int, list[Any]]], errors: dict[tuple[int, int], str], first: int
+) -> Iterator[tuple[int, list[Any]]]:
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, column), text in errors.items():
+        by_row.setdefault(row, []).append((column - first, text))
+    for number, values in rows:
+        for index, text in by_row.get(number, ()):
+            if index >= 0:
+                values = [*values, *([""] * (index + 1 - len(values)))]
+                values[index] = text
+        yield number, values
+
+
 def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
     # calamine yields rows from row 1, columns from the first used column
     return enumerate(rows, start=1)
@@ -129,19 +145,23 @@ def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
     return None
 
 
-def scan_sheet(path: Path, sheet_name: str) -> tuple[frozenset[tuple[int, int]], frozenset[int]]:
+def scan_sheet(
+    path: Path, sheet_name: str
+) -> tuple[frozenset[tuple[int, int]], frozenset[int], dict[tuple[int, int], str]]:
     """What calamine does not tell: (Excel row, 0-based column) of every formula saved
-    without a result, and the Excel rows hidden in the sheet. A byte scan first: the XML is
-    parsed only when the sheet has a formula or a hidden row at all."""
+    without a result, the Excel rows hidden in the sheet, and the cells holding an Excel
+    error (#N/A, #REF! …: calamine reads them as blank) with its text. A byte scan
+    first: the XML is parsed only when the sheet has any of them at all."""
     with zipfile.ZipFile(path) as archive:
         part = _sheet_part(archive, sheet_name)
         if part is None or part not in archive.namelist():
-            return frozenset(), frozenset()
-        formulas, hidden = _worth_parsing(archive, part)
-        if not (formulas or hidden):
-            return frozenset(), frozenset()
+            return frozenset(), frozenset(), {}
+        formulas, hidden, errors = _worth_parsing(archive, part)
+        if not (formulas or hidden or errors):
+            return frozenset(), frozenset(), {}
         found: set[tuple[int, int]] = set()
         rows: set[int] = set()
+        failed: dict[tuple[int, int], str] = {}
         with archive.open(part) as stream:
             for _, element in ElementTree.iterparse(stream, events=("end",)):
                 if element.tag == f"{_MAIN}row":
@@ -151,15 +171,21 @@ def scan_sheet(path: Path, sheet_name: str) -> tuple[frozenset[tuple[int, int]],
                     continue
                 if element.tag != f"{_MAIN}c":
                     continue
+                value = element.find(f"{_MAIN}v")
+                if element.get("t") == "e":
+                    match = _CELL_REF.match(element.get("r", ""))
+                    if match:
+                        at = (int(match.group(2)), column_index(match.group(1)))
+                        failed[at] = (value.text if value is not None else "") or "#VALUE!"
+                    continue
                 formula = element.find(f"{_MAIN}f")
                 if formula is not None:
-                    value = element.find(f"{_MAIN}v")
                     inline = element.find(f"{_MAIN}is")
                     if (value is None or not (value.text or "")) and inline is None:
                         match = _CELL_REF.match(element.get("r", ""))
                         if match:
                             found.add((int(match.group(2)), column_index(match.group(1))))
-        return frozenset(found), frozenset(rows)
+        return frozenset(found), frozenset(rows), failed
 
 
 def unvalued_formulas(path: Path, sheet_name: str) -> frozenset[tuple[int, int]]:
@@ -167,17 +193,18 @@ def unvalued_formulas(path: Path, sheet_name: str) -> frozenset[tuple[int, int]]
     return scan_sheet(path, sheet_name)[0]
 
 
-def _worth_parsing(archive: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
+def _worth_parsing(archive: zipfile.ZipFile, part: str) -> tuple[bool, bool, bool]:
     # a byte scan is far cheaper than parsing: '<f>' or '<f ' (any prefix) marks a formula,
-    # ' hidden="1"' (or "true") a hidden row or column
+    # ' hidden="1"' (or "true") a hidden row or column, ' t="e"' a cell holding an error
     tail = b""
-    formulas = hidden = False
+    formulas = hidden = errors = False
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
             data = tail + chunk
             formulas = formulas or any(m in data for m in (b"<f>", b"<f ", b":f>", b":f "))
             hidden = hidden or b'hidden="1"' in data or b'hidden="true"' in data
-            if formulas and hidden:
+            errors = errors or b't="e"' in data
+            if formulas and hidden and errors:
                 break
             tail = data[-16:]
-    return formulas, hidden
+    return formulas, hidden, errors

@@ -32,6 +32,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     # header
     "missing-column": (Severity.ERROR, "header", "A column the sheet's actions need is absent."),
     "unknown-column": (Severity.WARNING, "header", "A header matches no column; it is ignored."),
+    "misspelt-column": (Severity.ERROR, "header", "A header close to a column's name: a typo?"),
     "duplicate-column": (Severity.ERROR, "header", "Two headers name the same column."),
     "blank-header": (Severity.WARNING, "header", "A column has data but no header."),
     "rows-above-header": (Severity.WARNING, "header", "Title rows above the header, ignored."),
@@ -46,6 +47,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "too-long": (Severity.ERROR, "cell", "The text is longer than the API accepts."),
     "invalid-clear": (Severity.ERROR, "cell", "#CLEAR on a field that cannot be empty."),
     "formula-without-value": (Severity.ERROR, "cell", "A formula with no saved result."),
+    "excel-error": (Severity.ERROR, "cell", "The cell holds an Excel error (#N/A, #REF! …)."),
     "merged-cells": (Severity.ERROR, "cell", "Merged cells inside the data."),
     "ignored-value": (Severity.WARNING, "cell", "The value is not used by the row's action."),
     "invalid-reference": (Severity.ERROR, "cell", "A ref: cell that is not ref:<Sheet>!<key>."),

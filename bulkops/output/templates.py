@@ -117,8 +117,14 @@ def column_note(resource: Resource, column: Column) -> str:
     return "\n".join(lines)
 
 
+#: what the example row's Action cell says of it
+EXAMPLE_NOTE = ("An example row: its Action is skip, so it is never sent. Type your first row "
+                "over it (with its Action), or delete it.")  # fmt: skip
+
+
 def _example_row(resource: Resource) -> list[Any]:
-    return [resource.default_action] + [
+    """The example row: Action `skip`, so a template run untouched sends nothing."""
+    return ["skip"] + [
         "" if c is resource.id_column else ("" if c.example is None else c.example)
         for c in resource.all_columns
     ]
@@ -258,6 +264,7 @@ def _template_sheet(book: Any, resource: Resource) -> None:
     columns: list[Column | None] = [None, *resource.all_columns]
     sheet.append(labels)
     sheet.append(_example_row(resource))
+    sheet["A2"].comment = Comment(EXAMPLE_NOTE, "bulkops", width=260, height=80)
     last_row = TEMPLATE_ROWS + 1
     action_rule = DataValidation(
         type="list",

@@ -7,6 +7,7 @@ plan and execute while it validates, and 100k-row files stay within memory.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -69,10 +70,16 @@ class SheetValidation:
 
 
 def validate_sheet(
-    resource: Resource, sheet: Sheet, *, include_hidden: bool = False
+    resource: Resource,
+    sheet: Sheet,
+    *,
+    include_hidden: bool = False,
+    allow_unknown: bool = False,
 ) -> SheetValidation:
     """Validate `sheet` as `resource`. Rows nobody can see (a hidden sheet, hidden rows,
-    merged cells) are errors unless `include_hidden` says to use them (one warning then)."""
+    merged cells) are errors unless `include_hidden` says to use them (one warning then).
+    A header that looks like a misspelt column blocks every row, unless `allow_unknown`
+    says to ignore it (a warning then)."""
     if len(sheet.header) > MAX_COLUMNS:
         raise InputError(
             f"sheet '{sheet.name}' has {len(sheet.header):,} columns (at most "
@@ -82,7 +89,10 @@ def validate_sheet(
     header = match_header(resource, sheet.name, sheet.header, sheet.header_row, sheet.first_column)
     header.problems[:0] = skipped
     header.problems += _unseen(sheet, include_hidden)
+    if allow_unknown:
+        header.problems = [_ignored(p) for p in header.problems]
     validator = RowValidator(resource, header, sheet.unvalued_formulas, sheet.first_column)
+    validator.misspelt = any(p.code == "misspelt-column" for p in header.problems)
     if not include_hidden:
         validator.hidden_rows = sheet.hidden_rows
         validator.sheet_hidden = sheet.hidden
@@ -93,6 +103,14 @@ def validate_sheet(
     return SheetValidation(
         resource, sheet, header, validator, SheetReport(sheet.name, resource.name)
     )
+
+
+def _ignored(problem: Problem) -> Problem:
+    """A misspelt header, ignored as asked (--allow-unknown-columns): a warning."""
+    if problem.code != "misspelt-column":
+        return problem
+    message = problem.message.split("? Rename", 1)[0] + "? It is ignored (--allow-unknown-columns)"
+    return dataclasses.replace(problem, code="unknown-column", message=message)
 
 
 def _unseen(sheet: Sheet, include: bool) -> list[Problem]:

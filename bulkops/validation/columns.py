@@ -215,11 +215,16 @@ def match_header(
         if column is None:
             if not is_own_column(text):  # a results workbook read back: no warning
                 guess = get_close_matches(text, labels, n=1, cutoff=0.6)
-                hint = (
-                    f"; did you mean '{guess[0]}'?"
-                    if guess
-                    else (f"; run 'bulkops resources {resource.name}' to list the columns")
-                )
+                if guess:  # a typo would drop the column's values without a word
+                    problems.append(Problem(
+                        "misspelt-column",
+                        f"'{text}' is not a {resource.name} column: did you mean "
+                        f"'{guess[0]}'? Rename the header (its values would be dropped), or "
+                        "pass --allow-unknown-columns to ignore it",
+                        sheet, header_row, text, ref, text,
+                    ))  # fmt: skip
+                    continue
+                hint = f"; run 'bulkops resources {resource.name}' to list the columns"
                 problems.append(
                     Problem(
                         "unknown-column",

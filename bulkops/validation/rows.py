@@ -16,7 +16,12 @@ from bulkops.validation.columns import HeaderMap
 from bulkops.validation.crossfield import CrossFieldChecks, Locator
 from bulkops.validation.visibility import unseen
 
-__all__ = ["RowValidator"]
+#: what Excel shows in a cell whose formula failed (kept as text in a .csv it saved)
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!"})  # fmt: skip
+
+__all__ = ["EXCEL_ERRORS", "RowValidator"]
 
 
 class RowValidator:
@@ -59,6 +64,8 @@ class RowValidator:
         self._required_by = {a: resource.required_for(a) for a in resource.actions}
         self.hidden_rows: frozenset[int] = frozenset()
         self.sheet_hidden = False
+        #: a header looks like a misspelt column: its values would be dropped
+        self.misspelt = False
         self.merged: dict[int, tuple[str, str]] = {}  # row -> (first cell, range)
         self.locate = Locator(self.sheet, self.letters)
         self.checks = CrossFieldChecks(resource, self.locate)
@@ -180,9 +187,18 @@ class RowValidator:
                 raw = raw.strip()
                 if not raw:
                     continue
-                if raw[0] == "#" and raw.upper() == CLEAR:
-                    self._clear(record, column, raw)
-                    continue
+                if raw[0] == "#":
+                    if raw.upper() == CLEAR:
+                        self._clear(record, column, raw)
+                        continue
+                    if raw.upper() in EXCEL_ERRORS:
+                        record.problems.append(self._problem(
+                            "excel-error",
+                            f"{raw} is Excel's error for a formula that failed, not a value: "
+                            "fix the formula, or type the value",
+                            record.row, column, raw,
+                        ))  # fmt: skip
+                        continue
             elif raw is None:
                 continue
             try:
@@ -378,7 +394,7 @@ class RowValidator:
     def blocked(self, record: RowRecord) -> bool:
         """True when the row cannot run for a reason outside it: its sheet is hidden, or
         its action needs a column the sheet does not have."""
-        if self.sheet_hidden:
+        if self.sheet_hidden or self.misspelt:
             return True
         return any(c not in self.letters for c in self._required_by[record.action])
 

@@ -71,13 +71,15 @@ def check_workbook(
     sheets: list[tuple[str, Resource]],
     *,
     include_hidden: bool = False,
+    allow_unknown: bool = False,
 ) -> WorkbookCheck:
     """Validate every sheet of `sheets` (in the order given), then the references."""
     checked = WorkbookCheck(Report(path=path, sheets=[]))
     references = ReferenceCheck(sheets)
     with collector_paused():
         for name, chosen in sheets:
-            validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden)
+            validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden,
+                                        allow_unknown=allow_unknown)  # fmt: skip
             numbers = checked.rows[name] = array("i")
             naming = [c for c in chosen.columns if c.finder is not None]
             for record in validation.records():

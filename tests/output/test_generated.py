@@ -109,7 +109,7 @@ def test_template_command_writes_xlsx_and_csv(tmp_path: Path) -> None:
     with (tmp_path / "routes.csv").open(newline="", encoding="utf-8") as handle:
         header, example = list(csv.reader(handle))
     assert header == header_labels(ROUTES)
-    assert example[0] == "create"
+    assert example[0] == "skip"  # the example row is never sent
     assert main(["template", "nope"]) == 2
 
 

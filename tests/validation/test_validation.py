@@ -46,11 +46,12 @@ def test_the_valid_sample_has_no_problem_at_all() -> None:
 
 
 def test_header_and_file_samples() -> None:
-    """The header sample shows the three header codes; the header-only one no-data-rows."""
+    """The header sample shows the four header codes; the header-only one no-data-rows."""
     assert sorted(codes_of(SAMPLES / "invalid" / "routes-bad-header.csv")) == [
         "blank-header",
         "duplicate-column",
         "missing-column",
+        "misspelt-column",
     ]
     assert codes_of(SAMPLES / "invalid" / "routes-no-data.csv") == ["no-data-rows"]
     assert codes_of(SAMPLES / "invalid" / "routes-title-rows.csv") == ["rows-above-header"]

@@ -1,0 +1,141 @@
+"""What a new user trips over (issue 16): Excel's error cells, misspelt headers, templates
+run untouched, resume commands pasted as printed, a first request that fails."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bulkops import actions
+from bulkops.cli import main
+from bulkops.cli.run import _resume_command
+from bulkops.config import Settings
+from bulkops.errors import ConfigError, UsageError
+from bulkops.paths import journal_for
+from tests.conftest import ROOT
+from tests.test_run import run, sandbox
+
+HEADER = ["Action", "Route ID", "Call Value", "Record Calls"]
+
+
+def _xlsx(path: Path, rows: list[list[object]], errors: dict[str, str] | None = None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Routes"
+    for row in rows:
+        sheet.append(row)
+    for ref, text in (errors or {}).items():  # a cell Excel saved holding an error
+        sheet[ref].value = text
+        sheet[ref].data_type = "e"
+    book.save(path)
+    return path
+
+
+def test_excel_error_cells_are_problems_at_their_cell(tmp_path: Path) -> None:
+    """#N/A in a saved workbook (calamine reads it as blank) and #REF! typed into a CSV
+    Excel wrote are problems at their cell: the row is not sent, the field not left as is."""
+    path = _xlsx(tmp_path / "e.xlsx", [HEADER, ["update", 12001, 0, "Yes"]], {"C2": "#N/A"})
+    report = actions.validate(path, write_report=False)
+    [problem] = report.problems
+    assert (problem.code, problem.cell, problem.value) == ("excel-error", "C2", "#N/A")
+    assert "Excel's error for a formula that failed" in problem.message
+    box = sandbox()
+    result = run(path, box, tmp_path)
+    assert result.counts() == {"invalid": 1}
+    assert box.log.writes() == []
+    csv = tmp_path / "routes.csv"
+    csv.write_text("Action,Route ID,Call Value\nupdate,12001,#REF!\n", encoding="utf-8")
+    [problem] = actions.validate(csv, write_report=False).problems
+    assert (problem.code, problem.cell) == ("excel-error", "C2")
+
+
+def test_a_misspelt_header_blocks_the_rows_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Recrod Calls' would drop every row's value: an error naming the column meant, and
+    no row is sent; --allow-unknown-columns ignores it (a warning, printed by run too)."""
+    rows = [["Action", "Route ID", "Recrod Calls", "Notes"], ["update", 12001, "Yes", "x"]]
+    path = _xlsx(tmp_path / "m.xlsx", rows)
+    codes = {p.code: p for p in actions.validate(path, write_report=False).problems}
+    assert set(codes) == {"misspelt-column", "unknown-column"}
+    assert "did you mean 'Record Calls'?" in codes["misspelt-column"].message
+    box = sandbox()
+    blocked = run(path, box, tmp_path)
+    assert blocked.counts() == {"invalid": 1}
+    assert "a header looks misspelt" in blocked.outcomes[0].message
+    allowed = actions.validate(path, write_report=False, allow_unknown_columns=True)
+    assert [p.code for p in allowed.problems] == ["unknown-column", "unknown-column"]
+    assert allowed.valid
+    assert main(["run", str(path), "--sandbox", "--allow-unknown-columns"]) == 0
+    err = capsys.readouterr().err
+    assert "2 warnings in the workbook (as validate says)" in err
+    assert "'Recrod Calls' is not a routes column: did you mean 'Record Calls'? It is" in err
+
+
+def test_a_template_run_untouched_sends_nothing_and_is_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "routes.xlsx"
+    assert main(["template", "routes", "-o", str(out)]) == 0
+    box = sandbox()
+    result = run(out, box, tmp_path)
+    assert result.counts() == {"skipped": 1}  # the example row: Action skip
+    assert box.log.writes() == []
+    capsys.readouterr()
+    assert main(["template", "routes", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("routes.xlsx exists (filled in, perhaps): choose another -o, or --force "
+                        "to overwrite it")  # fmt: skip
+    assert main(["template", "routes", "-o", str(out), "--force"]) == 0
+    with pytest.raises(UsageError):
+        actions.template_all(tmp_path / "routes.xlsx")
+
+
+def test_the_resume_command_carries_every_flag_the_run_needs() -> None:
+    flags = {"yes": True, "resource": "routes", "encoding": "cp1252", "include_hidden": True,
+             "allow_unknown_columns": False, "rate": 5.0, "concurrency": 2,
+             "variant": ["phones=e164"], "verify": False, "plan": None,
+             "allow_drift": False}  # fmt: skip
+    said = _resume_command(Path("my routes.csv"), Path("out.xlsx"), True, flags)
+    assert said == (
+        "bulkops run 'my routes.csv' --resume -o out.xlsx --sandbox --yes --resource routes "
+        "--encoding cp1252 --include-hidden --rate 5.0 --concurrency 2 --variant phones=e164 "
+        "--no-verify"
+    )
+
+
+def test_a_stale_failed_rows_workbook_goes_once_nothing_is_left_to_fix(tmp_path: Path) -> None:
+    source = tmp_path / "groups.xlsx"
+    source.write_bytes((ROOT / "samples" / "groups.xlsx").read_bytes())
+    stale = tmp_path / "out" / "groups.failed.xlsx"
+    stale.parent.mkdir()
+    stale.write_bytes(b"rows an earlier run could not send")
+    result = run(source, sandbox(), tmp_path / "out", yes=True)
+    assert result.ok
+    assert result.failed_path is None
+    assert not stale.exists()
+
+
+def test_a_first_request_that_fails_is_retried_then_named(tmp_path: Path) -> None:
+    """A 503 on the preflight is retried like any request; when it keeps failing, one line
+    names the request and the error, and the journal does not call the file interrupted."""
+    path = ROOT / "samples" / "groups.xlsx"
+    flaky = sandbox("503:limit=2@GET /auth/profile")
+    assert run(path, flaky, tmp_path, yes=True).ok
+    down = sandbox("503@GET /auth/profile")
+    with pytest.raises(ConfigError) as refused:
+        run(path, down, tmp_path / "down", yes=True)
+    said = str(refused.value)
+    assert said.startswith("the first request (GET ")
+    attempts = Settings().max_attempts
+    assert f"/auth/profile, which checks the credentials) failed {attempts} times: HTTP 503" in said
+    assert "nothing was sent" in said
+    assert down.log.writes() == []
+    journal = journal_for(tmp_path / "down" / "results.xlsx")
+    state = sqlite3.connect(journal).execute("SELECT value FROM meta WHERE key='state'")
+    assert state.fetchone() == ("finished",)
+    assert run(path, sandbox(), tmp_path / "down", yes=True).ok  # no --resume asked for
