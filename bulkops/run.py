@@ -26,7 +26,7 @@ from bulkops.engine.clock import Clock, RealClock
 from bulkops.engine.journal import Journal
 from bulkops.engine.planfile import Plan, read_plan
 from bulkops.engine.workbook import Run
-from bulkops.errors import InputError, OutputError, UsageError
+from bulkops.errors import EmptyInput, InputError, OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.schema import Resource
@@ -201,6 +201,9 @@ def execute(
         with beside(path):  # a recipients file is read beside the input
             check = check_workbook(path, workbook, sheets, include_hidden=options.include_hidden,
                                    allow_unknown=options.allow_unknown)  # fmt: skip
+            if check.report.rows == 0:  # as validate says it: bad input, exit 2
+                empty = next(p for p in check.report.problems if p.code == "no-data-rows")
+                raise EmptyInput(f"{path}: sheet '{empty.sheet}': {empty.message}")
             return _execute(
                 path, workbook, sheets, check, results, settings, options, wiring, hooks
             )

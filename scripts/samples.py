@@ -236,20 +236,30 @@ def _base(name: str) -> dict[str, Any]:
 def invalid_rows() -> list[tuple[str, dict[str, Any]]]:
     """(expected code, cells): each row breaks exactly one rule ('' = a valid row that a
     later row duplicates)."""
-    dup = _base("Duplicate Me")
+    dup = {**_base("Duplicate Me"), "Tracking_Number": "4045550102"}
     return [
         ("invalid-action", {**_base("Bad action"), "Action": "frobnicate"}),
         ("required-value", {**_base("No ring to"), "Ring_To_Number": ""}),
         ("invalid-type", {**_base("Value as text"), "Call_Value": "lots"}),
         ("invalid-choice", {**_base("Bad status"), "Route_Status": "paused"}),
         ("invalid-phone", {**_base("Lost zero"), "Ring_To_Number": 123456789}),
-        ("undialable-phone", {**_base("Placeholder"), "Ring_To_Number": "1111111111"}),
+        (
+            "undialable-phone",
+            {
+                **_base("Placeholder"),
+                "Ring_To_Number": "1111111111",
+                "Tracking_Number": "4045550103",
+            },
+        ),
         ("out-of-range", {**_base("Negative value"), "Call_Value": -5}),
         ("too-long", {**_base("x" * 300)}),
         ("invalid-clear", {**_base("Clear a switch"), "Record_Calls": "#CLEAR"}),
         ("formula-without-value", {**_base("Formula"), "Group_ID": "=70000+35"}),
         ("excel-error", {**_base("Excel error"), "Call_Value": "#N/A"}),
-        ("ignored-value", {**_base("Create with id"), "Route_ID": 555}),
+        (
+            "ignored-value",
+            {**_base("Create with id"), "Route_ID": 555, "Tracking_Number": "4045550104"},
+        ),
         ("missing-key", {"Action": "delete"}),
         ("list-gap", {**_base("Gap"), "Overflow_2_Number": "4045550142"}),
         ("list-item-incomplete", {**_base("Half item"), "Custom_Source_1_ID": "1080"}),
@@ -262,6 +272,7 @@ def invalid_rows() -> list[tuple[str, dict[str, Any]]]:
         ("duplicate-id", {"Action": "delete", "Route_ID": 777}),
         ("", dup),
         ("duplicate-key", dup),
+        ("duplicate-value", {**_base("Same number"), "Tracking_Number": dup["Tracking_Number"]}),
     ]
 
 

@@ -139,3 +139,45 @@ def test_a_first_request_that_fails_is_retried_then_named(tmp_path: Path) -> Non
     state = sqlite3.connect(journal).execute("SELECT value FROM meta WHERE key='state'")
     assert state.fetchone() == ("finished",)
     assert run(path, sandbox(), tmp_path / "down", yes=True).ok  # no --resume asked for
+
+
+def test_one_file_gets_one_answer_from_validate_and_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A header-only sheet: exit 2 from both, with the same line."""
+    path = tmp_path / "routes.csv"
+    path.write_text("Action,Route Name,Group ID\n", encoding="utf-8")
+    assert main(["validate", str(path), "--no-report"]) == 2
+    said = capsys.readouterr().err
+    assert main(["run", str(path), "--sandbox"]) == 2
+    assert said.strip() in capsys.readouterr().err
+    assert "no data rows" in said
+
+
+def test_clashes_the_account_would_refuse_are_found_before_sending(tmp_path: Path) -> None:
+    """One tracking number on two routes (one sheet), one route in two sheets: problems at
+    the second row's cell, naming the first; only the second row is held back."""
+    from tests.resources.test_account import book
+
+    header = ["Action", "Route ID", "Route Name", "Group ID", "Tracking Number", "Ring To Number"]
+    path = book(tmp_path / "c.xlsx", {
+        "Routes": [header,
+                   ["create", None, "First", 70035, "4045550100", "4045550123"],
+                   ["create", None, "Second", 70035, "4045550100", "4045550123"],
+                   ["update", 12001, None, None, None, "4045550111"]],
+        "Routes (2)": [header, ["update", 12001, None, None, None, "4045550122"]],
+    })  # fmt: skip
+    report = actions.validate(path, write_report=False)
+    found = {(p.code, p.sheet, p.cell): p.message for p in report.problems}
+    assert found[("duplicate-value", "Routes", "E3")] == (
+        "row 2 already gives Tracking Number 4045550100: one route only may have it; keep it "
+        "on one row"
+    )
+    assert found[("duplicate-id", "Routes (2)", "B2")] == (
+        "sheet 'Routes' row 4 already acts on this route (Route ID 12001): keep one row per object"
+    )
+    assert len(found) == 2
+    result = run(path, sandbox(), tmp_path)
+    statuses = {(o.sheet, o.row): o.status.value for o in result.outcomes}
+    assert statuses == {("Routes", 2): "succeeded", ("Routes", 3): "invalid",
+                        ("Routes", 4): "succeeded", ("Routes (2)", 2): "invalid"}  # fmt: skip

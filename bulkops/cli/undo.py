@@ -50,6 +50,10 @@ def command(
         if len(result.cannot) > _SHOWN:
             typer.echo(f"  … and {len(result.cannot) - _SHOWN} more", err=True)
     typer.echo(f"wrote {result.path}")
+    if not result.total:
+        typer.echo("nothing in it to run: what the run did is listed above, to do by hand",
+                   err=True)  # fmt: skip
+        return
     typer.echo(
         f"next: review it, then 'bulkops run {result.path} --dry-run' to see what it would do",
         err=True,

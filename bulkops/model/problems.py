@@ -26,6 +26,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     # file
     "no-data-rows": (Severity.ERROR, "file", "The sheet has a header but no data rows."),
     "duplicate-id": (Severity.ERROR, "file", "Two rows act on the same id."),
+    "duplicate-value": (Severity.ERROR, "cell", "A value only one object may hold, on two rows."),
     "duplicate-key": (Severity.ERROR, "file", "Two rows would create or act on the same object."),
     "hidden-sheet": (Severity.ERROR, "file", "The sheet is hidden in Excel."),
     "hidden-included": (Severity.WARNING, "file", "Hidden or merged content used by choice."),

@@ -112,6 +112,9 @@ class Resource:
     irreversible: frozenset[str] = frozenset()
     description: str = ""
     notes: tuple[str, ...] = ()
+    #: fields no two objects may share (a route's tracking number): two rows giving one
+    #: value are a problem before anything is sent
+    unique_values: tuple[str, ...] = ()
     #: fields the documented listing leaves out and GET of one object shows (a user's
     #: time zone): read before a live delete or replace, so the journal keeps them
     unlisted: tuple[str, ...] = ()

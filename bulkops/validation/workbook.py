@@ -12,16 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bulkops.io.tables import Workbook
-from bulkops.model.problems import Problem
+from bulkops.model.problems import Problem, shown
 from bulkops.model.record import RowRecord
 from bulkops.model.refs import Named
-from bulkops.model.schema import Finder, Resource
+from bulkops.model.schema import Column, Finder, Resource
 from bulkops.validation import Report, validate_sheet
+from bulkops.validation.crossfield import Locator
 from bulkops.validation.references import ReferenceCheck
 
-__all__ = ["WorkbookCheck", "check_workbook", "collector_paused"]
+__all__ = ["Clashes", "WorkbookCheck", "check_workbook", "collector_paused"]
 
 
 @dataclass
@@ -76,6 +78,7 @@ def check_workbook(
     """Validate every sheet of `sheets` (in the order given), then the references."""
     checked = WorkbookCheck(Report(path=path, sheets=[]))
     references = ReferenceCheck(sheets)
+    clashes = Clashes()
     with collector_paused():
         for name, chosen in sheets:
             validation = validate_sheet(chosen, workbook.sheet(name), include_hidden=include_hidden,
@@ -89,12 +92,13 @@ def check_workbook(
                         assert column.finder is not None
                         checked.named.setdefault(column.finder.kind, column.finder)
                 references.add(chosen, record, validation.validator)
+                clashes.add(chosen, record, validation.validator.locate)
                 if record.valid and not validation.validator.blocked(record):
                     checked.deletes += record.action == "delete"
                     checked.irreversible += chosen.is_irreversible(record.action, record.values)
             checked.report.sheets.append(validation.report)
     by_sheet = {report.sheet: report for report in checked.report.sheets}
-    for problem in references.problems():
+    for problem in [*references.problems(), *clashes.problems]:
         sheet_report = by_sheet[problem.sheet]
         assert problem.row is not None
         place = (problem.sheet, problem.row)
@@ -105,3 +109,50 @@ def check_workbook(
         sheet_report.problems.append(problem)
         checked.across.setdefault(place, []).append(problem)
     return checked
+
+
+class Clashes:
+    """What the account would refuse between rows of the workbook: one object in two
+    sheets (by id or by name), or one value that only one object may hold (a tracking
+    number) given by two rows, in one sheet or two."""
+
+    def __init__(self) -> None:
+        self._owners: dict[tuple[Any, ...], tuple[str, int]] = {}
+        self.problems: list[Problem] = []
+        self._locate: Locator | None = None
+
+    def add(self, resource: Resource, record: RowRecord, locate: Locator) -> None:
+        if record.action in ("", "skip") or not record.valid:
+            return
+        self._locate = locate
+        if record.resource_id is not None:
+            self._once(resource, record, ("id", str(record.resource_id)), resource.id_column,
+                       record.resource_id, across_only=True)  # fmt: skip
+        elif record.key is not None:
+            column = resource.by_path[resource.key_paths[0]]
+            self._once(resource, record, ("key", record.key), column,
+                       record.values.get(column), across_only=True)  # fmt: skip
+        if record.action in ("delete", "release"):
+            return
+        for path in resource.unique_values:
+            column = resource.by_path[path]
+            value = record.values.get(column)
+            if isinstance(value, str | int) and value != "":
+                self._once(resource, record, ("value", path, str(value)), column, value)
+
+    def _once(self, resource: Resource, record: RowRecord, what: tuple[Any, ...],
+              column: Column, value: Any, across_only: bool = False) -> None:  # fmt: skip
+        assert self._locate is not None
+        sheet, row = self._owners.setdefault((resource.name, *what), (record.sheet, record.row))
+        if (sheet, row) == (record.sheet, record.row) or (across_only and sheet == record.sheet):
+            return  # the first row to give it; or a clash in one sheet, which it reports
+        where = f"row {row}" if sheet == record.sheet else f"sheet '{sheet}' row {row}"
+        if what[0] == "value":
+            message = (f"{where} already gives {column.label} {shown(value)}: one "
+                       f"{resource.name[:-1]} only may have it; keep it on one row")  # fmt: skip
+            code = "duplicate-value"
+        else:
+            message = (f"{where} already acts on this {resource.name[:-1]} ({column.label} "
+                       f"{shown(value)}): keep one row per object")  # fmt: skip
+            code = "duplicate-id" if what[0] == "id" else "duplicate-key"
+        self.problems.append(self._locate(code, message, record.row, column, value))

@@ -99,6 +99,7 @@ ROUTES: Final = Resource(
     actions=("create", "update", "replace", "upsert", "delete", "skip"),
     default_action="create",
     key_paths=("provisioned_route_name", "org_unit_id"),
+    unique_values=("phone_number",),
     order=40,
     body_model=RouteBody,
     guard=_guard,
