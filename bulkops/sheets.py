@@ -11,6 +11,9 @@ from bulkops.resources import RESOURCES, get_resource, resource_for_sheet
 
 __all__ = ["OWN_SHEETS", "select_sheets"]
 
+#: sheet names a refusal lists, at most (a line stays a line)
+_NAMED = 10
+
 #: Sheets bulkops writes itself (templates, reports, results, exports); never data.
 OWN_SHEETS = frozenset({"instructions", "problems", "summary", "source"})
 
@@ -29,7 +32,10 @@ def select_sheets(workbook: Workbook, resource: str | None = None) -> list[tuple
         return sorted(found, key=lambda pair: pair[1].order)
     if forced is not None and len(data_sheets) == 1:
         return [(data_sheets[0], forced)]
-    names = ", ".join(f"'{s}'" for s in workbook.sheet_names)
+    shown = workbook.sheet_names[:_NAMED]
+    names = ", ".join(f"'{s}'" for s in shown)
+    if len(workbook.sheet_names) > _NAMED:
+        names += f" and {len(workbook.sheet_names) - _NAMED} more"
     known = ", ".join(r.sheet for r in RESOURCES.values())
     if forced is not None:
         raise UsageError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,22 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = _line_of(data, exc.start)
         raise InputError(
             f"{path}: not UTF-8 at byte {exc.start} (line {line}, byte 0x{data[exc.start]:02X}); "
             "save it from Excel as 'CSV UTF-8 (Comma delimited)', "
             "or pass --encoding cp1252 if it came from Excel on Windows"
         ) from None
+
+
+#: a line ends with CRLF, LF, or a lone CR (old Mac files)
+_FIRST_LINE = re.compile(r"\r\n|\r|\n")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line of byte `offset`, counting CRLF, LF and a lone CR as line ends."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 class CsvReader:
@@ -63,7 +74,7 @@ class CsvReader:
         self.hidden_sheets: list[str] = []
 
     def sheet(self, name: str) -> Sheet:
-        first_line = self.text.split("\n", 1)[0]
+        first_line = _FIRST_LINE.split(self.text, maxsplit=1)[0]
         delimiter = sniff_delimiter(first_line)
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=delimiter)
         rows = _numbered(self.path, reader)

@@ -23,6 +23,8 @@ Format = Literal["xlsx", "csv"]
 _ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: the first record of an Excel 2.x, 3.x or 4.x worksheet (BIFF2-4, before OLE2 files)
+_BIFF_OLD = frozenset({b"\x09\x00\x04\x00", b"\x09\x02\x06\x00", b"\x09\x04\x06\x00"})
 _SAVE_AS = "open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'"
 #: Limits checked on a workbook's zip before anything is inflated.
 MAX_ZIP_ENTRIES = 10_000
@@ -69,6 +71,10 @@ def detect_format(path: Path) -> Format:
         return _check_zip(path)
     if head.startswith(_EMPTY_ZIP):
         raise InputError(f"{path}: the workbook is damaged (an empty zip); {_SAVE_AS} again")
+    if head[:4] in _BIFF_OLD:
+        raise UnsupportedFormat(
+            f"{path}: this is an old Excel 2.x-4.x worksheet (.xls); {_SAVE_AS}"
+        )
     if head.startswith(_OLE2):
         if "EncryptedPackage".encode("utf-16-le") in _read_all(path):
             raise UnsupportedFormat(
@@ -77,10 +83,52 @@ def detect_format(path: Path) -> Format:
             )
         raise UnsupportedFormat(f"{path}: this is a legacy Excel 97-2003 (.xls) file; {_SAVE_AS}")
     if _looks_like_text(head):
+        named = _text_format(head)
+        if named is not None:
+            raise UnsupportedFormat(f"{path}: this is {named}, not a CSV file; {_SAVE_AS}")
         return "csv"
+    nul = head.find(b"\x00")
+    if head.count(b"\x00") <= max(2, len(head) // 20) and _utf8(head.replace(b"\x00", b"")):
+        raise UnsupportedFormat(
+            f"{path}: a text file with a NUL byte (byte {nul}): a CSV file holds none; "
+            "save it again as 'CSV UTF-8 (Comma delimited)'"
+        )
     raise UnsupportedFormat(
         f"{path}: not a spreadsheet (neither an .xlsx workbook nor a CSV text file)"
     )
+
+
+#: what a text file is when it is not a CSV, by how it starts (lowercased)
+_TEXT_FORMATS = (
+    ((b"<!doctype html", b"<html", b"<table"), "an HTML page saved with a spreadsheet's name"),
+    ((b"id;p",), "a SYLK file (.slk)"),
+    ((b"table\r\n0,1", b"table\n0,1"), "a DIF file (.dif)"),
+)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:  # (a character cut at the end of the head is fine)
+        return error.start >= len(data) - 3
+    return True
+
+
+def _text_format(head: bytes) -> str | None:
+    """The format a text file really has when it is not a CSV (HTML, XML spreadsheets …)."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for marks, name in _TEXT_FORMATS:
+        if start.startswith(marks):
+            return name
+    if start.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            return "an Excel 2003 XML spreadsheet (SpreadsheetML)"
+        if b"opendocument" in head:
+            return "a flat OpenDocument spreadsheet (.fods)"
+        if b"<html" in start or b"<table" in start:
+            return "an HTML page saved with a spreadsheet's name"
+        return "an XML file"
+    return None
 
 
 def _read_all(path: Path) -> bytes:
@@ -97,8 +145,28 @@ def _check_zip(path: Path) -> Format:
     try:
         with zipfile.ZipFile(path) as archive:
             _check_bounds(path, archive)
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
+            names = {name.replace("\\", "/") for name in archive.namelist()}
+            types = b""
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as stream:
+                    types = stream.read(1 << 20)
+            main_part = b"spreadsheetml.sheet.main" in types and "workbook.xml" in names
+            if "xl/workbook.xml" not in names and not main_part:
+                if "xl/workbook.bin" in names:
+                    raise UnsupportedFormat(
+                        f"{path}: this is an Excel Binary Workbook (.xlsb); {_SAVE_AS}"
+                    )
+                if "Index/Document.iwa" in names or any(n.endswith("/Index.zip") for n in names):
+                    raise UnsupportedFormat(
+                        f"{path}: this is an Apple Numbers file; in Numbers use File > Export "
+                        "To > Excel, then give bulkops the .xlsx"
+                    )
+                inner = [n for n in names if not n.endswith("/")]
+                if len(inner) == 1:
+                    raise UnsupportedFormat(
+                        f"{path}: a zip archive holding one file ({inner[0]}): unzip it, then "
+                        "give bulkops that file"
+                    )
                 if "content.xml" in names:
                     raise UnsupportedFormat(
                         f"{path}: this is an OpenDocument spreadsheet; {_SAVE_AS}"
@@ -106,10 +174,6 @@ def _check_zip(path: Path) -> Format:
                 if "word/document.xml" in names:
                     raise UnsupportedFormat(f"{path}: this is a Word document, not a workbook")
                 raise UnsupportedFormat(f"{path}: a zip file, but not an Excel workbook")
-            types = b""
-            if "[Content_Types].xml" in names:
-                with archive.open("[Content_Types].xml") as stream:
-                    types = stream.read(1 << 20)
     except zipfile.BadZipFile:
         raise InputError(
             f"{path}: the workbook is damaged (not a readable zip); {_SAVE_AS} again"

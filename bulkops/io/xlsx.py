@@ -22,7 +22,7 @@ from bulkops.errors import EmptyInput, InputError, UnsupportedFormat
 from bulkops.io.a1 import column_index
 from bulkops.io.sheet import Sheet
 
-__all__ = ["XlsxReader", "scan_sheet", "unvalued_formulas"]
+__all__ = ["XlsxReader", "in_words", "scan_sheet", "unvalued_formulas"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -42,7 +42,8 @@ class XlsxReader:
             ) from None
         except (calamine.CalamineError, calamine.ZipError, calamine.XmlError) as exc:
             raise InputError(
-                f"{path}: the workbook is damaged and cannot be read ({exc})"
+                f"{path}: the workbook is damaged and cannot be read ({in_words(exc)}); "
+                "open it in Excel and save it again as .xlsx"
             ) from None
         self.sheet_names = [
             m.name for m in self.book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet
@@ -97,6 +98,24 @@ class XlsxReader:
         raise EmptyInput(f"{self.path}: sheet '{name}' is empty (no header row)")
 
 
+#: what a reader library's words mean, for a person (the first that a message holds)
+_WORDS = (
+    ("entity", "it declares its own XML entities, which bulkops refuses"),
+    ("relationship", "a part it refers to is missing"),
+    ("file not found", "a part it refers to is missing"),
+    ("larger than its declared", "a part is larger than the zip says"),
+    ("sheet:state", "a sheet's visibility is not one Excel writes"),
+    ("range is missing", "a sheet's size is written wrongly"),
+    ("dimension", "a sheet's size is written wrongly"),
+)
+
+
+def in_words(error: BaseException) -> str:
+    """A reader library's error, said as what is wrong with the file."""
+    text = str(error).lower()
+    return next((words for mark, words in _WORDS if mark in text), "its parts do not fit together")
+
+
 def _unreadable(path: Path, name: str, error: Exception) -> InputError:
     text = str(error)
     if "entit" in text.lower():  # calamine: "unrecognized entity"; defusedxml: Entities…
@@ -105,7 +124,10 @@ def _unreadable(path: Path, name: str, error: Exception) -> InputError:
             "external entity), which bulkops refuses: open the file in Excel and save it "
             "again as .xlsx"
         )
-    return InputError(f"{path}: sheet '{name}' is damaged and cannot be read ({text})")
+    return InputError(
+        f"{path}: sheet '{name}' is damaged and cannot be read ({in_words(error)}); open it in "
+        "Excel and save it again as .xlsx"
+    )
 
 
 def _with_errors(
@@ -128,6 +150,11 @@ def _numbered(rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The zip entry of sheet `name`; None in a package laid out otherwise than Excel
+    does (calamine reads those itself; only the scan of `scan_sheet` is skipped)."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return None
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rel_id = None
     for sheet in workbook.iter(f"{_MAIN}sheet"):

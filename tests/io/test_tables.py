@@ -306,3 +306,78 @@ def test_xml_entities_are_refused_at_once(
     started = time.monotonic()
     refuse(_with_prolog(tmp_path, "routes.xlsx", prolog, reference), capsys, "XML entities")
     assert time.monotonic() - started < 2
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("parts", "said"),
+    [
+        ({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01"},
+         "an Excel Binary Workbook (.xlsb)"),
+        ({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": b""},
+         "an Apple Numbers file; in Numbers use File > Export To > Excel"),
+        ({"table.csv": b"a,b\n1,2\n"}, "a zip archive holding one file (table.csv): unzip it"),
+    ],
+)  # fmt: skip
+def test_zips_that_are_not_workbooks_are_named(
+    parts: dict[str, bytes], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refuse(_zip(tmp_path / "routes.xlsx", parts), capsys, said)
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"<!DOCTYPE html><html><body><table><tr><td>Action</td></tr></table>",
+         "an HTML page saved with a spreadsheet's name, not a CSV file"),
+        (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+         "an Excel 2003 XML spreadsheet (SpreadsheetML)"),
+        (b'<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:opendocument'
+         b':xmlns:office:1.0">', "a flat OpenDocument spreadsheet (.fods)"),
+        (b"ID;PWXL;N;E\r\nC;Y1;X1;K\"Action\"\r\nE\r\n", "a SYLK file (.slk)"),
+        (b'TABLE\r\n0,1\r\n""\r\nVECTORS\r\n', "a DIF file (.dif)"),
+        (b"Action,Route Name\ncreate,\x00Main\n", "a text file with a NUL byte (byte 25)"),
+        (b"\x09\x04\x06\x00\x00\x00\x10\x00" + b"\x00" * 64, "an old Excel 2.x-4.x worksheet"),
+    ],
+)  # fmt: skip
+def test_files_of_other_formats_are_named_not_read_as_csv(
+    head: bytes, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "routes.csv"
+    path.write_bytes(head)
+    refuse(path, capsys, said)
+
+
+def test_a_package_laid_out_otherwise_is_read(tmp_path: Path) -> None:
+    """Entries named with backslashes (as some Windows tools write them) are a workbook
+    calamine reads: not refused by the check that comes first."""
+    made = write_xlsx(tmp_path / "made.xlsx", [HEADER, ROW])
+    with zipfile.ZipFile(made) as source:
+        parts = {n.replace("/", "\\") if n.startswith("xl/") else n: source.read(n)
+                 for n in source.namelist()}  # fmt: skip
+    header, rows = read_all(_zip(tmp_path / "routes.xlsx", parts))
+    assert header == HEADER
+    assert rows[0][1][:2] == ROW[:2]
+
+
+def test_line_numbers_count_a_lone_cr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "routes.csv"
+    path.write_bytes(b"Action,Route Name\rcreate,Caf\xe9\r")
+    refuse(path, capsys, "not UTF-8 at byte 28 (line 2, byte 0xE9)")
+
+
+def test_a_refusal_lists_at_most_ten_sheets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "many.xlsx"))
+    for index in range(25):
+        book.add_worksheet(f"Data {index}").write_row(0, 0, HEADER)
+    book.close()
+    err = refuse(tmp_path / "many.xlsx", capsys, "'Data 9' and 15 more)")
+    assert "'Data 10'" not in err
