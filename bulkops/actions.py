@@ -4,6 +4,7 @@ and picks the exit code; these never print or exit.
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "run",
     "sandbox",
     "sandbox_reading",
+    "sandbox_socket",
     "serve_sandbox",
     "template",
     "template_all",
@@ -237,11 +239,26 @@ def sandbox_reading(variants: list[str] | None) -> str:
         raise UsageError(f"--variant: {exc}") from None
 
 
-def serve_sandbox(box: Any, host: str, port: int) -> None:
-    """Serve `box` over HTTP until interrupted."""
+def sandbox_socket(host: str, port: int) -> Any:
+    """The sandbox's listening socket; UsageError when the port is taken."""
+    from bulkops.sandbox.server import bind
+
+    try:
+        return bind(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} on {host} is in use (another sandbox, or another server): "
+                "choose another with --port"
+            ) from None
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+
+
+def serve_sandbox(box: Any, listening: Any) -> None:
+    """Serve `box` over HTTP on `listening` (from `sandbox_socket`) until interrupted."""
     from bulkops.sandbox.server import serve
 
-    serve(box, host, port)
+    serve(box, listening)
 
 
 def run(

@@ -181,3 +181,70 @@ def test_clashes_the_account_would_refuse_are_found_before_sending(tmp_path: Pat
     statuses = {(o.sheet, o.row): o.status.value for o in result.outcomes}
     assert statuses == {("Routes", 2): "succeeded", ("Routes", 3): "invalid",
                         ("Routes", 4): "succeeded", ("Routes (2)", 2): "invalid"}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [["run"], ["validate"], ["export"], ["undo"], ["template"],
+                                     ["sandbox", "serve"]])  # fmt: skip
+def test_help_names_values_plainly(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """No '<bool>' beside a flag (it takes no value), no '<str>' or '<list[str]>' tags."""
+    assert main([*command, "--help"]) == 0
+    shown = capsys.readouterr().out
+    assert "Usage:" in shown
+    for tag in ("<bool>", "<str>", "<list[str]>", "<float>", "<int>", "<path>"):
+        assert tag not in shown
+
+
+def test_a_resource_may_be_named_in_the_singular(tmp_path: Path) -> None:
+    from bulkops.resources import get_resource
+
+    assert get_resource("route").name == "routes"
+    assert get_resource("Voice Agent").name == "voice-agents"
+    with pytest.raises(UsageError, match="unknown resource 'zebra'"):
+        get_resource("zebra")
+    assert main(["template", "user", "-o", str(tmp_path / "u.xlsx")]) == 0
+
+
+def test_a_taken_port_is_one_line_before_any_banner(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["sandbox", "serve", "--port", str(port)]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""  # no banner, no base URL to copy
+    assert printed.err.strip() == (
+        f"bulkops: error: port {port} on 127.0.0.1 is in use (another sandbox, or another "
+        "server): choose another with --port"
+    )
+
+
+def test_a_dropped_connection_fault_is_not_logged_as_a_crash() -> None:
+    import logging
+
+    from bulkops.sandbox.server import _Dropped, _QuietDrops
+
+    quiet = _QuietDrops()
+    try:
+        raise _Dropped("sandbox fault: connection dropped")
+    except _Dropped:
+        import sys
+
+        said = "Exception in ASGI application"
+        dropped = logging.LogRecord("uvicorn.error", logging.ERROR, "", 0, said, (),
+                                    sys.exc_info())  # fmt: skip
+    other = logging.LogRecord("uvicorn.error", logging.ERROR, "", 0, "boom", (), None)
+    assert not quiet.filter(dropped)
+    assert quiet.filter(other)
+
+
+def test_results_sheets_keep_the_header_and_action_in_view_with_a_filter(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    result = run(ROOT / "samples" / "groups.xlsx", sandbox(), tmp_path, yes=True)
+    assert result.results_path is not None
+    sheet = load_workbook(result.results_path)["Groups"]
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}" \
+        f"{sheet.max_row}"  # fmt: skip

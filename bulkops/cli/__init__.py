@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperOption
 
 from bulkops.cli import (
     export,
@@ -31,6 +32,28 @@ __all__ = ["app", "main", "run"]
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_ABORTED = 2
+
+#: how help names the value an option takes (typer writes '<str>', '<bool>' …)
+_VALUE_NAMES = {"<str>": "TEXT", "<float>": "NUMBER", "<int>": "INTEGER", "<path>": "PATH",
+                "<list[str]>": "TEXT"}  # fmt: skip
+
+
+def _named(kind: type[TyperOption] | type[TyperArgument]) -> None:
+    """Help shows a value by a plain name (PATH, TEXT), and a flag, which takes no
+    value, by none."""
+    original = kind.display_type_rich
+
+    def display(param: Any, ctx: Any) -> str | None:
+        if getattr(param, "is_flag", False):
+            return None
+        shown = original(param, ctx)
+        return _VALUE_NAMES.get(shown, shown) if shown is not None else None
+
+    setattr(kind, "display_type_rich", display)  # noqa: B010 - help text only
+
+
+_named(TyperOption)
+_named(TyperArgument)
 
 app = typer.Typer(
     name="bulkops",

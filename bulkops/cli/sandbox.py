@@ -45,6 +45,7 @@ def serve(
     """Serve the sandbox until Ctrl-C; prints the base URLs and demo credentials first."""
     from bulkops.sandbox import DEMO_PASSWORD, DEMO_USERS
 
+    listening = actions.sandbox_socket(host, port)  # a taken port: one line, no banner
     box = actions.sandbox(
         rate_limit=rate_limit, burst=burst, latency_ms=latency_ms, faults=faults, seed=seed,
         db=db, token=token, variants=variant,
@@ -63,4 +64,4 @@ def serve(
     if db:
         typer.echo(f"  state kept in {db}")
     typer.echo("Ctrl-C stops it.")
-    actions.serve_sandbox(box, host, port)
+    actions.serve_sandbox(box, listening)

@@ -177,10 +177,13 @@ def mirror(
     user sees them: 4045550100, not 4.05E+09), marked cells filled with a note, then
     `extra_header` columns filled from `extra(row)` -> [(value, format)]."""
     out = book.add_worksheet(sheet.name[:31])
-    out.freeze_panes(sheet.header_row, 0)
     offset = sheet.first_column
     tail = offset + len(sheet.header)
+    # the header and the first column (the Action, in a template) stay in view
+    out.freeze_panes(sheet.header_row, offset + 1)
+    last = sheet.header_row
     for number, values in _rows(sheet):
+        last = number
         is_header = number == sheet.header_row
         for index, value in enumerate(values):
             column = offset + index
@@ -202,3 +205,4 @@ def mirror(
             write_cell(out, number - 1, tail + index, value, cell_format)
     out.set_column(offset, tail - 1, 18)
     out.set_column(tail, tail + len(extra_header) - 1, 16)
+    out.autofilter(sheet.header_row - 1, offset, last - 1, tail + len(extra_header) - 1)

@@ -41,8 +41,11 @@ RESOURCES: Final[dict[str, Resource]] = {
 
 
 def get_resource(name: str) -> Resource:
-    """The resource called `name` (CLI name or sheet name, any case)."""
+    """The resource called `name` (CLI name or sheet name, any case, singular too:
+    'route', 'Voice Agent')."""
     found = resource_for_sheet(name)
+    if found is None and name.strip() and not name.strip().lower().endswith("s"):
+        found = resource_for_sheet(name.strip() + "s")
     if found is None:
         known = ", ".join(RESOURCES)
         raise UsageError(f"unknown resource '{name}'; choose one of: {known}")

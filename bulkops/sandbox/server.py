@@ -7,6 +7,8 @@ served as a dropped one.
 
 from __future__ import annotations
 
+import logging
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -14,7 +16,7 @@ from urllib.parse import parse_qsl
 from bulkops.sandbox.app import Sandbox
 from bulkops.sandbox.context import Request
 
-__all__ = ["SLOW_SECONDS", "asgi_app", "serve"]
+__all__ = ["SLOW_SECONDS", "asgi_app", "bind", "serve"]
 
 #: How long a `slow` fault holds an answer over HTTP (longer than any sane client timeout).
 SLOW_SECONDS = 120.0
@@ -67,12 +69,33 @@ def asgi_app(sandbox: Sandbox) -> Callable[[Scope, Receive, Send], Awaitable[Non
     return app
 
 
-def serve(sandbox: Sandbox, host: str, port: int) -> None:
-    """Run until interrupted (Ctrl-C)."""
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is printed (OSError: the port is taken)."""
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
+class _QuietDrops(logging.Filter):
+    """A dropped connection is a fault asked for: the server says nothing of it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _Dropped))
+
+
+def serve(sandbox: Sandbox, listening: socket.socket) -> None:
+    """Run on `listening` (from `bind`) until interrupted (Ctrl-C)."""
     import uvicorn
 
+    host, port = listening.getsockname()[:2]
     config = uvicorn.Config(
         asgi_app(sandbox), host=host, port=port, log_level="warning", lifespan="on",
         access_log=False,
     )  # fmt: skip
-    uvicorn.Server(config).run()
+    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    uvicorn.Server(config).run(sockets=[listening])
