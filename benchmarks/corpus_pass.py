@@ -33,11 +33,20 @@ from bulkops.cli import main as bulkops  # noqa: E402
 CORPUS = HERE.parent.parent / "shared" / "corpus"
 HANG = 60
 
-#: words a refusal uses when it names what the file really is
-FORMATS = ("OpenDocument", "legacy Excel", ".xls", "macro-enabled", "password", "Word",
-           "not a spreadsheet", "binary", "Numbers", "HTML", "SpreadsheetML", "zip",
-           "damaged", "empty", "NUL", "CSV", "no worksheet", "no sheet", "cannot tell which "
-           "resource")  # fmt: skip
+#: how a refusal reads, by the words it uses (the first kind that matches)
+KINDS = (
+    ("read: no sheet named after a resource", ("cannot tell which resource",)),
+    ("names its format", ("this is ", "macro-enabled", "password-protected",
+                          "a zip archive holding", "NUL byte")),
+    ("damaged, said in words", ("damaged",)),
+    ("empty", ("empty", "no header row", "no worksheet", "no data rows")),
+    ("not UTF-8 (names the byte and the fix)", ("not UTF-8", "not valid")),
+    ("not a spreadsheet", ("not a spreadsheet", "not an Excel workbook")),
+)  # fmt: skip
+
+
+def kind_of(said: str) -> str:
+    return next((name for name, words in KINDS if any(w in said for w in words)), "other")
 
 
 class Hang(Exception):
@@ -77,8 +86,8 @@ def main() -> None:
     files = [f for f in files if options.only in str(f)]
     codes: dict[str, Counter[str]] = {"validate": Counter(), "run": Counter()}
     bad: list[tuple[str, Path, str]] = []
-    named: Counter[str] = Counter()
-    refused: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    others: list[str] = []
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -95,9 +104,10 @@ def main() -> None:
                 if code not in (0, 1, 2):
                     bad.append((command, path, said.strip().splitlines()[-1] if said else ""))
                 if code == 2 and command == "validate":
-                    extension = path.suffix.lower() or "(none)"
-                    refused[extension] += 1
-                    named[extension] += any(word in said for word in FORMATS)
+                    kind = kind_of(said)
+                    kinds[kind] += 1
+                    if kind == "other":
+                        others.append(said.strip()[:160])
             for leftover in out.iterdir():
                 if leftover.is_file():
                     leftover.unlink()
@@ -109,11 +119,11 @@ def main() -> None:
     print(f"tracebacks, hangs and other exit codes: {len(bad)} (target 0)")
     for command, path, line in bad[: options.show]:
         print(f"  {command} {path.relative_to(CORPUS)}: {line[:160]}")
-    total = sum(refused.values())
-    print(f"refusals by validate (exit 2): {total}; naming the file's format or fault: "
-          f"{sum(named.values())}")  # fmt: skip
-    for extension, count in refused.most_common():
-        print(f"  {extension}: {count} refused, {named[extension]} named")
+    print(f"refusals by validate (exit 2): {sum(kinds.values())}, by what they say:")
+    for kind, count in kinds.most_common():
+        print(f"  {kind}: {count}")
+    for line in others[: options.show]:
+        print(f"    other: {line}")
 
 
 if __name__ == "__main__":
