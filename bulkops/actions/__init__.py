@@ -4,17 +4,16 @@ and picks the exit code; these never print or exit.
 
 from __future__ import annotations
 
-import errno
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bulkops.actions.catalogue import ACCOUNT_TEMPLATE, catalogue, template, template_all
+from bulkops.actions.sandbox import sandbox, sandbox_reading, sandbox_socket, serve_sandbox
 from bulkops.config import Settings, settings_with
 from bulkops.errors import OutputError, UsageError
 from bulkops.io.tables import open_workbook
-from bulkops.labels import ACTION_LABEL
-from bulkops.model.schema import MISSING, Resource
 from bulkops.paths import report_for
 from bulkops.resources import RESOURCES, get_resource
 from bulkops.sheets import select_sheets
@@ -43,116 +42,6 @@ __all__ = [
     "validate",
     "verify",
 ]
-
-
-def catalogue(resource: str | None = None) -> list[dict[str, Any]]:
-    """The column catalogue of one resource (or all), as `bulkops resources --json` prints."""
-    chosen = [get_resource(resource)] if resource else list(RESOURCES.values())
-    return [_describe(r) for r in chosen]
-
-
-def _describe(resource: Resource) -> dict[str, Any]:
-    from bulkops.output.templates import column_note  # openpyxl: imported when needed
-
-    columns: list[dict[str, Any]] = [
-        {
-            "label": ACTION_LABEL,
-            "path": None,
-            "type": "choice",
-            "required": [],
-            "enum": list(resource.actions),
-            "description": "What to do with the row; blank means " + resource.default_action,
-            "example": resource.default_action,
-            "default": resource.default_action,
-            "refers_to": None,
-        }
-    ]
-    for column in resource.all_columns:
-        columns.append(
-            {
-                "label": column.label,
-                "path": column.path,
-                "type": column.type_name,
-                "required": [a for a in resource.actions if a in column.required],
-                "enum": list(column.choices) if column.choices else None,
-                "description": column.description,
-                "example": column.example,
-                "default": None if column.default is MISSING else column.default,
-                "note": column_note(resource, column),
-                "refers_to": column.refers,
-            }
-        )
-    labels = [resource.by_path[p].label for p in resource.key_paths]
-    return {
-        "resource": resource.name,
-        "sheet": resource.sheet,
-        "title": resource.title,
-        "actions": list(resource.actions),
-        "default_action": resource.default_action,
-        "natural_key": list(resource.key_paths),
-        "natural_key_columns": labels,
-        "alternate_keys": [resource.by_path[p].label for p in resource.alt_keys],
-        "alternate_keys_first": resource.alt_first,
-        "finds": resource.finds or None,
-        "irreversible": sorted(resource.irreversible)
-        + (
-            [
-                f"{resource.by_path[resource.irreversible_if[0]].label} = "
-                f"{resource.irreversible_if[1]}"
-            ]
-            if resource.irreversible_if
-            else []
-        ),
-        "columns": columns,
-    }
-
-
-def template(
-    resource: str, out: str | Path | None = None, *, as_csv: bool = False, force: bool = False
-) -> Path:
-    """Write the blank template of `resource`; `out` may be a file or a folder (an existing
-    one, or a path ending in '/'). A file already there is kept unless `force`."""
-    chosen = get_resource(resource)
-    suffix = ".csv" if as_csv else ".xlsx"
-    name = chosen.name + suffix
-    target = Path(name) if out is None else Path(out)
-    if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
-        target = target / name
-    _not_over(target, force)
-    from bulkops.output.templates import write_csv_template, write_template
-
-    try:
-        if as_csv:
-            return write_csv_template(chosen, target)
-        return write_template(chosen, target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
-
-
-def template_all(out: str | Path | None = None, *, force: bool = False) -> Path:
-    """One workbook with a template sheet per resource, in the order a run takes them."""
-    target = Path(out) if out is not None else Path(ACCOUNT_TEMPLATE)
-    if out is not None and (target.is_dir() or str(out).endswith(("/", "\\"))):
-        target = target / ACCOUNT_TEMPLATE
-    _not_over(target, force)
-    from bulkops.output.templates import write_templates
-
-    try:
-        return write_templates(list(RESOURCES.values()), target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write the template ({exc.strerror})") from None
-
-
-def _not_over(target: Path, force: bool) -> None:
-    """A template never overwrites a file (perhaps filled in) unless told to."""
-    if target.exists() and not force:
-        raise UsageError(
-            f"{target} exists (filled in, perhaps): choose another -o, or --force to overwrite it"
-        )
-
-
-#: the file name `bulkops template --all` writes
-ACCOUNT_TEMPLATE = "account.xlsx"
 
 
 def validate(
@@ -190,75 +79,6 @@ def validate(
         except OSError as exc:
             raise OutputError(f"{target}: cannot write the report ({exc.strerror})") from None
     return result
-
-
-def sandbox(
-    *,
-    rate_limit: float | None = None,
-    burst: int | None = None,
-    latency_ms: float = 0.0,
-    faults: str = "",
-    seed: int = 0,
-    db: Path | None = None,
-    token: str | None = None,
-    variants: list[str] | None = None,
-) -> Any:
-    """A sandbox configured as `bulkops sandbox serve` asks (faults, rate limit, storage,
-    its reading of the docs where they leave a choice open)."""
-    from bulkops.sandbox import DEMO_USERS, Sandbox, Store, parse_faults
-    from bulkops.sandbox.faults import FaultRule
-    from bulkops.sandbox.variants import Variants
-
-    sandbox_reading(variants)
-    reading = Variants.parse(variants or [])
-
-    try:
-        plan = parse_faults(faults, seed)
-    except ValueError as exc:
-        raise UsageError(f"--faults: {exc}") from None
-    if latency_ms:
-        plan.rules.insert(0, FaultRule("latency", ms=latency_ms))
-    try:
-        store = Store(db) if db else Store()
-    except Exception as exc:  # sqlite3 errors: a folder, a locked or corrupt file
-        raise OutputError(f"{db}: cannot be used as the sandbox database ({exc})") from None
-    box = Sandbox(store=store, faults=plan, rate=rate_limit, burst=burst, variants=reading)
-    if token:
-        box.grant(token, DEMO_USERS[0][0], lifetime=365 * 86400)
-    return box
-
-
-def sandbox_reading(variants: list[str] | None) -> str:
-    """How a sandbox with these `--variant`s reads the docs, in words ('as documented',
-    'phones=e164, total=no'); a UsageError naming a bad one."""
-    from bulkops.sandbox.variants import Variants
-
-    try:
-        return str(Variants.parse(variants or []))
-    except ValueError as exc:
-        raise UsageError(f"--variant: {exc}") from None
-
-
-def sandbox_socket(host: str, port: int) -> Any:
-    """The sandbox's listening socket; UsageError when the port is taken."""
-    from bulkops.sandbox.server import bind
-
-    try:
-        return bind(host, port)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
-                f"port {port} on {host} is in use (another sandbox, or another server): "
-                "choose another with --port"
-            ) from None
-        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
-
-
-def serve_sandbox(box: Any, listening: Any) -> None:
-    """Serve `box` over HTTP on `listening` (from `sandbox_socket`) until interrupted."""
-    from bulkops.sandbox.server import serve
-
-    serve(box, listening)
 
 
 def run(
