@@ -4,6 +4,8 @@ unknown, or not done yet) and a message that says what went wrong and what to do
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bulkops.engine.plan import Operation
 from bulkops.errors import (
     ApiError,
@@ -23,7 +25,15 @@ from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
 from bulkops.model.seam import Failed
 
-__all__ = ["Failed", "explain", "failure_outcome", "held_back", "systemic", "text_of"]
+__all__ = ["Failed", "SentFailed", "explain", "failure_outcome", "held_back", "systemic",
+           "text_of"]  # fmt: skip
+
+
+@dataclass
+class SentFailed(Failed):
+    """A failure of a row's write itself (or its preview), with the operation it was."""
+
+    operation: Operation
 
 
 def failure_outcome(

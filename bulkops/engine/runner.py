@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -16,7 +15,14 @@ from bulkops.engine.breaker import Breaker
 from bulkops.engine.clock import Clock
 from bulkops.engine.converge import decide
 from bulkops.engine.existing import Existing
-from bulkops.engine.failures import Failed, failure_outcome, held_back, systemic, text_of
+from bulkops.engine.failures import (
+    Failed,
+    SentFailed,
+    failure_outcome,
+    held_back,
+    systemic,
+    text_of,
+)
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
 from bulkops.engine.nesting import Deletes, Removals
@@ -27,22 +33,13 @@ from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.requests import Requests
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.writes import write
-from bulkops.errors import (
-    UnexpectedAnswer,
-)
+from bulkops.errors import UnexpectedAnswer
 from bulkops.listing import pages
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
 
 __all__ = ["Failed", "Runner"]
-
-
-@dataclass
-class _SentFailed(Failed):
-    """A failure of the write itself (or its preview), with the operation it was."""
-
-    operation: Operation
 
 
 class Runner:
@@ -263,7 +260,7 @@ class Runner:
                 outcome, attempts, sent = await self._converged(record, operation)
         except Failed as failed:
             attempts += failed.attempts
-            if isinstance(failed, _SentFailed):
+            if isinstance(failed, SentFailed):
                 operation, sent = failed.operation, not self.dry_run
             outcome = self._failure(record, operation, failed.error, sent)
             if systemic(failed.error):
@@ -314,7 +311,7 @@ class Runner:
             else:
                 outcome, used = await write(self, record, decided)
         except Failed as failed:
-            raise _SentFailed(failed.error, attempts + failed.attempts, decided) from None
+            raise SentFailed(failed.error, attempts + failed.attempts, decided) from None
         return outcome, attempts + used, not self.dry_run
 
     async def _trip(self, error: Exception) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 __all__ = [
     "CLEAR",
+    "EXCEL_ERRORS",
     "FALSE_WORDS",
     "LIST_SPLIT",
     "TRUE_WORDS",
@@ -36,6 +37,12 @@ __all__ = [
     "to_text",
     "undialable",
 ]
+
+#: what Excel shows in a cell whose formula failed (kept as text in a .csv it saved)
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!"})  # fmt: skip
+
 
 #: The marker a user writes to empty a field on purpose.
 CLEAR: Final = "#CLEAR"

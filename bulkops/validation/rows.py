@@ -11,17 +11,12 @@ from bulkops.model.payload import CLEARED
 from bulkops.model.problems import Problem, column_letter, shown
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
-from bulkops.validation.cells import CLEAR, CellError, is_blank_row, undialable
+from bulkops.validation.cells import CLEAR, EXCEL_ERRORS, CellError, is_blank_row, undialable
 from bulkops.validation.columns import HeaderMap
 from bulkops.validation.crossfield import CrossFieldChecks, Locator
 from bulkops.validation.visibility import unseen
 
-#: what Excel shows in a cell whose formula failed (kept as text in a .csv it saved)
-EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
-                          "#CONNECT!", "#BUSY!", "#UNKNOWN!"})  # fmt: skip
-
-__all__ = ["EXCEL_ERRORS", "RowValidator"]
+__all__ = ["RowValidator"]
 
 
 class RowValidator:
