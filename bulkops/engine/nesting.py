@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import anyio
 
-__all__ = ["Deletes", "Removals"]
+__all__ = ["Deletes", "Removals", "aside"]
 
 
 @dataclass(eq=False)  # compared by identity
@@ -115,3 +115,14 @@ class Removals:
     def _poke(self) -> None:
         self._changed.set()
         self._changed = anyio.Event()
+
+
+def aside(sheet: str, deletes: Deletes | None, removals: Removals | None) -> bool:
+    """A delete row of `sheet` was read: counted where deletes wait for one another, and
+    whether it waits aside, unbounded (for the sheet's other deletes, which may be
+    further down the sheet, or for a later sheet's deletes) rather than in a worker."""
+    if removals is not None:
+        removals.counted(sheet)
+    if deletes is not None:
+        deletes.counted()
+    return deletes is not None or (removals is not None and removals.waits(sheet))

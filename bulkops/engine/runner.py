@@ -25,7 +25,7 @@ from bulkops.engine.failures import (
 )
 from bulkops.engine.journal import Journal
 from bulkops.engine.links import LOOKUP, NOTHING, WAIT, Blocked, Links
-from bulkops.engine.nesting import Deletes, Removals
+from bulkops.engine.nesting import Deletes, Removals, aside
 from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.planfile import PlannedRow, drifted_from
 from bulkops.engine.preview import preview
@@ -385,16 +385,9 @@ class Runner:
                         if links is not None:
                             links.register(record, self.resource)
                             needs = links.needs(self.resource, record)
-                        deleting = record.action == "delete"
-                        if deleting and self.removals is not None:
-                            self.removals.counted(self.sheet)
-                        waits = self.removals is not None and self.removals.waits(self.sheet)
-                        if deleting and (self.deletes is not None or waits):
-                            # it may wait for the sheet's other deletes, or for later
-                            # sheets' deletes: aside and unbounded, as the rows it waits
-                            # for may be further down the sheet, or in a later sheet
-                            if self.deletes is not None:
-                                self.deletes.counted()
+                        if record.action == "delete" and aside(
+                            self.sheet, self.deletes, self.removals
+                        ):  # waits for other deletes: aside and unbounded (see `aside`)
                             group.start_soon(self._parked, record, False)
                         elif needs == WAIT:
                             # bounded: the rows waited for are above, or in sheets that
