@@ -32,7 +32,7 @@ from bulkops.model.schema import Column, Resource
 from bulkops.output.fastxlsx import FastBook
 from bulkops.output.templates import header_labels
 from bulkops.output.xlsxout import atomic
-from bulkops.paths import journal_for, undo_for
+from bulkops.paths import journal_for, results_for, undo_for
 from bulkops.resources import RESOURCES, resource_for_sheet
 from bulkops.resources.export import cell_of
 from bulkops.validation.cells import CLEAR
@@ -96,10 +96,15 @@ def undo(results: Path, out: Path | None = None, *, force: bool = False) -> Undo
         raise UsageError(f"{results}: no such file (give the results workbook of a run)")
     journal_path = journal_for(results)
     if not journal_path.exists():
+        ran = results_for(results)  # the input of a run, given instead of its results
+        if journal_for(ran).exists():
+            raise UsageError(
+                f"{results} is the input of a run; undo takes its results: bulkops undo {ran}"
+            )
         raise ConfigError(
             f"{results}: the journal of its run ({journal_path.name}) is not beside it, and "
-            "undo needs it (a dry run or a run with --no-journal keeps none; a moved "
-            "results workbook needs its journal moved with it)"
+            "undo needs it (a dry run keeps none; a moved results workbook needs its "
+            "journal moved with it)"
         )
     target = out or undo_for(results)
     if target.suffix.lower() != ".xlsx":

@@ -236,6 +236,13 @@ def test_refusals_are_one_line_and_exit_two(tmp_path: Path, capsys: pytest.Captu
     assert "dry.results.journal" in err
     assert "not beside it" in err
 
+    given = tmp_path / "input.xlsx"  # the input of a run, not its results
+    given.write_bytes(b"")
+    (tmp_path / "input.results.journal").write_bytes(b"")
+    with pytest.raises(UsageError, match=r"input.xlsx is the input of a run; undo takes its "
+                       r"results: bulkops undo .*input.results.xlsx"):  # fmt: skip
+        actions.undo(given)
+
     running = tmp_path / "live.results.xlsx"
     running.write_bytes(b"")
     journal = Journal.open(journal_for(running), input_sha256="x", base_url="http://x",
