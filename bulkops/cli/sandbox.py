@@ -42,7 +42,10 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the sandbox until Ctrl-C; prints the base URLs and demo credentials first."""
+    """Serve the sandbox until Ctrl-C; prints the base URLs and demo credentials first.
+    Three accounts: the demo (admin@demo.bulkops.test), another customer
+    (admin@other.bulkops.test) and an empty one where migrations land
+    (admin@target.bulkops.test); password demo-password."""
     from bulkops.sandbox import DEMO_PASSWORD, DEMO_USERS
 
     listening = actions.sandbox_socket(host, port)  # a taken port: one line, no banner

@@ -25,6 +25,8 @@ DEMO_USERS: Final = (
     (7850, "readonly@demo.bulkops.test", "Riley", "Readonly", 3, 70000),
     (7851, "frontdesk@demo.bulkops.test", "Frankie", "Desk", 2, 70035),
     (99001, "admin@other.bulkops.test", "Olive", "Other", 1, 90000),
+    # an empty account (its top group and its admin, nothing else): where migrations land
+    (99501, "admin@target.bulkops.test", "Tara", "Target", 1, 95000),
 )
 _GROUPS: Final = (
     # id, name, parent, city
@@ -41,6 +43,7 @@ _GROUPS: Final = (
     (70042, "Kennesaw Pediatrics", 70002, "Kennesaw"),
     (90000, "Other Customer Inc", None, "Chicago"),
     (90001, "Other Customer West", 90000, "Denver"),
+    (95000, "Target Dental Partners", None, "Austin"),
 )
 _AREAS: Final = (
     ("404", "GA", "Atlanta"), ("470", "GA", "Atlanta"), ("678", "GA", "Atlanta"),
@@ -82,7 +85,7 @@ def seed_demo(store: Store, now: float) -> None:
             "org_unit_id": group_id, "org_unit_name": name, "org_unit_parent_id": parent,
             "org_unit_ext_id": f"ext-{group_id}", "org_unit_status": "active",
             "top_ou_id": top, "billing_id": top, "address": None, "city": city,
-            "state": "IL" if top == 90000 else "GA", "zip": None, "phone_number": None,
+            "state": {90000: "IL", 95000: "TX"}.get(top, "GA"), "zip": None, "phone_number": None,
             "industry_id": 1, "industry_name": "Dental", "timezone": "America/New_York",
             "created_on": stamp, "updated_on": stamp})  # fmt: skip
     for user_id, email, first, last, role, group in DEMO_USERS:
@@ -123,7 +126,7 @@ def seed_demo(store: Store, now: float) -> None:
             "file_name": f"{name.lower().replace(' ', '-')}.wav", "size": 48_000,
             "created_on": stamp})  # fmt: skip
     for tag_id, name in ((501, "New patient"), (502, "Emergency"), (503, "Billing")):
-        store.put("tags", tag_id, {"tag_id": tag_id, "tag_name": name, "org_unit_id": None,
+        store.put("tags", tag_id, {"tag_id": tag_id, "tag_name": name, "org_unit_id": 70000,
                                    "created_on": stamp, "updated_on": stamp})  # fmt: skip
     for area, state, city in _AREAS:
         for line in range(100, 300):
