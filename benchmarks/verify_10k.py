@@ -13,6 +13,7 @@ Run by hand: .venv/bin/python benchmarks/verify_10k.py [--routes N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import shutil
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -38,8 +40,9 @@ def summary(path: Path) -> dict[str, object]:
     return {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
 
 
-def run(bulkops: str, db: Path, workbook: Path, flag: str) -> tuple[float, dict[str, object]]:
-    """Serve a copy of `db`, run `workbook` against it with `flag`; seconds, Summary."""
+@contextlib.contextmanager
+def served(bulkops: str, db: Path, **settings: str) -> Iterator[dict[str, str]]:
+    """`bulkops sandbox serve` on `db` while inside: the environment that reaches it."""
     port = free_port()
     server = subprocess.Popen(
         [bulkops, "sandbox", "serve", "--port", str(port), "--db", str(db), "--token", TOKEN],
@@ -49,20 +52,24 @@ def run(bulkops: str, db: Path, workbook: Path, flag: str) -> tuple[float, dict[
         assert server.stdout is not None
         server.stdout.readline()
         time.sleep(1.0)
-        env = {**os.environ, "CONVIRZA_BASE_URL": f"http://127.0.0.1:{port}/v3",
-               "CONVIRZA_TOKEN": TOKEN, "BULKOPS_RATE": "100000",
-               "BULKOPS_CONCURRENCY": "16"}  # fmt: skip
+        yield {**os.environ, "CONVIRZA_BASE_URL": f"http://127.0.0.1:{port}/v3",
+               "CONVIRZA_TOKEN": TOKEN, "BULKOPS_RATE": "100000", **settings}  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run(bulkops: str, db: Path, workbook: Path, flag: str) -> tuple[float, dict[str, object]]:
+    """Serve a copy of `db`, run `workbook` against it with `flag`; seconds, Summary."""
+    with served(bulkops, db, BULKOPS_CONCURRENCY="16") as env:
         out = workbook.with_name(f"results{flag}.xlsx")
         began = time.perf_counter()
         done = subprocess.run([bulkops, "run", str(workbook), flag, "--yes", "-o", str(out)],
                               env=env, capture_output=True, text=True, check=False)  # fmt: skip
         seconds = time.perf_counter() - began
-        if done.returncode != 0:
-            raise SystemExit(done.stderr)
-        return seconds, summary(out)
-    finally:
-        server.terminate()
-        server.wait()
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return seconds, summary(out)
 
 
 def main() -> None:
@@ -75,23 +82,10 @@ def main() -> None:
         seed(tmp / "account.db", args.routes)
         for name in ("plain", "verified", "export"):
             shutil.copy(tmp / "account.db", tmp / f"{name}.db")
-        port = free_port()
-        server = subprocess.Popen(
-            [bulkops, "sandbox", "serve", "--port", str(port), "--db", str(tmp / "export.db"),
-             "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            assert server.stdout is not None
-            server.stdout.readline()
-            time.sleep(1.0)
-            env = {**os.environ, "CONVIRZA_BASE_URL": f"http://127.0.0.1:{port}/v3",
-                   "CONVIRZA_TOKEN": TOKEN, "BULKOPS_RATE": "100000"}  # fmt: skip
-            exported = tmp / "routes.xlsx"
+        exported = tmp / "routes.xlsx"
+        with served(bulkops, tmp / "export.db") as env:
             subprocess.run([bulkops, "export", "routes", "-o", str(exported)], env=env,
                            check=True, capture_output=True)  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait()
         book = load_workbook(exported)
         sheet = book["Routes"]
         column = [c.value for c in sheet[1]].index("Call Value") + 1

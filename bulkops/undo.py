@@ -151,7 +151,7 @@ def _reversed(writes: list[Written], result: UndoResult) -> list[tuple[Resource,
             result.cannot.append(f"{_where(written)}: its sheet names no resource bulkops knows")
             continue
         result.in_doubt += doubt
-        row = _reverse(resource, written, doubt, result)
+        row = _reverse(resource, written, result)
         # every resource the run wrote has its sheet, rows or not: the workbook runs
         rows = by_resource.setdefault(resource.name, [])
         if row is not None:
@@ -176,7 +176,7 @@ def _ident(written: Written) -> Any:
     return ident
 
 
-def _reverse(resource: Resource, written: Written, doubt: bool, result: UndoResult) -> _Row | None:
+def _reverse(resource: Resource, written: Written, result: UndoResult) -> _Row | None:
     """The row that reverses one write, or None (with the reason in `result.cannot`)."""
     where, ident, name = _where(written), _ident(written), resource.name[:-1]
     if written.action in resource.irreversible or written.action == "release":

@@ -12,7 +12,16 @@ from typing import Any
 
 from bulkops.io.a1 import cell_ref, column_index, column_letter
 
-__all__ = ["CODES", "Problem", "Severity", "cell_ref", "column_index", "column_letter", "shown"]
+__all__ = [
+    "CODES",
+    "Problem",
+    "Severity",
+    "cell_ref",
+    "column_index",
+    "column_letter",
+    "shown",
+    "unique",
+]
 
 
 class Severity(StrEnum):
@@ -125,3 +134,15 @@ class Problem:
             "value": self.value,
             "message": self.message,
         }
+
+
+def unique(problems: list[Problem]) -> list[Problem]:
+    """Each (code, column) once: the first of the problems that repeat one."""
+    seen: set[tuple[str, str | None]] = set()
+    kept = []
+    for problem in problems:
+        marker = (problem.code, problem.column)
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(problem)
+    return kept

@@ -8,7 +8,7 @@ from typing import Any
 
 from bulkops.config import MAX_CELL_CHARS
 from bulkops.model.payload import CLEARED
-from bulkops.model.problems import Problem, column_letter, shown
+from bulkops.model.problems import Problem, column_letter, shown, unique
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import ACTION_ALIASES, MISSING, Column, Kind, Resource
 from bulkops.validation.cells import CLEAR, EXCEL_ERRORS, CellError, is_blank_row, undialable
@@ -384,7 +384,7 @@ class RowValidator:
                             column.label,
                         )
                     )
-        return _unique(problems)
+        return unique(problems)
 
     def blocked(self, record: RowRecord) -> bool:
         """True when the row cannot run for a reason outside it: its sheet is hidden, or
@@ -392,14 +392,3 @@ class RowValidator:
         if self.sheet_hidden or self.misspelt:
             return True
         return any(c not in self.letters for c in self._required_by[record.action])
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[tuple[str, str | None]] = set()
-    kept = []
-    for problem in problems:
-        marker = (problem.code, problem.column)
-        if marker not in seen:
-            seen.add(marker)
-            kept.append(problem)
-    return kept
