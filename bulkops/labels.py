@@ -18,6 +18,7 @@ __all__ = [
     "REQUEST_LABEL",
     "RESULT_PREFIX",
     "SEEN_LABEL",
+    "SOURCE_SHEET",
     "VERIFIED_LABEL",
     "is_own_column",
     "outcome_label",
@@ -50,6 +51,8 @@ SEEN_LABEL: Final = RESULT_PREFIX + "State Seen"
 VERIFIED_LABEL: Final = RESULT_PREFIX + "Verified"
 #: The column of a report or failed-rows workbook that says what is wrong with a row.
 PROBLEMS_LABEL: Final = "Problems"
+#: the sheet an export writes to say where it came from (a migration reads it back)
+SOURCE_SHEET: Final = "Source"
 
 _PREFIX_KEY: Final = RESULT_PREFIX.strip().lower()
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.abc
@@ -21,9 +23,11 @@ from bulkops.connect import connect
 from bulkops.engine.clock import RealClock
 from bulkops.engine.journal import Journal
 from bulkops.engine.planfile import Plan, read_plan
+from bulkops.engine.sources import SourceIds
 from bulkops.engine.workbook import Run
 from bulkops.errors import EmptyInput, InputError, OutputError, UsageError
 from bulkops.io.tables import Workbook, open_workbook
+from bulkops.migration import Migration
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.schema import Resource
 from bulkops.paths import failed_for, journal_for, results_for
@@ -137,6 +141,7 @@ def _execute(
             f"{path}: {check.total:,} data rows (at most {MAX_ROWS:,} in one run): split the file"
         )
     held = options.stop_on_problems and not check.report.valid
+    migration = Migration.of(path, workbook, options.ledger)
     connection = connect(
         settings, wiring.transport, wiring.auth, sandbox=options.sandbox, need_auth=not held
     )
@@ -180,6 +185,8 @@ def _execute(
         plan=plan.rows if plan is not None else None,
         allow_drift=options.allow_drift,
     )
+    if migration is not None:
+        run.sources_for = _migrating(migration, check, sheets, options, hooks, target)
     if hooks.on_total is not None:
         hooks.on_total(check.total)
     if held:
@@ -191,7 +198,11 @@ def _execute(
         )
         outcomes = run.outcomes()
     else:
-        outcomes = _send(run, base_url, transport, auth, settings, wiring, journal, results)
+        try:
+            outcomes = _send(run, base_url, transport, auth, settings, wiring, journal, results)
+        finally:
+            if migration is not None:
+                migration.close()
     seconds = clock.monotonic() - started
     used = {
         "rate": settings.rate,
@@ -215,6 +226,7 @@ def _execute(
         undo=f"bulkops undo {results}" if journal is not None and _wrote(outcomes) else "",
     )
     report = check.report
+    mapper = migration.mapper if migration is not None else None
     try:
         results_path = write_results(
             results,
@@ -247,7 +259,42 @@ def _execute(
         signal=run.signal,
         held=held,
         undo=summary.undo,
+        ledger=mapper.ledger.path if mapper is not None else None,
+        mapped=mapper.ledger.size if mapper is not None else 0,
     )
+
+
+def _migrating(
+    migration: Migration,
+    check: WorkbookCheck,
+    sheets: list[tuple[str, Resource]],
+    options: RunOptions,
+    hooks: Hooks,
+    target: str,
+) -> Callable[[dict[str, Any]], SourceIds | None]:
+    """Once the preflight said which account the run reached: the mapper of a migration
+    into it (None when the workbook came from it). Routes there may buy numbers (a source
+    tracking number cannot move): outside the sandbox, that needs a yes first."""
+
+    def sources(profile: dict[str, Any]) -> SourceIds | None:
+        mapper = migration.against(target, profile, options.dry_run)
+        buying = sum(
+            len(check.rows.get(name, ()))
+            for name, resource in sheets
+            if any(c.takes_number for c in resource.columns)
+        )
+        if mapper is None or not buying or options.sandbox or options.dry_run or options.yes:
+            return mapper
+        what = (
+            f"up to {buying} route row{'s' if buying != 1 else ''} may each buy a new "
+            f"tracking number (those the ledger does not map yet) in {target}"
+        )
+        if hooks.confirm is None or not hooks.confirm(f"{what}: continue?"):
+            migration.close()
+            raise UsageError(f"{what}: nothing was sent; run again with --yes to buy them")
+        return mapper
+
+    return sources
 
 
 def _wrote(outcomes: list[RowOutcome]) -> bool:

@@ -45,6 +45,8 @@ class RunOptions:
     #: object changed since are sent anyway
     plan: Path | None = None
     allow_drift: bool = False
+    #: a migration's id ledger (None: beside the workbook, named after the two accounts)
+    ledger: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class RunResult:
     held: bool = False
     #: the command that writes the workbook reversing this run ('' when nothing to undo)
     undo: str = ""
+    #: a migration's id ledger, and how many source objects it maps (None: no migration)
+    ledger: Path | None = None
+    mapped: int = 0
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}

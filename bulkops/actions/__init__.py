@@ -106,6 +106,7 @@ def run(
     verify: bool | None = None,
     plan: Path | None = None,
     allow_drift: bool = False,
+    ledger: Path | None = None,
 ) -> RunResult:
     """Validate the whole workbook, then send its rows; write the results workbook.
 
@@ -115,7 +116,9 @@ def run(
     to say yes, else nothing is sent (UsageError). With `stop_on_problems`, one invalid
     row anywhere means nothing is sent. `wiring` swaps the transport, credentials and
     clock (tests, benchmarks) and turns signal handling off. `variants` ('NAME=VALUE')
-    choose the in-process sandbox's reading of the docs (with `sandbox` only)."""
+    choose the in-process sandbox's reading of the docs (with `sandbox` only). A workbook
+    exported from another account is a migration: its ids are mapped through the `ledger`
+    (by default beside the workbook; see `bulkops.migration`)."""
     from bulkops.run import Hooks, RunOptions, Wiring, execute
 
     if variants and not sandbox:
@@ -136,6 +139,7 @@ def run(
         verify=verify,
         plan=Path(plan) if plan is not None else None,
         allow_drift=allow_drift,
+        ledger=Path(ledger) if ledger is not None else None,
     )
     return execute(
         Path(path),

@@ -155,6 +155,15 @@ def command(
     allow_drift: Annotated[
         bool, typer.Option("--allow-drift", help="With --plan: send drifted rows anyway.")
     ] = False,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="A migration's id ledger (a workbook exported from another account): "
+            "source id -> id here, kept across waves. Default: beside FILE, named after "
+            "the two accounts.",
+        ),
+    ] = None,
     token: Annotated[str | None, typer.Option("--token", hidden=True)] = None,
 ) -> None:
     """Validate FILE, then send its rows; a workbook's sheets run together in dependency
@@ -195,7 +204,7 @@ def command(
     again = {"yes": yes, "resource": resource, "encoding": encoding,
              "include_hidden": include_hidden, "allow_unknown_columns": allow_unknown_columns,
              "rate": rate, "concurrency": concurrency, "variant": variant, "verify": verify,
-             "plan": plan, "allow_drift": allow_drift}  # fmt: skip
+             "plan": plan, "allow_drift": allow_drift, "ledger": ledger}  # fmt: skip
     resume_command = _resume_command(file, out, sandbox, again)
     try:
         result = actions.run(
@@ -220,6 +229,7 @@ def command(
             verify=verify,
             plan=plan,
             allow_drift=allow_drift,
+            ledger=ledger,
         )
     except Interrupted as stopped:
         typer.echo(
@@ -238,6 +248,12 @@ def command(
             typer.echo("\n".join(warned), err=True)
         typer.echo(render_summary(result), err=True)
         typer.echo(f"results: {result.results_path}")
+        if result.ledger is not None:
+            typer.echo(
+                f"migration: ids mapped through {result.ledger} ({result.mapped} source "
+                f"objects and numbers mapped; 'bulkops ledger show {result.ledger}' lists them)",
+                err=True,
+            )
         if result.held:
             invalid = result.report.invalid_rows
             typer.echo(

@@ -100,6 +100,10 @@ class Directory:
             raise LookupError(*found.args)
         return found
 
+    async def holds(self, run: RunContext, finder: Finder, ident: Any) -> bool:
+        """Whether the account holds an object of this kind with this id (listed once)."""
+        return ident in await self._listing(run, finder)
+
     async def prelist(self, run: RunContext, finders: Iterable[Finder]) -> None:
         """List these kinds now, before the run writes anything: a name a row gives is
         found as the account had it when the run began, even after another row of the

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import anyio
 import anyio.abc
@@ -24,9 +25,11 @@ from bulkops.engine.planfile import PlannedRow
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.runner import Failed, Runner
+from bulkops.engine.sources import SourceIds
 from bulkops.engine.verify import verify as verify_written
 from bulkops.io.tables import Workbook
 from bulkops.model.outcome import RowOutcome, Status
+from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
 from bulkops.validation import validate_sheet
 from bulkops.validation.workbook import WorkbookCheck
@@ -63,6 +66,7 @@ class Run:
         verify: bool = False,
         plan: dict[tuple[str, int], PlannedRow] | None = None,
         allow_drift: bool = False,
+        sources: Callable[[dict[str, Any]], SourceIds | None] | None = None,
     ) -> None:
         self.workbook = workbook
         self.sheets = sheets
@@ -81,6 +85,9 @@ class Run:
         self.verify = verify and not dry_run
         self.plan = plan
         self.allow_drift = allow_drift
+        #: a migration's source ids, once the preflight said which account this is
+        self.sources_for = sources
+        self.sources: SourceIds | None = None
         self.limiter = RateLimiter(settings.rate, clock)
         self.policy = RetryPolicy(max_attempts=settings.max_attempts)
         self.runners: list[Runner] = []
@@ -96,7 +103,9 @@ class Run:
 
     async def main(self, client: ApiClient, base_url: str, signals: bool) -> None:
         await self.limiter.acquire()  # the preflight counts against the rate like any request
-        await preflight(client, base_url, self._again)
+        profile = await preflight(client, base_url, self._again)
+        if self.sources_for is not None:
+            self.sources = self.sources_for(profile)
         async with anyio.create_task_group() as group:
             if signals:
                 group.start_soon(self._watch, group)
@@ -134,7 +143,7 @@ class Run:
         group.cancel_scope.cancel()
 
     async def _sheets(self, client: ApiClient) -> None:
-        links = Links(self.sheets, dry_run=self.dry_run)
+        links = Links(self.sheets, dry_run=self.dry_run, sources=self.sources)
         # a dry run changes nothing: its deletes need not wait for one another
         removals = None if self.dry_run else Removals([name for name, _ in self.sheets])
         slots = anyio.Semaphore(self.settings.concurrency)
@@ -189,12 +198,20 @@ class Run:
         if self.signal is not None:
             runner.stop(_stop_reason(self.signal))
         try:
-            carry = self.check.carry
-            await runner.run(carry(record) for record in validation.records())
+            await runner.run(self._records(chosen, validation.records()))
         finally:
             self.finished[name] = sorted(runner.outcomes, key=lambda o: o.row)
             self.requests += runner.requests
             self.throttled += runner.throttled
+
+    def _records(self, resource: Resource, records: Iterator[RowRecord]) -> Iterator[RowRecord]:
+        """The sheet's rows, as validation made them, each as this account knows it."""
+        carry, sources = self.check.carry, self.sources
+        for record in records:
+            record = carry(record)
+            if sources is not None and record.valid:
+                sources.own(resource, record)
+            yield record
 
     def held(self, reason: str) -> None:
         """Send nothing: every row ends invalid, skipped, or not attempted for `reason`."""

@@ -31,7 +31,7 @@ from bulkops.engine.runner import Failed, Runner
 from bulkops.errors import ConfigError, OutputError, UsageError
 from bulkops.exporting.names import Names, unique_texts
 from bulkops.exporting.sheets import Sheets
-from bulkops.labels import ACTION_LABEL
+from bulkops.labels import ACTION_LABEL, SOURCE_SHEET
 from bulkops.model.schema import Resource
 from bulkops.output.csvbook import CsvBook
 from bulkops.output.fastxlsx import FastBook
@@ -41,8 +41,6 @@ from bulkops.run import Wiring
 from bulkops.version import VERSION
 
 __all__ = ["SOURCE_SHEET", "ExportResult", "export", "exportable", "unique_texts"]
-
-SOURCE_SHEET = "Source"
 
 
 def exportable(resource: Resource) -> str | None:
@@ -183,6 +181,7 @@ def _source(
     lines: list[tuple[str, Any]] = [
         ("Exported from", target),
         ("Account", f"{account} (org unit {ident})" if ident else account or "unknown"),
+        ("Account ID", str(ident or "")),
         ("Exported by", str(profile.get("email") or "")),
         ("Group", result.group or "the whole account"),
         ("Exported at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),

@@ -172,6 +172,12 @@ class Column:
     refers_if: tuple[str, Any] | None = None
     #: a further check of the typed value: None, or (problem code, message)
     check: Callable[[Any], tuple[str, str] | None] | None = None
+    #: the object takes this number for itself (a route's tracking number): a migration
+    #: to another account orders one like it there (numbers cannot move between accounts)
+    takes_number: bool = False
+    #: the ids a list of ids holds are of this kind (a route's SMS users): a migration
+    #: rewrites each through the ledger, as it does a cell its `finder` finds
+    id_of: Finder | None = None
 
     @cached_property
     def parts(self) -> tuple[tuple[str, int | None], ...]:

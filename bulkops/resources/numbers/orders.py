@@ -24,6 +24,7 @@ __all__ = [
     "OWNED",
     "RELEASE",
     "OrderBody",
+    "available_numbers",
     "execute",
     "list_numbers",
     "owned_numbers",
@@ -120,7 +121,8 @@ async def _release(
     )
 
 
-async def _available(run: RunContext, **query: Any) -> list[str]:
+async def available_numbers(run: RunContext, **query: Any) -> list[str]:
+    """The numbers the API offers to order, as asked (blank criteria left out)."""
     params = {k: v for k, v in query.items() if v not in (None, "")}
     answer, _ = await run.call("GET", AVAILABLE, params=params)
     return [str(ten_digits(i.get("phone_number"))) for i in listed_items(answer.data)]
@@ -139,7 +141,7 @@ async def _order_exact(
         )
     group = _value(record, "org_unit_id")
     if run.dry_run:
-        found = await _available(
+        found = await available_numbers(
             run,
             area_code=number[:3],
             contains=number[3:],
@@ -253,7 +255,7 @@ async def _order_search(
     released = run.state.get("released", set())
     found = [
         n
-        for n in await _available(run, **criteria, limit=200)
+        for n in await available_numbers(run, **criteria, limit=200)
         if n not in owned and n not in released
     ]
     if len(found) < wanted:

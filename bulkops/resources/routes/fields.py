@@ -62,6 +62,7 @@ FIELDS: tuple[Column, ...] = (
         required=frozenset({"create", "upsert"}),
         create_only=True,
         refers="numbers",
+        takes_number=True,
     ),
     Column(
         "Routing Type",
@@ -216,6 +217,7 @@ FIELDS: tuple[Column, ...] = (
         default=[],
         clear_value=[],
         ref="/users/{}",
+        id_of=USERS_FINDER,
     ),
     yes_no(
         "SMS Notifications",

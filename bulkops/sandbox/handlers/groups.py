@@ -72,8 +72,12 @@ def _profile(context: Context, group: dict[str, Any]) -> dict[str, Any]:
     return {**_listed(group), "timezone": group.get("timezone")}
 
 
-def _sibling_key(record: dict[str, Any]) -> tuple[Any, ...]:
+def _sibling_key(record: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Sibling groups have different names; a top group has no siblings (each is an
+    account of its own: two accounts may well have the same name)."""
     parent = record.get("org_unit_parent_id", record.get("parent_org_unit_id"))
+    if parent is None:
+        return None
     return (parent, str(record.get("org_unit_name", "")).casefold())
 
 
