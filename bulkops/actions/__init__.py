@@ -22,6 +22,7 @@ from bulkops.validation.recipients import beside
 from bulkops.validation.workbook import check_workbook
 
 if TYPE_CHECKING:
+    from bulkops.ledger import Ledger
     from bulkops.model.outcome import RowOutcome
     from bulkops.run import RunResult, Wiring
 
@@ -29,8 +30,10 @@ __all__ = [
     "ACCOUNT_TEMPLATE",
     "catalogue",
     "export",
+    "export_ledger",
     "login",
     "logout",
+    "read_ledger",
     "run",
     "sandbox",
     "sandbox_reading",
@@ -153,6 +156,28 @@ def run(
         wiring=wiring or Wiring(),
         hooks=Hooks(progress=progress, on_total=on_total, confirm=confirm),
     )
+
+
+def read_ledger(path: Path) -> Ledger:
+    """A migration's id ledger, opened to look at (`bulkops.ledger.Ledger`; close it)."""
+    from bulkops.ledger import Ledger
+
+    return Ledger.read(path)
+
+
+def export_ledger(path: Path, out: Path) -> int:
+    """Write a ledger's mappings to a workbook; the rows written."""
+    from bulkops.output.ledgerbook import write_ledger
+
+    if out.resolve() == path.resolve():
+        raise UsageError(f"{out}: that is the ledger itself; choose another -o")
+    ledger = read_ledger(path)
+    try:
+        return write_ledger(ledger, out)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write it ({exc.strerror})") from None
+    finally:
+        ledger.close()
 
 
 def export(

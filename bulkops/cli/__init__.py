@@ -14,6 +14,7 @@ from typer.core import TyperArgument, TyperOption
 
 from bulkops.cli import (
     export,
+    ledger,
     login,
     report,
     resources,
@@ -93,6 +94,7 @@ app.command("verify")(verify.command)
 app.command("undo")(undo.command)
 app.command("login")(login.login)
 app.command("logout")(login.logout)
+app.add_typer(ledger.app, name="ledger")
 app.add_typer(sandbox.app, name="sandbox")
 
 
