@@ -37,8 +37,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(port: int, database: Path, latency_ms: float, token: str) -> Any:
-    """`bulkops sandbox serve` in its own process, once it answers."""
+def start_server(
+    port: int, database: Path, latency_ms: float, token: str, extra: tuple[str, ...] = ()
+) -> Any:
+    """`bulkops sandbox serve` in its own process (with `extra` flags), once it answers."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -54,6 +56,7 @@ def start_server(port: int, database: Path, latency_ms: float, token: str) -> An
             str(latency_ms),
             "--token",
             token,
+            *extra,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -11,7 +11,7 @@ import typer
 from bulkops import actions
 from bulkops.ledger import ORDERING
 
-__all__ = ["app"]
+__all__ = ["app", "export", "show"]
 
 app = typer.Typer(
     help="A migration's id ledger: which object of the target each source object became.",

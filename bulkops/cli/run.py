@@ -248,7 +248,13 @@ def command(
             typer.echo("\n".join(warned), err=True)
         typer.echo(render_summary(result), err=True)
         typer.echo(f"results: {result.results_path}")
-        if result.ledger is not None:
+        if result.ledger is not None and result.dry_run:
+            typer.echo(
+                f"migration: the ids are another account's; the run maps them through "
+                f"{result.ledger} (a dry run writes nothing to it)",
+                err=True,
+            )
+        elif result.ledger is not None:
             typer.echo(
                 f"migration: ids mapped through {result.ledger} ({result.mapped} source "
                 f"objects and numbers mapped; 'bulkops ledger show {result.ledger}' lists them)",

@@ -44,6 +44,8 @@ async def preview(
         if isinstance(value, Pending):
             continue
         for ident in value if isinstance(value, list) else [value]:
+            if isinstance(ident, Pending):  # one of a list that a row would create
+                continue
             path = column.ref.format(ident)
             found = work.exists.get(path)
             if found is None:
