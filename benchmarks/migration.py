@@ -63,9 +63,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     result, exported = measure(args.rate, args.latency_ms, args.concurrency)
-    rows, serial, path = chain(exported)
-    # the preflight before any row; a route whose number is bought: a search, an order
-    serial += 1 + (2 if any(p.startswith("Routes") for p in path) else 0)
+    # a route buys its number first: the account's numbers listed, a search, an order
+    rows, serial, path = chain(exported, lambda r: 3 if r.name == "routes" else 0)
+    serial += 1  # the preflight before any row
     latency = args.latency_ms / 1000
     by_chain = serial * latency
     by_rate = result.requests / args.rate

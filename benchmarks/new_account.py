@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from run_latency import free_port, start_server
@@ -31,8 +32,9 @@ SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "new-account.xlsx"
 TOKEN = "account-bench"
 
 
-def chain(path: Path) -> tuple[int, int, list[str]]:
-    """The longest chain of dependent rows: (rows, serial requests, the rows)."""
+def chain(path: Path, extra: Callable[[Any], int] | None = None) -> tuple[int, int, list[str]]:
+    """The longest chain of dependent rows: (rows, serial requests, the rows). `extra`:
+    the requests a resource's row makes one after the other before its own."""
     book = open_workbook(path)
     keys: dict[tuple[str, str], tuple[str, int]] = {}
     names: dict[tuple[str, str], list[tuple[str, int]]] = {}
@@ -59,6 +61,7 @@ def chain(path: Path) -> tuple[int, int, list[str]]:
                             best = depth[other]
                 # a search order is two requests in a row (search, then order)
                 own = 2 if resource.name == "numbers" and not record.key else 1
+                own += extra(resource) if extra is not None else 0
                 depth[place] = (best[0] + 1, best[1] + own, [*best[2], f"{name} {record.row}"])
                 for key in ref_keys(resource, record):
                     keys[(name, key)] = place

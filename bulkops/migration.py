@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from bulkops.errors import Conflict, OutcomeUnknown, ServerError, UsageError
+import anyio
+
+from bulkops.errors import Conflict, NotFound, OutcomeUnknown, ServerError, UsageError
 from bulkops.io.tables import Workbook
 from bulkops.labels import SOURCE_SHEET
 from bulkops.ledger import NUMBERS, ORDERING, Ledger, Pair
@@ -48,7 +50,7 @@ __all__ = ["Mapper", "Migration", "Origin", "origin_of"]
 _TOLL_FREE: Final = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 _ORG_UNIT: Final = re.compile(r"\s*\(org unit (\d+)\)\s*$")
 #: numbers asked for at once when looking for one like a source number
-_CANDIDATES: Final = 20
+_CANDIDATES: Final = 50
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,9 @@ class Mapper:
         self._unsent: dict[tuple[str, int], str] = {}
         #: numbers this run is ordering (two routes never try to buy the same one)
         self._claimed: set[str] = set()
+        #: the numbers on offer, per area code and type, as last asked
+        self._offered: dict[tuple[str, str], list[str]] = {}
+        self._asking: dict[tuple[str, str], anyio.Lock] = {}
 
     def own(self, resource: Resource, record: RowRecord) -> None:
         ident = record.resource_id
@@ -223,6 +228,34 @@ class Mapper:
             return value, note
         return await self._order_like(run, record, value, area, kind), None
 
+    async def _buy(self, run: RunContext, old: str, number: str, group: int) -> bool:
+        """Order `number` for `old`, written down first; False: someone else got it."""
+        self.ledger.put(NUMBERS, old, number, ORDERING)
+        body = OrderBody(phone_number=number, org_unit_id=group).model_dump_json()
+        try:
+            await run.call("POST", ORDER, body.encode())
+        except Failed as failed:
+            if isinstance(failed.error, Conflict | NotFound):  # bought by someone meanwhile
+                self.ledger.forget(NUMBERS, old)
+                return False
+            lost = isinstance(failed.error, OutcomeUnknown | ServerError)
+            if not lost or number not in await list_numbers(run):
+                raise
+        self.ledger.put(NUMBERS, old, number)  # (a lost answer: the account has it)
+        return True
+
+    async def _candidates(self, run: RunContext, area: str, kind: str) -> list[str]:
+        """Numbers on offer like it: asked once per area code and type, and again only
+        when those asked are all taken."""
+        async with self._asking.setdefault((area, kind), anyio.Lock()):
+            offered = self._offered.get((area, kind))
+            if offered is None or all(n in self._claimed for n in offered):
+                offered = await available_numbers(
+                    run, area_code=area, number_type=kind, limit=_CANDIDATES
+                )
+                self._offered[(area, kind)] = offered
+        return offered
+
     async def _order_like(
         self, run: RunContext, record: RowRecord, old: str, area: str, kind: str
     ) -> str:
@@ -241,28 +274,15 @@ class Mapper:
         )
         if group is None:
             raise LookupError(f"{old}: the row has no group to buy a number like it in")
-        for number in await available_numbers(
-            run, area_code=area, number_type=kind, limit=_CANDIDATES
-        ):
-            if number in self._claimed or number in owned:
-                continue
-            self._claimed.add(number)
-            self.ledger.put(NUMBERS, old, number, ORDERING)
-            body = OrderBody(phone_number=number, org_unit_id=group).model_dump_json()
-            try:
-                await run.call("POST", ORDER, body.encode())
-            except Failed as failed:
-                if isinstance(failed.error, Conflict):  # bought by someone else meanwhile
-                    self.ledger.forget(NUMBERS, old)
+        for _ in range(2):  # what was on offer, then (all of it taken meanwhile) afresh
+            for number in await self._candidates(run, area, kind):
+                if number in self._claimed or number in owned:
                     continue
-                lost = isinstance(failed.error, OutcomeUnknown | ServerError)
-                if lost and number in await list_numbers(run):  # the answer, not the order
-                    self.ledger.put(NUMBERS, old, number)
+                self._claimed.add(number)
+                if await self._buy(run, old, number, group):
+                    owned[number] = {"phone_number": number, "org_unit_id": group,
+                                     "status": "reserved"}  # fmt: skip
                     return number
-                raise
-            owned[number] = {"phone_number": number, "org_unit_id": group, "status": "reserved"}
-            self.ledger.put(NUMBERS, old, number)
-            return number
         raise LookupError(
             f"no {kind} number like {old} (area code {area}) is left to buy: order one in a "
             "Numbers sheet and give it as the route's Tracking Number"

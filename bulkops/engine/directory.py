@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from difflib import get_close_matches
+from functools import partial
 from typing import Any
 
 import anyio
@@ -16,6 +17,7 @@ from bulkops.engine.failures import Failed
 from bulkops.listing import listed_items
 from bulkops.model.schema import Column, Finder, Resource
 from bulkops.model.seam import RunContext
+from bulkops.together import together
 
 __all__ = ["Directory"]
 
@@ -108,9 +110,11 @@ class Directory:
         """List these kinds now, before the run writes anything: a name a row gives is
         found as the account had it when the run began, even after another row of the
         run renamed its object (it then answers to both names)."""
-        for finder in finders:
-            if finder.query is None:  # (kinds asked one text at a time are not listed)
-                await self._listing(run, finder)
+        listed = [f for f in finders if f.query is None]  # (not those asked one at a time)
+        if len(listed) == 1:
+            await self._listing(run, listed[0])
+            return
+        await together(partial(self._listing, run, finder) for finder in listed)
 
     async def _listing(self, run: RunContext, finder: Finder) -> dict[Any, dict[str, Any]]:
         kind = finder.kind

@@ -102,6 +102,8 @@ class Links:
         #: row -> the row whose failure kept it from being sent (the first of a chain)
         self._cause: dict[tuple[str, int], tuple[str, int]] = {}
         self.directory = Directory()
+        #: what rows name by text is listed: rows may go (`Run._prelist`)
+        self.prelisted = anyio.Event()
         self._resources = {resource.name for _, resource in sheets}
         #: resources some column of this workbook's sheets can refer to
         self._referred = {

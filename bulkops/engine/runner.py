@@ -222,6 +222,8 @@ class Runner:
         """A row that may wait, for rows of the workbook or for the sheet's other deletes:
         aside from the workers, holding no request slot while it waits."""
         try:
+            if self.links is not None:  # no row before the names are listed
+                await self.links.prelisted.wait()
             if self.removals is not None and record.action == "delete":
                 await self.removals.wait(self.sheet)  # what later sheets delete goes first
             notes, blocked = await self._resolved(record)
@@ -365,6 +367,8 @@ class Runner:
         send, receive = anyio.create_memory_object_stream[tuple[RowRecord, bool]](self.concurrency)
 
         async def worker(mine: Any) -> None:
+            if self.links is not None:  # no row before the names are listed
+                await self.links.prelisted.wait()
             async with mine:
                 async for record, lookup in mine:
                     await self.slot()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import anyio
@@ -31,6 +32,7 @@ from bulkops.io.tables import Workbook
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
+from bulkops.together import together
 from bulkops.validation import validate_sheet
 from bulkops.validation.workbook import WorkbookCheck
 
@@ -111,10 +113,12 @@ class Run:
                 group.start_soon(self._watch, group)
             await self._sheets(client)
             if self.verify and self.signal is None:
-                for runner in self.runners:
-                    self.requests += await verify_written(runner)
+                await together(partial(self._verify, r) for r in self.runners)  # at once
             self.completed = True
             group.cancel_scope.cancel()
+
+    async def _verify(self, runner: Runner) -> None:
+        self.requests += await verify_written(runner)
 
     async def _again(self, error: BaseException, attempt: int) -> bool:
         """Whether the preflight tries again after `error` (after the policy's wait)."""
@@ -147,16 +151,23 @@ class Run:
         # a dry run changes nothing: its deletes need not wait for one another
         removals = None if self.dry_run else Removals([name for name, _ in self.sheets])
         slots = anyio.Semaphore(self.settings.concurrency)
-        if self.check.named and self.sheets:
-            # what rows name by text, listed before any write (renames keep their old name)
-            reader = Runner(client, self.sheets[0][1], limiter=self.limiter,
-                            policy=self.policy, concurrency=1, clock=self.clock)  # fmt: skip
-            with contextlib.suppress(Failed):  # the rows that need it try again, and say why
-                await links.directory.prelist(reader, self.check.named.values())
-            self.requests += reader.requests
         async with anyio.create_task_group() as group:
+            group.start_soon(self._prelist, client, links)
             for name, chosen in self.sheets:
                 group.start_soon(self._sheet, client, links, slots, name, chosen, removals)
+
+    async def _prelist(self, client: ApiClient, links: Links) -> None:
+        """What rows name by text, listed before any row is sent (renames keep their old
+        name); the sheets list what they hold meanwhile."""
+        try:
+            if self.check.named and self.sheets:
+                reader = Runner(client, self.sheets[0][1], limiter=self.limiter,
+                                policy=self.policy, concurrency=1, clock=self.clock)  # fmt: skip
+                with contextlib.suppress(Failed):  # the rows that need it try again, and say why
+                    await links.directory.prelist(reader, self.check.named.values())
+                self.requests += reader.requests
+        finally:
+            links.prelisted.set()
 
     async def _sheet(
         self,

@@ -6,6 +6,7 @@ again. A search row describes what its group should hold and orders only what it
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,7 @@ from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.seam import Failed, RunContext, kept
 from bulkops.phones import ten_digits
+from bulkops.together import together
 
 __all__ = [
     "AVAILABLE",
@@ -60,11 +62,14 @@ async def owned_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
 async def list_numbers(run: RunContext) -> dict[str, dict[str, Any]]:
     """The account's numbers as the API lists them now."""
     found: dict[str, dict[str, Any]] = {}
-    for path in OWNED:
+
+    async def listed(path: str) -> None:
         async for items, _ in run.pages(path):
             for item in items:
                 number = ten_digits(item.get("phone_number"))
                 found[str(number)] = {**item, "phone_number": number}
+
+    await together(partial(listed, path) for path in OWNED)  # reserved and routed, at once
     return found
 
 
