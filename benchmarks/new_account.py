@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from run_latency import free_port, start_server

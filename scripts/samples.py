@@ -353,6 +353,29 @@ def write_hidden_sheet(path: Path) -> None:
     book.save(path)
 
 
+#: a typical call-tracking vendor's export, and the mapping that makes it routes
+FOREIGN = ROOT / "samples" / "foreign" / "calltrack-export.csv"
+FOREIGN_GROUP = "Peachtree Dental Group/Atlanta Metro/Downtown Dental"
+
+
+def write_foreign_mapping(path: Path) -> None:
+    """The mapping `bulkops map` suggests for the sample export, completed as a person
+    would: the group every route goes in, and what 'Paused' is."""
+    from bulkops.mapping import foreign_sheet, suggest, write_mapping
+
+    workbook, sheet = foreign_sheet(FOREIGN)
+    try:
+        mapping = suggest(ROUTES, sheet)
+    finally:
+        workbook.close()
+    for rule in mapping.rules:
+        if rule.label == "Group ID":
+            rule.constant, rule.note = FOREIGN_GROUP, "every route of the export goes here"
+        if rule.label == "Route Status":
+            rule.values, rule.note = {"Paused": "inactive"}, "the vendor's Paused"
+    write_mapping(mapping, path, FOREIGN.name)
+
+
 def main() -> None:
     save_if_changed(write_valid, ROOT / "samples" / "routes.xlsx")
     folder = ROOT / "samples" / "invalid"
@@ -374,6 +397,7 @@ def main() -> None:
             lambda path, n=name, r=rows: more.write_book(path, {n: r}),
             ROOT / "samples" / f"{name}.xlsx",
         )
+    save_if_changed(write_foreign_mapping, FOREIGN.with_name("calltrack-export.mapping.xlsx"))
     print("wrote samples/ and samples/invalid/")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from bulkops.paths import report_for
 from bulkops.resources import RESOURCES, get_resource
 from bulkops.sheets import select_sheets
 from bulkops.validation import Report
+from bulkops.validation.cells import to_text
 from bulkops.validation.recipients import beside
 from bulkops.validation.workbook import check_workbook
 
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCOUNT_TEMPLATE",
+    "MapResult",
     "catalogue",
     "export",
     "export_ledger",
     "login",
     "logout",
+    "map_foreign",
     "read_ledger",
     "run",
     "sandbox",
@@ -178,6 +182,86 @@ def export_ledger(path: Path, out: Path) -> int:
         raise OutputError(f"{out}: cannot write it ({exc.strerror})") from None
     finally:
         ledger.close()
+
+
+@dataclass
+class MapResult:
+    """What `map_foreign` did: the mapping it suggested (no workbook yet), or the workbook
+    it wrote with a confirmed mapping, its validation and where each problem came from."""
+
+    mapping_path: Path
+    suggested: bool
+    mapping: Any
+    out: Path | None = None
+    rows: int = 0
+    report: Report | None = None
+    #: each problem of the mapped workbook, with the foreign cell (or Constant) it came from
+    sources: list[tuple[Any, str]] = field(default_factory=list)
+
+
+def map_foreign(
+    foreign: str | Path,
+    resource: str,
+    *,
+    mapping: Path | None = None,
+    out: Path | None = None,
+    encoding: str | None = None,
+    force: bool = False,
+) -> MapResult:
+    """A foreign sheet into `resource`'s template form (see `bulkops.mapping`). Without a
+    `mapping`: suggest one and write it beside the file (`NAME.mapping.xlsx`) to review.
+    With one: check it against the file (`MappingProblems` names each mistake by its row;
+    nothing is written), write the template-form workbook (`NAME.RESOURCE.xlsx`), and
+    validate it, each problem with the foreign cell it came from."""
+    from bulkops.mapping import (
+        MappingProblems,
+        apply,
+        check_values,
+        foreign_sheet,
+        provenance,
+        read_mapping,
+        required_missing,
+        suggest,
+        write_mapping,
+    )
+
+    foreign = Path(foreign)
+    chosen = get_resource(resource)
+    workbook, sheet = foreign_sheet(foreign, encoding)
+    try:
+        if mapping is None:
+            target = foreign.with_name(f"{foreign.stem}.mapping.xlsx")
+            if target.exists() and not force:
+                raise UsageError(
+                    f"{target} exists: give it with --mapping to use it, or --force to "
+                    "suggest a new one over it"
+                )
+            suggested = suggest(chosen, sheet)
+            try:
+                write_mapping(suggested, target, foreign.name)
+            except OSError as exc:
+                raise OutputError(f"{target}: cannot write it ({exc.strerror})") from None
+            return MapResult(target, True, suggested)
+        header = [to_text(h) if h is not None else "" for h in sheet.header]
+        confirmed = read_mapping(mapping, chosen, header, foreign.name)
+        problems, rows = check_values(confirmed, sheet, foreign.name)
+        problems += required_missing(confirmed)
+        if problems:
+            raise MappingProblems(problems)
+        written = out or foreign.with_name(f"{foreign.stem}.{chosen.name}.xlsx")
+        if written.resolve() in (foreign.resolve(), mapping.resolve()):
+            raise UsageError(f"{written}: that would overwrite an input; choose another -o")
+        try:
+            mapped = apply(confirmed, rows, written)
+        except OSError as exc:
+            raise OutputError(f"{written}: cannot write it ({exc.strerror})") from None
+    finally:
+        workbook.close()
+    report = validate(written, resource=chosen.name, write_report=False)
+    sources = [
+        (p, provenance(confirmed, mapped, foreign.name, p.row, p.column)) for p in report.problems
+    ]
+    return MapResult(mapping, False, confirmed, written, mapped.rows, report, sources)
 
 
 def export(

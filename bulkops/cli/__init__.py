@@ -16,6 +16,7 @@ from bulkops.cli import (
     export,
     ledger,
     login,
+    map,
     report,
     resources,
     sandbox,
@@ -90,6 +91,7 @@ app.command("validate")(validate.command)
 app.command("run")(run_command.command)
 app.command("report")(report.command)
 app.command("export")(export.command)
+app.command("map")(map.command)
 app.command("verify")(verify.command)
 app.command("undo")(undo.command)
 app.command("login")(login.login)
