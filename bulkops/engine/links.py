@@ -26,7 +26,7 @@ import anyio
 
 from bulkops.engine.directory import Directory
 from bulkops.engine.failures import Failed
-from bulkops.engine.sources import SourceIds, source_key
+from bulkops.engine.sources import Blocked, SourceCells, SourceIds, kind_of, source_key
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.payload import CLEARED
 from bulkops.model.record import RowRecord
@@ -58,14 +58,6 @@ class Pending:
 
 
 @dataclass
-class Blocked(Exception):
-    """A row that cannot be sent because of what it refers to."""
-
-    status: Status
-    message: str
-
-
-@dataclass
 class _Slot:
     record: RowRecord
     done: anyio.Event = field(default_factory=anyio.Event)
@@ -80,7 +72,7 @@ LOOKUP: Final = 1
 WAIT: Final = 2
 
 
-class Links:
+class Links(SourceCells):
     """Run-wide register of rows and named objects; see the module's docstring."""
 
     def __init__(
@@ -107,10 +99,10 @@ class Links:
         self._resources = {resource.name for _, resource in sheets}
         #: resources some column of this workbook's sheets can refer to
         self._referred = {
-            _kind_of(c) for _, resource in sheets for c in resource.columns if _kind_of(c)
+            kind_of(c) for _, resource in sheets for c in resource.columns if kind_of(c)
         }
         self._refers = {
-            resource.name: tuple(c for c in resource.columns if _kind_of(c))
+            resource.name: tuple(c for c in resource.columns if kind_of(c))
             for _, resource in sheets
         }
 
@@ -184,7 +176,7 @@ class Links:
         for column, value in self._referring(resource, record):
             if self._source_cell(column, value) and (
                 isinstance(value, str)  # a number: mapped, or ordered in the row's slot
-                or _kind_of(column) not in self._resources
+                or kind_of(column) not in self._resources
                 or not self._unmapped(column, value)
             ):
                 found = LOOKUP
@@ -375,85 +367,6 @@ class Links:
                 )
         return value
 
-    # -- a migration's source ids ---------------------------------------------------------
-
-    def _source_cell(self, column: Column, value: Any) -> bool:
-        """In a migration: a cell holding source ids (of a kind found by id) or a source
-        tracking number; either is what the source account called it."""
-        if self.sources is None or value is None or isinstance(value, bool):
-            return False
-        if column.refers == "numbers":
-            return isinstance(value, str) and not isinstance(value, Ref | Named)
-        if column.kind is Kind.ID_LIST:
-            return column.id_of is not None and isinstance(value, list) and bool(value)
-        return isinstance(value, int) and column.finder is not None
-
-    def _unmapped(self, column: Column, value: Any) -> list[Any]:
-        """The source ids of a cell that the ledger does not map yet."""
-        assert self.sources is not None
-        finder = column.finder or column.id_of
-        assert finder is not None
-        ids = value if isinstance(value, list) else [value]
-        return [i for i in ids if self.sources.mapped(finder.kind, i) is None]
-
-    async def _by_source(
-        self, work: SheetWork, record: RowRecord, column: Column, value: Any
-    ) -> Any:
-        """A cell's source ids, each as the target's (see `_source_id`); a list stays one."""
-        if isinstance(value, list):
-            return [await self._source_id(work, record, column, i) for i in value]
-        return await self._source_id(work, record, column, value)
-
-    async def _source_id(
-        self, work: SheetWork, record: RowRecord, column: Column, value: Any
-    ) -> Any:
-        """A source id: what the ledger maps it to, else the object a row of this workbook
-        carrying that id makes (waiting for it), else the target's own object of that id.
-        None of these: the row is not sent (a guess could point at the wrong object)."""
-        assert self.sources is not None
-        finder = column.finder or column.id_of
-        assert finder is not None
-        mapped = self.sources.mapped(finder.kind, value)
-        if mapped is not None:
-            return mapped
-        rows = await self._rows_before(record, finder.kind, (source_key(value),))
-        if rows:
-            sheet, row, outcome = rows[0]
-            found = self._value(record, column, sheet, row, outcome)
-            return int(found) if isinstance(found, str) and found.isdigit() else found
-        if await self.directory.holds(work, finder, value):
-            return value
-        raise Blocked(
-            Status.INVALID,
-            f"not sent: {column.label} {value}: the ledger maps no {finder.noun} {value} of "
-            f"the source account, no row above carries it, and this account has no "
-            f"{finder.noun} {value}: migrate that {finder.noun} first (an earlier wave, or "
-            "its sheet in this workbook), or give its name",
-        )
-
-    async def _numbers(
-        self,
-        work: SheetWork,
-        record: RowRecord,
-        numbers: list[tuple[Column, str]],
-        found: dict[Column, Any],
-    ) -> list[str]:
-        """The row's source numbers, as the target's (mapped, or ordered like them)."""
-        assert self.sources is not None
-        notes = []
-        for column, value in numbers:
-            try:
-                found[column], note = await self.sources.number(work, record, column, value)
-            except LookupError as missing:
-                raise Blocked(Status.INVALID, f"not sent: {missing.args[0]}") from None
-            except Failed as failed:
-                raise Blocked(
-                    Status.FAILED, f"{column.label}: could not order a number: {failed.error}"
-                ) from None
-            if note:
-                notes.append(note)
-        return notes
-
     async def _outcome_of(self, sheet: str, row: int) -> RowOutcome:
         slot = self._rows[(sheet, row)]
         await slot.done.wait()
@@ -499,8 +412,3 @@ def _typed(column: Column, value: Any) -> Any:
     if column.kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
         return int(value)
     return value
-
-
-def _kind_of(column: Column) -> str:
-    """The kind of object a referring cell names (its ids', for a list of ids)."""
-    return column.refers or (column.id_of.kind if column.id_of is not None else "")
