@@ -212,6 +212,7 @@ def _execute(
     }
     from bulkops.output.results import RunSummary, write_failed, write_results
 
+    mapper = migration.mapper if migration is not None else None
     summary = RunSummary(
         input_path=path,
         input_sha256=sha,
@@ -224,9 +225,9 @@ def _execute(
         settings=used,
         version=VERSION,
         undo=f"bulkops undo {results}" if journal is not None and _wrote(outcomes) else "",
+        ledger=str(mapper.ledger.path) if mapper is not None and not options.dry_run else "",
     )
     report = check.report
-    mapper = migration.mapper if migration is not None else None
     try:
         results_path = write_results(
             results,

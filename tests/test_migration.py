@@ -103,6 +103,9 @@ def test_two_waves_bring_every_object_over(migrated: dict[str, Any]) -> None:
         assert failed == []
         assert {o.status for o in result.outcomes} == {Status.SUCCEEDED}
     assert migrated["runs"][1].ledger == migrated["tmp"] / LEDGER
+    summary = load_workbook(migrated["runs"][1].results_path)["Summary"]
+    lines = {row[0]: row[1] for row in summary.iter_rows(values_only=True)}
+    assert str(migrated["tmp"] / LEDGER) in lines["Migration ledger"]
 
 
 def test_the_target_holds_the_source_through_the_ledger(migrated: dict[str, Any]) -> None:

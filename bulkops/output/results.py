@@ -64,6 +64,8 @@ class RunSummary:
     version: str = ""
     #: the command that writes the workbook reversing this run ('' when nothing to undo)
     undo: str = ""
+    #: a migration: the id ledger its ids went through ('' when none)
+    ledger: str = ""
 
     def lines(self, outcomes: list[RowOutcome]) -> list[tuple[str, Any]]:
         statuses: dict[str, int] = {}
@@ -88,6 +90,14 @@ class RunSummary:
             ("", ""),
         ]
         lines += [(f"Status: {k}", v) for k, v in sorted(statuses.items())]
+        if self.ledger:
+            lines += [
+                ("", ""),
+                (
+                    "Migration ledger",
+                    f"{self.ledger} (the source ids' ids here; bulkops ledger show lists them)",
+                ),
+            ]
         if self.undo:
             lines += [("", ""), ("Undo", f"{self.undo} (writes a workbook that reverses it)")]
         if any(o.status is Status.PLANNED for o in outcomes):  # a dry run: what it would do
