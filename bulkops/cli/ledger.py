@@ -30,8 +30,7 @@ def show(
         str | None, typer.Option("--kind", help="Only this kind (groups, routes, numbers …).")
     ] = None,
 ) -> None:
-    """List the accounts and every mapping: kind, source id -> target id, and the wave
-    (workbook) that made it."""
+    """List the two accounts and every mapping (kind, source id -> target id, wave)."""
     opened = actions.read_ledger(ledger)
     try:
         pair = opened.pair
