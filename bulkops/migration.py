@@ -207,11 +207,15 @@ class Mapper:
             self.ledger.put(resource.name, source, ident)
 
     async def number(
-        self, run: RunContext, record: RowRecord, column: Column, value: str
+        self, run: RunContext, record: RowRecord, column: Column, value: str, held: Any
     ) -> tuple[Any, str | None]:
         mapped = self.ledger.target(NUMBERS, value)
         if mapped is not None:
             return mapped, None
+        if isinstance(held, str) and held:  # its object is here already, with its number
+            if not self.dry_run:
+                self.ledger.put(NUMBERS, value, held)
+            return held, None
         if not column.takes_number:
             raise LookupError(
                 f"{column.label} {value} is a number of the source account, and the ledger "

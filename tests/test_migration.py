@@ -275,3 +275,22 @@ def test_a_number_an_interrupted_run_was_buying_is_not_bought_twice(tmp_path: Pa
     assert box.store.get("numbers", bought)["status"] == "provisioned"
     assert not [w for w in box.log.writes() if w.path.endswith("/phone-numbers")]
     assert Ledger.read(tmp_path / LEDGER).target(NUMBERS, "4045550190") == bought
+
+
+def test_a_lost_ledger_is_rebuilt_without_a_write_or_a_second_number(tmp_path: Path) -> None:
+    """The ledger deleted after a migration: run again, every row finds its object by its
+    natural key (unchanged), each route keeps the number it has, nothing is sent, and the
+    new ledger maps what the old one did."""
+    box = _box()
+    path = tmp_path / "demo.xlsx"
+    export(box, path, every=True)
+    first = _migrate(box, path)
+    assert {o.status for o in first.outcomes} == {Status.SUCCEEDED}
+    before = sorted((e.kind, e.source, e.target) for e in Ledger.read(tmp_path / LEDGER).entries())
+    (tmp_path / LEDGER).unlink()
+    written = len(box.log.writes())
+    again = _migrate(box, path)
+    assert {o.status for o in again.outcomes} == {Status.UNCHANGED}
+    assert box.log.writes()[written:] == []
+    after = sorted((e.kind, e.source, e.target) for e in Ledger.read(tmp_path / LEDGER).entries())
+    assert after == before

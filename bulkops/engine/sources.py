@@ -48,11 +48,13 @@ class SourceIds(Protocol):
         ...
 
     async def number(
-        self, run: RunContext, record: RowRecord, column: Column, value: str
+        self, run: RunContext, record: RowRecord, column: Column, value: str, held: Any
     ) -> tuple[Any, str | None]:
         """The target's number for a source number in `column`, and a note for a dry run
-        (what it would order): mapped, or (a column whose object takes the number) ordered
-        like it in the row's group. Raises LookupError saying why there is none."""
+        (what it would order): mapped; else `held`, the number the row's object has in
+        this account already (None: no such object); else (a column whose object takes
+        the number) ordered like it in the row's group. Raises LookupError saying why
+        there is none."""
         ...
 
     def settled(self, resource: Resource, record: RowRecord, outcome: RowOutcome) -> None:
@@ -152,12 +154,15 @@ class SourceCells:
         numbers: list[tuple[Column, str]],
         found: dict[Column, Any],
     ) -> list[str]:
-        """The row's source numbers, as the target's (mapped, or ordered like them)."""
+        """The row's source numbers, as the target's: mapped; else the number the row's
+        object has already, when this account has it (a ledger that lost its mapping
+        must not buy a second one); else ordered like it."""
         assert self.sources is not None
         notes = []
         for column, value in numbers:
             try:
-                found[column], note = await self.sources.number(work, record, column, value)
+                held = await _held(work, record, column)
+                found[column], note = await self.sources.number(work, record, column, value, held)
             except LookupError as missing:
                 raise Blocked(Status.INVALID, f"not sent: {missing.args[0]}") from None
             except Failed as failed:
@@ -167,3 +172,18 @@ class SourceCells:
             if note:
                 notes.append(note)
         return notes
+
+
+async def _held(work: SheetWork, record: RowRecord, column: Column) -> Any:
+    """What the object a row without an id finds by its natural key (its name, its group,
+    as resolved) has in `column`; None when the account has no such object."""
+    resource = work.resource
+    if record.resource_id is not None or not resource.key_paths:
+        return None
+    key = [record.values.get(resource.by_path[p]) for p in resource.key_paths]
+    if not isinstance(key[0], str) or not all(k is None or isinstance(k, str | int) for k in key):
+        return None
+    await work.ensure_existing()
+    ids = work.existing.find((key[0].casefold(), *key[1:]))
+    item = work.existing.get(ids[0]) if len(ids) == 1 else None
+    return column.value_in(item) if item is not None else None
