@@ -294,3 +294,26 @@ def test_a_lost_ledger_is_rebuilt_without_a_write_or_a_second_number(tmp_path: P
     assert box.log.writes()[written:] == []
     after = sorted((e.kind, e.source, e.target) for e in Ledger.read(tmp_path / LEDGER).entries())
     assert after == before
+
+
+def test_lost_answers_buy_each_number_once_and_create_each_object_once(tmp_path: Path) -> None:
+    """A fifth of the writes commit and lose their answer: each order is found among the
+    account's numbers, each object by its natural key; every row succeeds, one number per
+    route, one object per row."""
+    box = sandbox("drop:0.2@POST, lost-500:0.1@POST")
+    box.grant(TARGET, 99501)
+    path = tmp_path / "demo.xlsx"
+    export(box, path, every=True)
+    result = _migrate(box, path)
+    assert {o.status for o in result.outcomes} == {Status.SUCCEEDED}
+    assert any(o.reconciled for o in result.outcomes)
+    orders = box.log.commits_by(lambda e: e.body["phone_number"] if "phone-numbers" in e.path
+                                else None)  # fmt: skip
+    orders.pop(None, None)
+    assert len(orders) == 12
+    assert max(orders.values()) == 1
+    bought = [n for n in box.store.records("numbers") if n.get("org_unit_id") is not None
+              and n["org_unit_id"] >= 80000]  # fmt: skip
+    assert len(bought) == 12
+    ledger = Ledger.read(tmp_path / LEDGER)
+    assert sorted(ledger.sources_of(NUMBERS)) == sorted(n["phone_number"] for n in bought)
