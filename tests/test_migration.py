@@ -82,12 +82,17 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     before = len(box.log.writes())
     dry = _migrate(box, first, dry_run=True)
     sent_by_dry_run = len(box.log.writes()) - before
-    runs = [_migrate(box, first), _migrate(box, second)]
+    runs, sent = [], []
+    for wave in (first, second):
+        since = len(box.log.entries)
+        runs.append(_migrate(box, wave))
+        sent.append(len(box.log.entries) - since)
     written = len(box.log.writes())
     again = [_migrate(box, first), _migrate(box, second)]
     actions.export([], tmp / "target.xlsx", every=True, settings=Settings(rate=50.0),
                    wiring=_wiring(box))  # fmt: skip
     return {"tmp": tmp, "box": box, "dry": dry, "dry_writes": sent_by_dry_run, "runs": runs,
+            "sent": sent,
             "again": again, "rewrites": len(box.log.writes()) - written}  # fmt: skip
 
 
@@ -103,6 +108,8 @@ def test_two_waves_bring_every_object_over(migrated: dict[str, Any]) -> None:
         assert failed == []
         assert {o.status for o in result.outcomes} == {Status.SUCCEEDED}
     assert migrated["runs"][1].ledger == migrated["tmp"] / LEDGER
+    # every request counted once, reads back included (the preflight aside)
+    assert [r.requests + 1 for r in migrated["runs"]] == migrated["sent"]
     summary = load_workbook(migrated["runs"][1].results_path)["Summary"]
     lines = {row[0]: row[1] for row in summary.iter_rows(values_only=True)}
     assert str(migrated["tmp"] / LEDGER) in lines["Migration ledger"]

@@ -52,6 +52,10 @@ class Directory:
         self._locks: dict[str, anyio.Lock] = {}
         #: (kind, text) -> id, or the LookupError, of the texts asked so far
         self._found: dict[tuple[str, str], Any] = {}
+        #: the kinds listed before any write (`prelist`), and their listings as the API
+        #: gave them (a sheet of that kind takes what its account holds from there)
+        self.planned: set[str] = set()
+        self._raw: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, finder: Finder, item: dict[str, Any]) -> None:
         """An object this run created (or planned), shaped as the listing shows one."""
@@ -116,6 +120,14 @@ class Directory:
             return
         await together(partial(self._listing, run, finder) for finder in listed)
 
+    async def as_listed(self, run: RunContext, finder: Finder) -> list[dict[str, Any]] | None:
+        """The listing of a kind listed before any write, as the API gave it (None: the
+        kind is not listed so)."""
+        if finder.kind not in self.planned or finder.query is not None:
+            return None
+        await self._listing(run, finder)
+        return self._raw.get(finder.kind)
+
     async def _listing(self, run: RunContext, finder: Finder) -> dict[Any, dict[str, Any]]:
         kind = finder.kind
         if kind not in self._listed:
@@ -126,6 +138,8 @@ class Directory:
                         items = listed_items(answer.data)
                     else:
                         items = [i async for page, _ in run.pages(finder.listing) for i in page]
+                    if kind in self.planned:
+                        self._raw[kind] = items
                     listed = {i[finder.id_field]: i for i in items if finder.id_field in i}
                     for item in self._added.pop(kind, []):
                         ident = item[finder.id_field]

@@ -78,19 +78,28 @@ class Existing:
         """Ids whose alternate key `path` (an external id) is `value`, case aside."""
         return sorted(self._by_alt.get((path, str(value).casefold()), ()))
 
-    async def load(self, call: Callable[..., Awaitable[tuple[Any, int]]]) -> int:
-        """List every page once (`call` is the runner's rate-limited request); the
-        requests it took, 0 when already loaded."""
+    async def load(
+        self,
+        call: Callable[..., Awaitable[tuple[Any, int]]],
+        listed: Callable[[], Awaitable[list[dict[str, Any]] | None]] | None = None,
+    ) -> int:
+        """List every page once (`call` is the runner's rate-limited request; `listed`
+        gives the listing when the run has it already); the requests it took, 0 when
+        already loaded."""
         if self.loaded:
             return 0
         async with self._lock:
             if self.loaded:
                 return 0
             attempts = 0
-            async for items, used in pages(call, self.resource.listing):
-                attempts += used
-                for item in items:
-                    self.add(self.resource.shaped(item))
+            items = await listed() if listed is not None else None
+            if items is None:
+                items = []
+                async for page, used in pages(call, self.resource.listing):
+                    attempts += used
+                    items += page
+            for item in items:
+                self.add(self.resource.shaped(item))
             self.loaded = True
             return attempts
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable
+from functools import partial
 from typing import Any
 
 import anyio
@@ -347,8 +348,12 @@ class Runner:
 
     async def ensure_existing(self) -> int:
         """List the account's objects once per run; the requests it took."""
+        finder, links = self.resource.finder, self.links
+        listed = None
+        if links is not None and finder is not None and finder.listing == self.resource.listing:
+            listed = partial(links.directory.as_listed, self, finder)  # listed once a run
         try:
-            return await self.existing.load(self.call)
+            return await self.existing.load(self.call, listed)
         except UnexpectedAnswer as unexpected:
             raise Failed(unexpected, 1) from None
 

@@ -1,7 +1,8 @@
-"""Verification: once a live run is over, every object it wrote is read back and compared
-with what its row sent. One listing per resource serves every row (a GET of one object
-only where the listing does not show a field the row sent); each written row's outcome
-then says `verified`, or `drifted` with the fields that differ."""
+"""Verification: once a sheet of a live run is done, every object it wrote is read back
+and compared with what its row sent (later sheets may still run: none writes to its
+objects). One listing per resource serves every row (a GET of one object only where the
+listing does not show a field the row sent); each written row's outcome then says
+`verified`, or `drifted` with the fields that differ."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import signal
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Any
 
 import anyio
@@ -32,7 +31,6 @@ from bulkops.io.tables import Workbook
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
-from bulkops.together import together
 from bulkops.validation import validate_sheet
 from bulkops.validation.workbook import WorkbookCheck
 
@@ -112,13 +110,8 @@ class Run:
             if signals:
                 group.start_soon(self._watch, group)
             await self._sheets(client)
-            if self.verify and self.signal is None:
-                await together(partial(self._verify, r) for r in self.runners)  # at once
             self.completed = True
             group.cancel_scope.cancel()
-
-    async def _verify(self, runner: Runner) -> None:
-        self.requests += await verify_written(runner)
 
     async def _again(self, error: BaseException, attempt: int) -> bool:
         """Whether the preflight tries again after `error` (after the policy's wait)."""
@@ -151,6 +144,7 @@ class Run:
         # a dry run changes nothing: its deletes need not wait for one another
         removals = None if self.dry_run else Removals([name for name, _ in self.sheets])
         slots = anyio.Semaphore(self.settings.concurrency)
+        links.directory.planned = {f.kind for f in self.check.named.values() if f.query is None}
         async with anyio.create_task_group() as group:
             group.start_soon(self._prelist, client, links)
             for name, chosen in self.sheets:
@@ -210,6 +204,8 @@ class Run:
             runner.stop(_stop_reason(self.signal))
         try:
             await runner.run(self._records(chosen, validation.records()))
+            if self.verify and self.signal is None:  # its rows read back, once all are done
+                await verify_written(runner)  # (its requests count with the sheet's)
         finally:
             self.finished[name] = sorted(runner.outcomes, key=lambda o: o.row)
             self.requests += runner.requests
