@@ -32,9 +32,11 @@ __all__ = [
     "Credentials",
     "OAuthSession",
     "credentials_path",
+    "exchange",
     "load_credentials",
     "login",
     "logout",
+    "revoke",
     "save_credentials",
 ]
 
@@ -139,6 +141,29 @@ async def _oauth(
     return document
 
 
+async def exchange(
+    email: str, password: str, oauth_url: str, transport: httpx.AsyncBaseTransport | None = None
+) -> Credentials:
+    """Email + password for a token pair, kept by the caller (the web page keeps it in
+    the person's session, never on disk)."""
+    pair = await _oauth(oauth_url, "/oauth/token", {"email": email, "password": password},
+                        transport)  # fmt: skip
+    return _from_answer(email, oauth_url, pair)
+
+
+async def revoke(
+    credentials: Credentials, transport: httpx.AsyncBaseTransport | None = None
+) -> None:
+    """Revoke both tokens (whatever the answer: a token nobody holds cannot be used)."""
+    for token, kind in (
+        (credentials.refresh_token, "refresh"),
+        (credentials.access_token, "access"),
+    ):
+        with contextlib.suppress(Unauthorized, NotSent, OutcomeUnknown):
+            await _oauth(credentials.oauth_url, "/oauth/revoke-token",
+                         {"token": token, "token_type": kind}, transport)  # fmt: skip
+
+
 def login(
     email: str,
     password: str,
@@ -163,21 +188,7 @@ def logout(*, transport: httpx.AsyncBaseTransport | None = None, path: Path | No
     if credentials is None:
         return False
 
-    async def revoke() -> None:
-        for token, kind in (
-            (credentials.refresh_token, "refresh"),
-            (credentials.access_token, "access"),
-        ):
-            # the file goes whatever the answer: a token nobody holds cannot be used
-            with contextlib.suppress(Unauthorized, NotSent, OutcomeUnknown):
-                await _oauth(
-                    credentials.oauth_url,
-                    "/oauth/revoke-token",
-                    {"token": token, "token_type": kind},
-                    transport,
-                )
-
-    anyio.run(revoke)
+    anyio.run(revoke, credentials, transport)
     path.unlink(missing_ok=True)
     return True
 
@@ -195,10 +206,13 @@ class OAuthSession(TokenSource):
         path: Path | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         now: Any = None,
+        store: bool = True,
     ) -> None:
         import time
 
         self.credentials = credentials
+        #: write each new pair to the credentials file (the CLI); the web page does not
+        self.store = store
         self.path = path
         self.transport = transport
         self.now = now or time.time
@@ -230,7 +244,8 @@ class OAuthSession(TokenSource):
                 self.credentials.email, self.credentials.oauth_url, pair
             )
             self.refreshes += 1
-            save_credentials(self.credentials, self.path)
+            if self.store:
+                save_credentials(self.credentials, self.path)
             if self.credentials.expires_at - self.now() < REFRESH_AHEAD:
                 # a fresh token that already looks old: the clocks disagree; trust 401s
                 self._proactive = False

@@ -20,6 +20,7 @@ from bulkops.cli import (
     report,
     resources,
     sandbox,
+    serve,
     template,
     undo,
     validate,
@@ -94,6 +95,7 @@ app.command("export")(export.command)
 app.command("map")(map.command)
 app.command("verify")(verify.command)
 app.command("undo")(undo.command)
+app.command("serve")(serve.command)
 app.command("login")(login.login)
 app.command("logout")(login.logout)
 app.add_typer(ledger.app, name="ledger")

@@ -1,0 +1,337 @@
+"""The upload page's application: sign in, upload, check (problems on their cells), the
+report and the templates to download. The page adds no logic of its own: it calls the
+library as the CLI does and shows what it says."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import anyio
+import httpx
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bulkops import actions
+from bulkops.auth import OAuthSession, exchange, revoke
+from bulkops.client import ApiClient
+from bulkops.config import Settings
+from bulkops.connect import preflight
+from bulkops.errors import BulkopsError, NotSent, OutcomeUnknown, Unauthorized
+from bulkops.io.a1 import column_letter
+from bulkops.resources import RESOURCES
+from bulkops.web.check import check_upload, problems_of
+from bulkops.web.guard import Guard
+from bulkops.web.people import COOKIE, Person, Session, Sessions
+from bulkops.web.store import PAGE, Store, Upload, person_id, read_page, safe_name
+
+__all__ = ["Page", "WebConfig", "create_app"]
+
+#: the largest upload, said on the page (a 100,000-row routes workbook is ~15 MB)
+UPLOAD_LIMIT: Final = 64 * 2**20
+#: uploads are kept this long
+KEEP_SECONDS: Final = 30 * 86400
+_SHOWS: Final = ("all", "problems", "errors", "warnings")
+
+
+@dataclass
+class WebConfig:
+    """How the page is served: where its data lives, and which account it reaches."""
+
+    data_dir: Path
+    sandbox: bool = False
+    settings: Settings = field(default_factory=Settings)
+    #: the names the page answers to (a request for any other Host is refused)
+    hosts: list[str] = field(default_factory=lambda: ["127.0.0.1", "localhost"])
+    upload_limit: int = UPLOAD_LIMIT
+    #: the API's and OAuth's transport (tests: the in-process sandbox); None: the network
+    transport: httpx.AsyncBaseTransport | None = None
+    #: the in-process sandbox (with `sandbox`); made when not given
+    box: Any = None
+
+
+class Page:
+    """The views, over one configuration (see `create_app`)."""
+
+    def __init__(self, config: WebConfig) -> None:
+        self.config = config
+        self.store = Store(config.data_dir)
+        self.sessions = Sessions()
+        self.templates = Environment(
+            loader=PackageLoader("bulkops.web", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+        )
+        if config.sandbox and config.box is None:
+            from bulkops.sandbox import Sandbox
+
+            config.box = Sandbox()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def render(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
+        session = self.session(request)
+        limit_mb = self.config.upload_limit // 2**20
+        html = self.templates.get_template(name).render(
+            session=session, sandbox=self.config.sandbox, limit_mb=limit_mb, **values
+        )
+        return HTMLResponse(html, status_code=status)
+
+    def session(self, request: Request) -> Session | None:
+        return self.sessions.get(request.cookies.get(COOKIE))
+
+    async def changing(self, request: Request) -> tuple[Session | None, Any]:
+        """The session of a request that changes something, with its form; None when its
+        CSRF token is missing or wrong."""
+        session = self.session(request)
+        form = await request.form(max_files=1, max_fields=20)
+        token = request.headers.get("x-csrf-token") or form.get("csrf")
+        if session is None or not isinstance(token, str):
+            return None, form
+        return (session if secrets.compare_digest(token, session.csrf) else None), form
+
+    # -- pages ---------------------------------------------------------------------------
+
+    async def home(self, request: Request) -> Response:
+        session = self.session(request)
+        if session is None:
+            return self.render(request, "signin.html")
+        uploads = await anyio.to_thread.run_sync(self.store.uploads, session.person.id)
+        return self.render(request, "home.html", uploads=uploads, resources=list(RESOURCES))
+
+    async def sign_in(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=5)
+        try:
+            person = await self._person(
+                str(form.get("email") or ""), str(form.get("password") or "")
+            )
+        except BulkopsError as refused:
+            return self.render(request, "signin.html", status=401, error=str(refused))
+        session = self.sessions.start(person)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", path="/")  # fmt: skip
+        return response
+
+    async def _person(self, email: str, password: str) -> Person:
+        """The person these credentials sign in, with the account they reach. In the
+        sandbox: its demo logins (the demo admin when none is given)."""
+        config, settings = self.config, self.config.settings
+        transport = config.transport
+        oauth_url, base_url = settings.oauth_url, settings.base_url
+        if config.sandbox:
+            from bulkops.sandbox import DEMO_ADMIN, DEMO_PASSWORD, SANDBOX_URL, SandboxTransport
+
+            transport = SandboxTransport(config.box)
+            oauth_url, base_url = SANDBOX_URL, f"{SANDBOX_URL}/v3"
+            if not email:
+                email, password = DEMO_ADMIN, DEMO_PASSWORD
+        if not email or not password:
+            raise BulkopsError("give your Convirza email and password")
+        try:
+            credentials = await exchange(email, password, oauth_url, transport)
+        except Unauthorized:
+            raise BulkopsError("sign-in refused: check the email and password") from None
+        except (NotSent, OutcomeUnknown):
+            raise BulkopsError(f"Convirza did not answer ({oauth_url}): try again") from None
+        auth = OAuthSession(credentials, transport=transport, store=False)
+        async with ApiClient(base_url, auth=auth, transport=transport) as client:
+            profile = await preflight(client, base_url)
+        top = profile.get("top_ou_id") or profile.get("org_unit_id") or "?"
+        name = str(profile.get("org_unit_name") or "the account")
+        identity = f"{'sandbox' if config.sandbox else base_url} #{top}"
+        person = Person(email, f"{name} (id {top})", identity, not config.sandbox, auth,
+                        credentials)  # fmt: skip
+        person.id = person_id(identity, email)
+        return person
+
+    async def sign_out(self, request: Request) -> Response:
+        session, _ = await self.changing(request)
+        if session is None:
+            return Response("refused: sign-out needs this page's token", status_code=403)
+        self.sessions.end(session.id)
+        if session.person.credentials is not None:
+            await revoke(session.person.credentials, self.config.transport)
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    async def upload(self, request: Request) -> Response:
+        session, form = await self.changing(request)
+        if session is None:
+            return Response("refused: this page's token is missing", status_code=403)
+        person = session.person.id
+        given = form.get("file")
+        if given is None or isinstance(given, str) or not given.filename:
+            return await self._refused(request, "choose a .xlsx or .csv file to upload")
+        upload_id, place = self.store.new(person)
+        name = safe_name(given.filename)
+        path = place / name
+        with path.open("wb") as out:
+            while chunk := await given.read(1 << 20):
+                out.write(chunk)
+        checked = await anyio.to_thread.run_sync(check_upload, place, path, upload_id, name)
+        if checked.refused:
+            self.store.discard(place)  # nothing of a file that is not a workbook is kept
+            return await self._refused(request, checked.refused)
+        self.store.save(place, checked)
+        await anyio.to_thread.run_sync(self.store.expire, person, KEEP_SECONDS)
+        return RedirectResponse(f"/u/{upload_id}", status_code=303)
+
+    async def _refused(self, request: Request, why: str) -> Response:
+        session = self.session(request)
+        assert session is not None
+        uploads = await anyio.to_thread.run_sync(self.store.uploads, session.person.id)
+        return self.render(request, "home.html", status=400, error=why, uploads=uploads,
+                           resources=list(RESOURCES))  # fmt: skip
+
+    def _mine(self, request: Request) -> tuple[Session, Upload, Path] | None:
+        session = self.session(request)
+        if session is None:
+            return None
+        upload_id = str(request.path_params["upload"])
+        upload = self.store.load(session.person.id, upload_id)
+        place = self.store.place(session.person.id, upload_id)
+        if upload is None or place is None:
+            return None
+        return session, upload, place
+
+    async def checked(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        _, upload, place = found
+        problems = problems_of(place)
+        groups = Counter((p["code"], p["column"] or "", p["severity"]) for p in problems)
+        view = _view(request, upload)
+        grid = await anyio.to_thread.run_sync(_grid, upload, place, view)
+        ordered = sorted(groups.items(), key=lambda g: (g[0][2] != "error", -g[1], g[0][0]))
+        return self.render(request, "check.html", upload=upload, groups=ordered, grid=grid)
+
+    async def grid(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        _, upload, place = found
+        view = _view(request, upload)
+        grid = await anyio.to_thread.run_sync(_grid, upload, place, view)
+        return self.render(request, "grid.html", upload=upload, grid=grid)
+
+    async def report(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        _, upload, place = found
+        target = place / "report.xlsx"
+        if not target.exists():
+            await anyio.to_thread.run_sync(
+                lambda: actions.validate(place / upload.name, report=target)
+            )
+        stem = upload.name.rsplit(".", 1)[0]
+        return _attachment(target, f"{stem}.report.xlsx")
+
+    async def template(self, request: Request) -> Response:
+        if self.session(request) is None:
+            return _not_found()
+        name = str(request.path_params["resource"])
+        if name not in RESOURCES:
+            return _not_found()
+        folder = self.config.data_dir / "templates"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        target = folder / f"{name}.xlsx"
+        if not target.exists():
+            await anyio.to_thread.run_sync(lambda: actions.template(name, target, force=True))
+        return _attachment(target, f"{name}.xlsx")
+
+
+@dataclass
+class _View:
+    sheet: int
+    page: int
+    show: str
+    code: str
+    column: str
+
+    def query(self, **changed: Any) -> str:
+        values = {"sheet": self.sheet, "page": self.page, "show": self.show, "code": self.code,
+                  "column": self.column} | changed  # fmt: skip
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def _view(request: Request, upload: Upload) -> _View:
+    params = request.query_params
+
+    def number(name: str) -> int:
+        text = params.get(name, "0")
+        return int(text) if text.isdigit() else 0
+
+    show = params.get("show", "all")
+    code, column = params.get("code", ""), params.get("column", "")
+    if code or column:
+        show = "problems" if show == "all" else show
+    sheet = min(number("sheet"), max(0, len(upload.sheets) - 1))
+    return _View(sheet, number("page"), show if show in _SHOWS else "all", code, column)
+
+
+def _grid(upload: Upload, place: Path, view: _View) -> dict[str, Any]:
+    """What the grid shows: a page of one sheet's rows, filtered as the view says."""
+    if not upload.sheets:
+        return {"view": view, "header": [], "rows": [], "count": 0, "pages": 0}
+    keep = None
+    if view.show != "all":
+
+        def keep(row: list[Any]) -> bool:
+            marks = [m for m in row[2][0] if m] + row[2][1]
+            return any(
+                (view.show == "problems" or m[0] == view.show[:-1])
+                and (not view.code or m[2] == view.code)
+                and (not view.column or m[3] == view.column)
+                for m in marks
+            )
+
+    header, count, rows, first = read_page(place, view.sheet, view.page, keep)
+    letters = [column_letter(first + index) for index in range(len(header))]
+    return {"view": view, "header": header, "rows": rows, "count": count, "letters": letters,
+            "pages": max(1, -(-count // PAGE)), "sheet": upload.sheets[view.sheet][0]}  # fmt: skip
+
+
+def _attachment(path: Path, name: str) -> Response:
+    return FileResponse(path, filename=safe_name(name), content_disposition_type="attachment",
+                        media_type="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet")  # fmt: skip
+
+
+def _not_found() -> Response:
+    return HTMLResponse("Not found", status_code=404)
+
+
+def create_app(config: WebConfig) -> Starlette:
+    """The page as an ASGI application (`bulkops serve` runs it under uvicorn)."""
+    page = Page(config)
+    routes = [
+        Route("/", page.home),
+        Route("/signin", page.sign_in, methods=["POST"]),
+        Route("/signout", page.sign_out, methods=["POST"]),
+        Route("/upload", page.upload, methods=["POST"]),
+        Route("/u/{upload}", page.checked),
+        Route("/u/{upload}/grid", page.grid),
+        Route("/u/{upload}/report.xlsx", page.report),
+        Route("/templates/{resource}.xlsx", page.template),
+        Mount("/static", StaticFiles(packages=[("bulkops.web", "static")]), name="static"),
+    ]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=config.hosts),
+        Middleware(Guard, limit=config.upload_limit),
+    ]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.page = page
+    return app

@@ -1,0 +1,192 @@
+"""What the page keeps on disk: each person's uploads, in a private folder under the data
+directory, under random names. An upload is checked once, when it arrives: its problems and
+its rows are written beside it (rows as JSON lines with an offset every `PAGE` rows), so a
+page of the grid is one seek, whatever the size of the sheet, and survives a restart."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = ["PAGE", "GridWriter", "Store", "Upload", "person_id", "read_page", "safe_name"]
+
+#: rows on one page of the grid
+PAGE: Final = 200
+_ID: Final = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def person_id(account: str, email: str) -> str:
+    """A person's folder name: the account and the email, hashed (never a path the user
+    typed)."""
+    return hashlib.sha256(f"{account}\n{email.casefold()}".encode()).hexdigest()[:32]
+
+
+def safe_name(name: str) -> str:
+    """A file name as shown and offered for download: its last part, plain characters."""
+    last = re.split(r"[\\/]", name)[-1]
+    cleaned = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", last).strip(" .")
+    return cleaned[:120] or "upload"
+
+
+@dataclass
+class Upload:
+    """One uploaded file and what its check found."""
+
+    id: str
+    name: str
+    size: int
+    sha256: str
+    uploaded: float
+    #: (sheet, resource, data rows) of the sheets bulkops runs
+    sheets: list[tuple[str, str, int]] = field(default_factory=list)
+    #: sheets no resource matches
+    ignored: list[str] = field(default_factory=list)
+    rows: int = 0
+    errors: int = 0
+    warnings: int = 0
+    invalid_rows: int = 0
+    #: rows with any problem
+    problem_rows: int = 0
+    #: the file could not be read as a workbook: why (nothing else is kept)
+    refused: str = ""
+
+    @property
+    def suffix(self) -> str:
+        return ".csv" if self.name.lower().endswith(".csv") else ".xlsx"
+
+
+class Store:
+    """The data directory: `people/<person>/uploads/<upload>/`, folders 0700."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        _private(root)
+
+    def folder(self, person: str) -> Path:
+        folder = self.root / "people" / person / "uploads"
+        _private(folder)
+        return folder
+
+    def new(self, person: str) -> tuple[str, Path]:
+        upload = secrets.token_urlsafe(18)
+        place = self.folder(person) / upload
+        place.mkdir(mode=0o700)
+        return upload, place
+
+    def place(self, person: str, upload: str) -> Path | None:
+        """The folder of `person`'s upload `upload`; None when there is none (or the id is
+        not one this store makes): another person's upload is never found."""
+        if not _ID.match(upload):
+            return None
+        place = self.folder(person) / upload
+        return place if (place / "meta.json").is_file() else None
+
+    def save(self, place: Path, upload: Upload) -> None:
+        _write_json(place / "meta.json", asdict(upload))
+
+    def load(self, person: str, upload: str) -> Upload | None:
+        place = self.place(person, upload)
+        if place is None:
+            return None
+        data = json.loads((place / "meta.json").read_text())
+        data["sheets"] = [tuple(s) for s in data.get("sheets", [])]
+        return Upload(**data)
+
+    def uploads(self, person: str) -> list[Upload]:
+        found = []
+        for place in self.folder(person).iterdir():
+            loaded = self.load(person, place.name)
+            if loaded is not None:
+                found.append(loaded)
+        return sorted(found, key=lambda u: u.uploaded, reverse=True)
+
+    def discard(self, place: Path) -> None:
+        shutil.rmtree(place, ignore_errors=True)
+
+    def expire(self, person: str, older_than: float) -> None:
+        """Uploads older than `older_than` seconds go."""
+        limit = time.time() - older_than
+        for upload in self.uploads(person):
+            if upload.uploaded < limit:
+                place = self.place(person, upload.id)
+                if place is not None:
+                    self.discard(place)
+
+
+class GridWriter:
+    """A sheet's rows as JSON lines, with the byte offset of every `PAGE`-th row."""
+
+    def __init__(self, place: Path, number: int) -> None:
+        self.path = place / f"grid-{number}.jsonl"
+        self._file = self.path.open("w", encoding="utf-8")
+        self.offsets: list[int] = []
+        #: where each row with a problem starts (the filter to rows with problems)
+        self.problems: list[int] = []
+        self.count = 0
+        self._at = 0
+
+    def add(self, row: int, values: list[Any], marks: list[Any]) -> None:
+        if self.count % PAGE == 0:
+            self.offsets.append(self._at)
+        if any(marks[0]) or marks[1]:
+            self.problems.append(self._at)
+        line = json.dumps([row, values, marks], ensure_ascii=False, default=str) + "\n"
+        self._file.write(line)
+        self._at += len(line.encode("utf-8"))
+        self.count += 1
+
+    def close(self, header: list[str], first: int = 0) -> None:
+        """Done: the header, and the 0-based column the sheet's first column is."""
+        self._file.close()
+        _write_json(self.path.with_suffix(".json"),
+                    {"header": header, "offsets": self.offsets, "count": self.count,
+                     "problems": self.problems, "first": first})  # fmt: skip
+
+
+def read_page(
+    place: Path, number: int, page: int, keep: Callable[[list[Any]], bool] | None = None
+) -> tuple[list[str], int, list[Any], int]:
+    """One page of a sheet's grid: its header, how many rows the view has, the page's
+    rows, and the 0-based column of its first column. `keep`: only rows with a problem,
+    those it keeps (read from the rows with problems alone, however large the sheet)."""
+    meta = json.loads((place / f"grid-{number}.json").read_text())
+    with (place / f"grid-{number}.jsonl").open("rb") as handle:
+        if keep is None:
+            offsets: list[int] = meta["offsets"]
+            if not 0 <= page < max(1, len(offsets)) or not offsets:
+                return meta["header"], meta["count"], [], meta["first"]
+            handle.seek(offsets[page])
+            rows = []
+            for _ in range(PAGE):
+                line = handle.readline()
+                if not line:
+                    break
+                rows.append(json.loads(line))
+            return meta["header"], meta["count"], rows, meta["first"]
+        kept = []
+        for at in meta["problems"]:
+            handle.seek(at)
+            row = json.loads(handle.readline())
+            if keep(row):
+                kept.append(row)
+        return meta["header"], len(kept), kept[page * PAGE : (page + 1) * PAGE], meta["first"]
+
+
+def _private(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False))
+    temporary.replace(path)
