@@ -184,6 +184,8 @@ def _execute(
         verify=verifies(options.verify, check.total),
         plan=plan.rows if plan is not None else None,
         allow_drift=options.allow_drift,
+        limiter=wiring.limiter,
+        stop=wiring.stop,
     )
     if migration is not None:
         run.sources_for = _migrating(migration, check, sheets, options, hooks, target)

@@ -5,6 +5,7 @@ apart from how it runs (`bulkops.run`)."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ import httpx
 from bulkops.client import TokenSource
 from bulkops.config import GRACE_SECONDS
 from bulkops.engine.clock import Clock
+from bulkops.engine.ratelimit import RateLimiter
 from bulkops.model.outcome import RowOutcome
 from bulkops.validation import Report
 
@@ -63,6 +65,10 @@ class Wiring:
     grace: float = GRACE_SECONDS
     #: keep a journal (off only to measure what the journal costs)
     journaled: bool = True
+    #: the account's rate limiter, shared with other runs against it (None: the run's own)
+    limiter: RateLimiter | None = None
+    #: set from another thread to stop the run as one Ctrl-C does (the upload page's Stop)
+    stop: threading.Event | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ allows more again is noticed.
 from __future__ import annotations
 
 import math
+import threading
 from collections import deque
 
 from bulkops.config import CALM_REQUESTS, SLOWEST_SHARE
@@ -47,22 +48,28 @@ class RateLimiter:
         self._spells_at_cap = 0
         self._episode_ends = float("-inf")
         self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
+        self._lock = threading.Lock()
 
     async def acquire(self) -> None:
-        """Wait for this caller's slot."""
-        now = self.clock.monotonic()
-        slot = max(self._tat, now)
-        self._tat = slot + 1.0 / self.rate
+        """Wait for this caller's slot. Callers may be in several threads (runs of one
+        account from the upload page share its limiter): the bookkeeping is under a lock,
+        the waits are not."""
+        with self._lock:
+            now = self.clock.monotonic()
+            slot = max(self._tat, now)
+            self._tat = slot + 1.0 / self.rate
         if slot > now:
             await self.clock.sleep(slot - now)
         starts = self._starts
         second = 1.0 + WINDOW_MARGIN
-        while len(starts) == starts.maxlen:
-            wait = second - (self.clock.monotonic() - starts[0])
-            if wait <= 1e-9:  # float steps: a nanosecond short is on time
-                break
+        while True:
+            with self._lock:
+                now = self.clock.monotonic()
+                wait = second - (now - starts[0]) if len(starts) == starts.maxlen else 0.0
+                if wait <= 1e-9:  # float steps: a nanosecond short is on time
+                    starts.append(now)
+                    return
             await self.clock.sleep(wait)
-        starts.append(self.clock.monotonic())
 
     def throttled(self, retry_after: float | None) -> None:
         """A 429: pause everyone for Retry-After; slow down once per episode."""

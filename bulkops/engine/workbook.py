@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -67,6 +68,8 @@ class Run:
         plan: dict[tuple[str, int], PlannedRow] | None = None,
         allow_drift: bool = False,
         sources: Callable[[dict[str, Any]], SourceIds | None] | None = None,
+        limiter: RateLimiter | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.workbook = workbook
         self.sheets = sheets
@@ -88,7 +91,9 @@ class Run:
         #: a migration's source ids, once the preflight said which account this is
         self.sources_for = sources
         self.sources: SourceIds | None = None
-        self.limiter = RateLimiter(settings.rate, clock)
+        self.limiter = limiter or RateLimiter(settings.rate, clock)
+        #: set from another thread: stop as one Ctrl-C does
+        self.stop = stop
         self.policy = RetryPolicy(max_attempts=settings.max_attempts)
         self.runners: list[Runner] = []
         self.finished: dict[str, list[RowOutcome]] = {}
@@ -109,6 +114,8 @@ class Run:
         async with anyio.create_task_group() as group:
             if signals:
                 group.start_soon(self._watch, group)
+            if self.stop is not None:
+                group.start_soon(self._watch_stop, group, self.stop)
             await self._sheets(client)
             self.completed = True
             group.cancel_scope.cancel()
@@ -132,6 +139,15 @@ class Run:
                 for runner in self.runners:
                     runner.stop(_stop_reason(signum))
                 group.start_soon(self._cancel_after, group)
+
+    async def _watch_stop(self, group: anyio.abc.TaskGroup, stop: threading.Event) -> None:
+        """A stop asked from another thread: as the first Ctrl-C."""
+        await anyio.to_thread.run_sync(stop.wait, abandon_on_cancel=True)
+        if self.signal is None:
+            self.signal = signal.SIGINT
+            for runner in self.runners:
+                runner.stop(_stop_reason(signal.SIGINT))
+            group.start_soon(self._cancel_after, group)
 
     async def _cancel_after(self, group: anyio.abc.TaskGroup) -> None:
         """After the first signal: requests still in flight when the grace period ends are

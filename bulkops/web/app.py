@@ -5,6 +5,7 @@ library as the CLI does and shows what it says."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from bulkops.resources import RESOURCES
 from bulkops.web.check import check_upload, problems_of
 from bulkops.web.guard import Guard
 from bulkops.web.people import COOKIE, Person, Session, Sessions
+from bulkops.web.runs import PREVIEW, RUN, Limiters, Progress, Runs, outcomes_of
 from bulkops.web.store import PAGE, Store, Upload, person_id, read_page, safe_name
 
 __all__ = ["Page", "WebConfig", "create_app"]
@@ -42,6 +44,8 @@ UPLOAD_LIMIT: Final = 64 * 2**20
 #: uploads are kept this long
 KEEP_SECONDS: Final = 30 * 86400
 _SHOWS: Final = ("all", "problems", "errors", "warnings")
+#: a preview older than this is stale: the account may have changed since
+PREVIEW_FRESH: Final = 3600.0
 
 
 @dataclass
@@ -54,7 +58,8 @@ class WebConfig:
     #: the names the page answers to (a request for any other Host is refused)
     hosts: list[str] = field(default_factory=lambda: ["127.0.0.1", "localhost"])
     upload_limit: int = UPLOAD_LIMIT
-    #: the API's and OAuth's transport (tests: the in-process sandbox); None: the network
+    #: the API's and OAuth's transport (tests: around the in-process sandbox); None: the
+    #: network (or, with `sandbox`, the in-process sandbox `box`)
     transport: httpx.AsyncBaseTransport | None = None
     #: the in-process sandbox (with `sandbox`); made when not given
     box: Any = None
@@ -75,10 +80,12 @@ class Page:
             from bulkops.sandbox import Sandbox
 
             config.box = Sandbox()
+        self.runs = Runs(Limiters(config.settings.rate))
 
     # -- helpers -------------------------------------------------------------------------
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
+        """A page (or a fragment) of the templates, with the session's bar."""
         session = self.session(request)
         limit_mb = self.config.upload_limit // 2**20
         html = self.templates.get_template(name).render(
@@ -131,7 +138,7 @@ class Page:
         if config.sandbox:
             from bulkops.sandbox import DEMO_ADMIN, DEMO_PASSWORD, SANDBOX_URL, SandboxTransport
 
-            transport = SandboxTransport(config.box)
+            transport = config.transport or SandboxTransport(config.box)
             oauth_url, base_url = SANDBOX_URL, f"{SANDBOX_URL}/v3"
             if not email:
                 email, password = DEMO_ADMIN, DEMO_PASSWORD
@@ -210,12 +217,7 @@ class Page:
         if found is None:
             return _not_found()
         _, upload, place = found
-        problems = problems_of(place)
-        groups = Counter((p["code"], p["column"] or "", p["severity"]) for p in problems)
-        view = _view(request, upload)
-        grid = await anyio.to_thread.run_sync(_grid, upload, place, view)
-        ordered = sorted(groups.items(), key=lambda g: (g[0][2] != "error", -g[1], g[0][0]))
-        return self.render(request, "check.html", upload=upload, groups=ordered, grid=grid)
+        return await self._check_page(request, upload, place)
 
     async def grid(self, request: Request) -> Response:
         found = self._mine(request)
@@ -239,6 +241,180 @@ class Page:
         stem = upload.name.rsplit(".", 1)[0]
         return _attachment(target, f"{stem}.report.xlsx")
 
+    # -- preview and run -----------------------------------------------------------------
+
+    def _wiring(self, person: Person) -> dict[str, Any]:
+        if self.config.sandbox:
+            from bulkops.sandbox import SandboxTransport
+
+            transport = self.config.transport or SandboxTransport(self.config.box)
+            return {"transport": transport, "auth": person.auth}
+        return {"transport": self.config.transport, "auth": person.auth}
+
+    def _start(self, session: Session, upload: Upload, place: Path, kind: str,
+               resume: bool = False) -> None:  # fmt: skip
+        self.runs.start(place, kind, place / upload.name, upload.sha256,
+                        account=session.person.identity, settings=self.config.settings,
+                        wiring=self._wiring(session.person), sandbox=self.config.sandbox,
+                        resume=resume)  # fmt: skip
+
+    async def preview(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        session, upload, place = found
+        if request.method == "POST":
+            checked, _ = await self.changing(request)
+            if checked is None or checked.id != session.id:
+                return Response("refused: this page's token is missing", status_code=403)
+            if self.runs.running(place):
+                return RedirectResponse(f"/u/{upload.id}/preview", status_code=303)
+            if (self.runs.progress(place, RUN) or Progress(RUN, state="none")).state != "none":
+                why = "this file was run already: upload it again to preview it anew"
+                return await self._refused_on(request, upload, place, why, status=409)
+            self._start(session, upload, place, PREVIEW)
+            return RedirectResponse(f"/u/{upload.id}/preview", status_code=303)
+        progress = self.runs.progress(place, PREVIEW)
+        if progress is None:
+            return RedirectResponse(f"/u/{upload.id}", status_code=303)
+        return await self._stage(request, upload, place, PREVIEW, progress)
+
+    async def run(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        session, upload, place = found
+        if request.method == "GET":
+            progress = self.runs.progress(place, RUN)
+            if progress is None:
+                return RedirectResponse(f"/u/{upload.id}/preview", status_code=303)
+            return await self._stage(request, upload, place, RUN, progress)
+        checked, form = await self.changing(request)
+        if checked is None or checked.id != session.id:
+            return Response("refused: this page's token is missing", status_code=403)
+        why = self._not_runnable(upload, place, str(form.get("confirm") or ""))
+        if why:
+            return await self._refused_on(request, upload, place, why, status=409)
+        self._start(session, upload, place, RUN)
+        return RedirectResponse(f"/u/{upload.id}/run", status_code=303)
+
+    def _not_runnable(self, upload: Upload, place: Path, typed: str) -> str:
+        """Why the run may not start ('' when it may): the preview must be of this file,
+        over, and recent; what cannot be undone must be counted by the person."""
+        preview = self.runs.progress(place, PREVIEW)
+        if self.runs.running(place):
+            return "a preview or run of this file is going on: wait for it"
+        if (self.runs.progress(place, RUN) or Progress(RUN, state="none")).state != "none":
+            return "this file was run already: see its results, or resume it"
+        if preview is None or preview.state != "done" or preview.sha256 != upload.sha256:
+            return "preview the file first: the run applies exactly what the preview showed"
+        if time.time() - preview.finished > PREVIEW_FRESH:
+            return "the preview is more than an hour old: preview again, then run"
+        needed = upload.deletes + upload.irreversible
+        if needed and typed.strip() != str(needed):
+            return f"type {needed} to confirm the {_confirming(upload)}, then run"
+        return ""
+
+    async def stop(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        session, upload, place = found
+        checked, _ = await self.changing(request)
+        if checked is None or checked.id != session.id:
+            return Response("refused: this page's token is missing", status_code=403)
+        kind = RUN if self.runs.progress(place, RUN) else PREVIEW
+        self.runs.stop(place, kind)
+        return RedirectResponse(f"/u/{upload.id}/{kind}", status_code=303)
+
+    async def resume(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        session, upload, place = found
+        checked, _ = await self.changing(request)
+        if checked is None or checked.id != session.id:
+            return Response("refused: this page's token is missing", status_code=403)
+        progress = self.runs.progress(place, RUN)
+        if progress is None or progress.state not in ("stopped", "interrupted"):
+            return await self._refused_on(request, upload, place, "there is no stopped run "
+                                          "of this file to resume", status=409)  # fmt: skip
+        self._start(session, upload, place, RUN, resume=True)
+        return RedirectResponse(f"/u/{upload.id}/run", status_code=303)
+
+    async def status(self, request: Request) -> Response:
+        """The progress fragment the page polls while a preview or run goes on."""
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        _, upload, place = found
+        kind = RUN if request.path_params["kind"] == RUN else PREVIEW
+        progress = self.runs.progress(place, kind)
+        if progress is None:
+            return _not_found()
+        response = self.render(request, "progress.html", upload=upload, progress=progress,
+                               kind=kind)  # fmt: skip
+        if progress.state != "running":
+            response.headers["HX-Refresh"] = "true"  # over: the whole page shows its outcome
+        return response
+
+    async def _stage(
+        self,
+        request: Request,
+        upload: Upload,
+        place: Path,
+        kind: str,
+        progress: Progress,
+        **shown: Any,
+    ) -> Response:
+        """The preview's or the run's page: its progress, then its outcomes on the grid."""
+        outcomes = outcomes_of(place, kind) if progress.state != "running" else {}
+        view = _view(request, upload)
+        grid = await anyio.to_thread.run_sync(_grid, upload, place, view, outcomes)
+        return self.render(request, f"{kind}.html", upload=upload, progress=progress,
+                           grid=grid, kind=kind, confirming=_confirming(upload),
+                           needed=upload.deletes + upload.irreversible,
+                           run=self.runs.progress(place, RUN), **shown)  # fmt: skip
+
+    async def _check_page(
+        self, request: Request, upload: Upload, place: Path, **shown: Any
+    ) -> Response:
+        problems = problems_of(place)
+        groups = Counter((p["code"], p["column"] or "", p["severity"]) for p in problems)
+        ordered = sorted(groups.items(), key=lambda g: (g[0][2] != "error", -g[1], g[0][0]))
+        grid = await anyio.to_thread.run_sync(_grid, upload, place, _view(request, upload))
+        return self.render(request, "check.html", upload=upload, groups=ordered, grid=grid,
+                           preview=self.runs.progress(place, PREVIEW), **shown)  # fmt: skip
+
+    async def _refused_on(
+        self, request: Request, upload: Upload, place: Path, why: str, status: int = 400
+    ) -> Response:
+        """The page the request came from, saying why it was refused."""
+        progress = self.runs.progress(place, PREVIEW)
+        if progress is None:
+            return await self._check_page(request, upload, place, status=status, error=why)
+        return await self._stage(request, upload, place, PREVIEW, progress, status=status,
+                                 error=why)  # fmt: skip
+
+    async def download(self, request: Request) -> Response:
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        _, upload, place = found
+        which = str(request.path_params["which"])
+        files = {"preview": "preview.results.xlsx", "results": "run.results.xlsx",
+                 "failed": "run.failed.xlsx"}  # fmt: skip
+        name = files.get(which)
+        stem = upload.name.rsplit(".", 1)[0]
+        if name is None:
+            return _not_found()
+        path = place / name
+        if which == "failed":
+            path = place / f"{stem}.failed.xlsx"
+        if not path.exists():
+            return _not_found()
+        return _attachment(path, f"{stem}.{which}.xlsx")
+
     async def template(self, request: Request) -> Response:
         if self.session(request) is None:
             return _not_found()
@@ -260,10 +436,12 @@ class _View:
     show: str
     code: str
     column: str
+    #: only rows whose preview or run outcome is this ('create planned', 'failed' …)
+    outcome: str = ""
 
     def query(self, **changed: Any) -> str:
         values = {"sheet": self.sheet, "page": self.page, "show": self.show, "code": self.code,
-                  "column": self.column} | changed  # fmt: skip
+                  "column": self.column, "outcome": self.outcome} | changed  # fmt: skip
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
@@ -279,14 +457,30 @@ def _view(request: Request, upload: Upload) -> _View:
     if code or column:
         show = "problems" if show == "all" else show
     sheet = min(number("sheet"), max(0, len(upload.sheets) - 1))
-    return _View(sheet, number("page"), show if show in _SHOWS else "all", code, column)
+    outcome = params.get("outcome", "")[:40]
+    return _View(sheet, number("page"), show if show in _SHOWS else "all", code, column, outcome)
 
 
-def _grid(upload: Upload, place: Path, view: _View) -> dict[str, Any]:
-    """What the grid shows: a page of one sheet's rows, filtered as the view says."""
+def _grid(
+    upload: Upload, place: Path, view: _View, outcomes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the grid shows: a page of one sheet's rows, filtered as the view says, each
+    with its preview's or run's outcome when there is one."""
     if not upload.sheets:
-        return {"view": view, "header": [], "rows": [], "count": 0, "pages": 0}
-    keep = None
+        return {"view": view, "header": [], "rows": [], "count": 0, "pages": 0, "outcomes": {}}
+    mine = (outcomes or {}).get(upload.sheets[view.sheet][0], {})
+    keep: Any = None
+    if view.outcome:
+
+        def keep(row: list[Any]) -> bool:
+            found = mine.get(str(row[0]))
+            return found is not None and view.outcome in (found[0], f"{found[1]} {found[0]}")
+
+        header, count, rows, first = read_page(place, view.sheet, view.page, keep, True)
+        letters = [column_letter(first + index) for index in range(len(header))]
+        return {"view": view, "header": header, "rows": rows, "count": count,
+                "letters": letters, "pages": max(1, -(-count // PAGE)), "outcomes": mine,
+                "sheet": upload.sheets[view.sheet][0]}  # fmt: skip
     if view.show != "all":
 
         def keep(row: list[Any]) -> bool:
@@ -301,7 +495,19 @@ def _grid(upload: Upload, place: Path, view: _View) -> dict[str, Any]:
     header, count, rows, first = read_page(place, view.sheet, view.page, keep)
     letters = [column_letter(first + index) for index in range(len(header))]
     return {"view": view, "header": header, "rows": rows, "count": count, "letters": letters,
-            "pages": max(1, -(-count // PAGE)), "sheet": upload.sheets[view.sheet][0]}  # fmt: skip
+            "pages": max(1, -(-count // PAGE)), "sheet": upload.sheets[view.sheet][0],
+            "outcomes": mine}  # fmt: skip
+
+
+def _confirming(upload: Upload) -> str:
+    """What the person confirms by typing its count."""
+    parts = []
+    if upload.deletes:
+        parts.append(f"{upload.deletes} delete{'s' if upload.deletes != 1 else ''}")
+    if upload.irreversible:
+        parts.append(f"{upload.irreversible} row{'s' if upload.irreversible != 1 else ''} "
+                     "that cannot be undone (numbers bought, texts sent)")  # fmt: skip
+    return " and ".join(parts)
 
 
 def _attachment(path: Path, name: str) -> Response:
@@ -325,6 +531,12 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/u/{upload}", page.checked),
         Route("/u/{upload}/grid", page.grid),
         Route("/u/{upload}/report.xlsx", page.report),
+        Route("/u/{upload}/preview", page.preview, methods=["GET", "POST"]),
+        Route("/u/{upload}/run", page.run, methods=["GET", "POST"]),
+        Route("/u/{upload}/stop", page.stop, methods=["POST"]),
+        Route("/u/{upload}/resume", page.resume, methods=["POST"]),
+        Route("/u/{upload}/status/{kind}", page.status),
+        Route("/u/{upload}/{which}.xlsx", page.download),
         Route("/templates/{resource}.xlsx", page.template),
         Mount("/static", StaticFiles(packages=[("bulkops.web", "static")]), name="static"),
     ]

@@ -42,7 +42,9 @@ def check_upload(place: Path, path: Path, upload_id: str, name: str) -> Upload:
             upload.refused = _plain(str(refused), path, name)
             return upload
         with beside(path):
-            report = check_workbook(path, workbook, sheets).report
+            checked = check_workbook(path, workbook, sheets)
+        report = checked.report
+        upload.deletes, upload.irreversible = checked.deletes, checked.irreversible
         chosen = {sheet for sheet, _ in sheets}
         upload.ignored = [s for s in workbook.sheet_names if s not in chosen]
         problems = [

@@ -56,6 +56,10 @@ class Upload:
     invalid_rows: int = 0
     #: rows with any problem
     problem_rows: int = 0
+    #: valid rows that delete, and that do what cannot be undone (buy numbers, send texts):
+    #: the run asks the person to type how many
+    deletes: int = 0
+    irreversible: int = 0
     #: the file could not be read as a workbook: why (nothing else is kept)
     refused: str = ""
 
@@ -153,11 +157,16 @@ class GridWriter:
 
 
 def read_page(
-    place: Path, number: int, page: int, keep: Callable[[list[Any]], bool] | None = None
+    place: Path,
+    number: int,
+    page: int,
+    keep: Callable[[list[Any]], bool] | None = None,
+    everywhere: bool = False,
 ) -> tuple[list[str], int, list[Any], int]:
     """One page of a sheet's grid: its header, how many rows the view has, the page's
     rows, and the 0-based column of its first column. `keep`: only rows with a problem,
-    those it keeps (read from the rows with problems alone, however large the sheet)."""
+    those it keeps (read from the rows with problems alone, however large the sheet; with
+    `everywhere`, from every row)."""
     meta = json.loads((place / f"grid-{number}.json").read_text())
     with (place / f"grid-{number}.jsonl").open("rb") as handle:
         if keep is None:
@@ -173,7 +182,9 @@ def read_page(
                 rows.append(json.loads(line))
             return meta["header"], meta["count"], rows, meta["first"]
         kept = []
-        for at in meta["problems"]:
+        if everywhere:
+            kept = [row for line in handle if keep(row := json.loads(line))]
+        for at in [] if everywhere else meta["problems"]:
             handle.seek(at)
             row = json.loads(handle.readline())
             if keep(row):

@@ -1,0 +1,148 @@
+"""The page's preview and run: owned by the server, through the CLI's run, refused when
+the preview is missing or stale, stopped and resumed without a second create (issue 15)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+import httpx
+from openpyxl import Workbook
+
+from bulkops.sandbox import Sandbox, SandboxTransport
+from bulkops.web import WebConfig, create_app
+from bulkops.web.runs import PREVIEW, RUN
+from tests.test_run import HEADER, creates
+from tests.web.test_page import ORIGIN, _signed_in, _upload
+
+with warnings.catch_warnings():  # starlette's client on httpx: deprecated there, not broken
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+
+class Gated(httpx.AsyncBaseTransport):
+    """The sandbox, with route creates held until the test opens the gate."""
+
+    def __init__(self, box: Sandbox) -> None:
+        self.inner = SandboxTransport(box)
+        self.gate = threading.Event()
+        self.arrived = threading.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import anyio
+
+        if request.method == "POST" and request.url.path.endswith("/provisioned-routes"):
+            self.arrived.set()
+            await anyio.to_thread.run_sync(self.gate.wait)
+        return await self.inner.handle_async_request(request)
+
+
+def _workbook(path: Path, rows: int) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Routes"
+    for row in [HEADER, *creates(rows)]:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _setup(tmp_path: Path, rows: int = 4, **config: Any) -> tuple[TestClient, Any, str, str]:
+    box = config.pop("box", None) or Sandbox()
+    app = create_app(WebConfig(tmp_path / "data", sandbox=True, box=box, **config))
+    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    csrf = _signed_in(client)
+    location = _upload(client, csrf, _workbook(tmp_path / "routes.xlsx", rows)).headers["location"]
+    return client, app.state.page, csrf, location
+
+
+def _place(page: Any, location: str) -> Path:
+    return next((page.config.data_dir / "people").glob(f"*/uploads/{location.rsplit('/', 1)[1]}"))
+
+
+def test_preview_then_run_creates_each_row_once(tmp_path: Path) -> None:
+    box = Sandbox()
+    client, page, csrf, location = _setup(tmp_path, box=box)
+    place = _place(page, location)
+    refused = client.post(f"{location}/run", data={"csrf": csrf})
+    assert refused.status_code == 409
+    assert "preview the file first" in refused.text
+    before = len(box.log.writes())
+    assert client.post(f"{location}/preview", data={"csrf": csrf},
+                       follow_redirects=False).status_code == 303  # fmt: skip
+    preview = page.runs.wait(place, PREVIEW, 30)
+    assert preview.state == "done"
+    assert preview.counts == {"planned": 4}
+    assert len(box.log.writes()) == before  # a preview changes nothing
+    shown = client.get(f"{location}/preview").text
+    assert "Nothing was changed" in shown
+    assert 'data-outcome="planned"' in shown
+    ran = client.post(f"{location}/run", data={"csrf": csrf}, follow_redirects=False)
+    assert ran.status_code == 303
+    run = page.runs.wait(place, RUN, 30)
+    assert run.state == "done"
+    assert run.counts == {"succeeded": 4}
+    per_name = box.log.commits_by(lambda e: e.body.get("provisioned_route_name"))
+    assert max(per_name.values()) == 1
+    results = client.get(f"{location}/results.xlsx")
+    assert results.headers["content-disposition"] == 'attachment; filename="routes.results.xlsx"'
+    again = client.post(f"{location}/run", data={"csrf": csrf})
+    assert again.status_code == 409
+
+
+def test_a_stale_preview_refuses_the_run(tmp_path: Path) -> None:
+    client, page, csrf, location = _setup(tmp_path)
+    place = _place(page, location)
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    page.runs.wait(place, PREVIEW, 30)
+    saved = json.loads((place / "preview.json").read_text())
+    saved["finished"] -= 2 * 3600
+    (place / "preview.json").write_text(json.dumps(saved))
+    refused = client.post(f"{location}/run", data={"csrf": csrf})
+    assert refused.status_code == 409
+    assert "more than an hour old: preview again" in refused.text
+    assert not (place / "run.json").exists()
+
+
+def test_stop_then_resume_finishes_without_a_second_create(tmp_path: Path) -> None:
+    box = Sandbox()
+    gated = Gated(box)
+    client, page, csrf, location = _setup(tmp_path, rows=24, box=box, transport=gated)
+    place = _place(page, location)
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    assert page.runs.wait(place, PREVIEW, 30).state == "done"
+    client.post(f"{location}/run", data={"csrf": csrf})
+    assert gated.arrived.wait(30)  # the first create is in flight, held
+    assert client.post(f"{location}/stop", data={"csrf": csrf},
+                       follow_redirects=False).status_code == 303  # fmt: skip
+    gated.gate.set()
+    stopped = page.runs.wait(place, RUN, 30)
+    assert stopped.state == "stopped"
+    assert stopped.counts.get("not_attempted", 0) > 0
+    assert "Resume" in client.get(f"{location}/run").text
+    client.post(f"{location}/resume", data={"csrf": csrf})
+    resumed = page.runs.wait(place, RUN, 30)
+    assert resumed.state == "done"
+    assert set(resumed.counts) <= {"succeeded", "unchanged"}
+    per_name = box.log.commits_by(lambda e: e.body.get("provisioned_route_name"))
+    assert len(per_name) == 24
+    assert max(per_name.values()) == 1
+
+
+def test_people_of_one_account_share_its_rate_limiter(tmp_path: Path) -> None:
+    app = create_app(WebConfig(tmp_path / "data", sandbox=True))
+    page = app.state.page
+    dana = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    sam = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    olive = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    _signed_in(dana)
+    _signed_in(sam, "standard@demo.bulkops.test", "demo-password")
+    _signed_in(olive, "admin@other.bulkops.test", "demo-password")
+    accounts = [page.session(c).person.identity for c in (dana, sam, olive)]  # type: ignore[arg-type]
+    limiters = [page.runs.limiters.of(a) for a in accounts]
+    assert limiters[0] is limiters[1]
+    assert limiters[2] is not limiters[0]
