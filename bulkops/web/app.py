@@ -31,7 +31,7 @@ from bulkops.connect import preflight
 from bulkops.errors import BulkopsError, NotSent, OutcomeUnknown, Unauthorized
 from bulkops.io.a1 import column_letter
 from bulkops.resources import RESOURCES
-from bulkops.web.check import check_upload, problems_of
+from bulkops.web.check import check_upload, missing_files, problems_of
 from bulkops.web.guard import Guard
 from bulkops.web.people import COOKIE, Person, Session, Sessions
 from bulkops.web.runs import PREVIEW, RUN, Limiters, Progress, Runs, outcomes_of
@@ -96,11 +96,11 @@ class Page:
     def session(self, request: Request) -> Session | None:
         return self.sessions.get(request.cookies.get(COOKIE))
 
-    async def changing(self, request: Request) -> tuple[Session | None, Any]:
+    async def changing(self, request: Request, files: int = 1) -> tuple[Session | None, Any]:
         """The session of a request that changes something, with its form; None when its
         CSRF token is missing or wrong."""
         session = self.session(request)
-        form = await request.form(max_files=1, max_fields=20)
+        form = await request.form(max_files=files, max_fields=20)
         token = request.headers.get("x-csrf-token") or form.get("csrf")
         if session is None or not isinstance(token, str):
             return None, form
@@ -193,6 +193,45 @@ class Page:
         self.store.save(place, checked)
         await anyio.to_thread.run_sync(self.store.expire, person, KEEP_SECONDS)
         return RedirectResponse(f"/u/{upload_id}", status_code=303)
+
+    async def files(self, request: Request) -> Response:
+        """The files the workbook names (an audio file, a recipients list), added beside it;
+        then it is checked again (and any preview is made stale)."""
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        session, upload, place = found
+        checked, form = await self.changing(request, files=20)
+        if checked is None or checked.id != session.id:
+            return Response("refused: this page's token is missing", status_code=403)
+        if self.runs.running(place) or self.runs.progress(place, RUN) is not None:
+            return await self._refused_on(request, upload, place, "this file was run already: "
+                                          "upload it again with its files", status=409)  # fmt: skip
+        wanted = {Path(name).name: name for name in missing_files(place)}
+        given = [f for f in form.getlist("files") if not isinstance(f, str) and f.filename]
+        unknown = [safe_name(f.filename or "") for f in given if safe_name(f.filename or "")
+                   not in wanted]  # fmt: skip
+        if not given or unknown:
+            why = (f"{', '.join(unknown)}: the workbook names no such file" if unknown
+                   else "choose the files the workbook names")  # fmt: skip
+            return await self._refused_on(request, upload, place, why)
+        root = place.resolve()
+        for item in given:
+            target = (place / wanted[safe_name(item.filename or "")]).resolve()
+            if not target.is_relative_to(root) or target == (place / upload.name).resolve():
+                return await self._refused_on(request, upload, place, "refused: that name")
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with target.open("wb") as out:
+                while chunk := await item.read(1 << 20):
+                    out.write(chunk)
+        for stale in ("preview.json", "preview-outcomes.json", "preview.results.xlsx",
+                      "report.xlsx"):  # fmt: skip
+            (place / stale).unlink(missing_ok=True)
+        again = await anyio.to_thread.run_sync(check_upload, place, place / upload.name,
+                                               upload.id, upload.name)  # fmt: skip
+        again.uploaded = upload.uploaded
+        self.store.save(place, again)
+        return RedirectResponse(f"/u/{upload.id}", status_code=303)
 
     async def _refused(self, request: Request, why: str) -> Response:
         session = self.session(request)
@@ -384,7 +423,8 @@ class Page:
         ordered = sorted(groups.items(), key=lambda g: (g[0][2] != "error", -g[1], g[0][0]))
         grid = await anyio.to_thread.run_sync(_grid, upload, place, _view(request, upload))
         return self.render(request, "check.html", upload=upload, groups=ordered, grid=grid,
-                           preview=self.runs.progress(place, PREVIEW), **shown)  # fmt: skip
+                           preview=self.runs.progress(place, PREVIEW),
+                           missing=missing_files(place), **shown)  # fmt: skip
 
     async def _refused_on(
         self, request: Request, upload: Upload, place: Path, why: str, status: int = 400
@@ -531,6 +571,7 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/u/{upload}", page.checked),
         Route("/u/{upload}/grid", page.grid),
         Route("/u/{upload}/report.xlsx", page.report),
+        Route("/u/{upload}/files", page.files, methods=["POST"]),
         Route("/u/{upload}/preview", page.preview, methods=["GET", "POST"]),
         Route("/u/{upload}/run", page.run, methods=["GET", "POST"]),
         Route("/u/{upload}/stop", page.stop, methods=["POST"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -19,7 +20,11 @@ from bulkops.validation.recipients import beside
 from bulkops.validation.workbook import check_workbook
 from bulkops.web.store import GridWriter, Upload
 
-__all__ = ["check_upload", "problems_of"]
+__all__ = ["SIDE_FILES", "check_upload", "missing_files", "problems_of"]
+
+#: the problems of a file the workbook names and its folder lacks (an audio file, a
+#: recipients list): the page asks for those files
+SIDE_FILES = frozenset({"local-file", "recipients-file"})
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -47,9 +52,13 @@ def check_upload(place: Path, path: Path, upload_id: str, name: str) -> Upload:
         upload.deletes, upload.irreversible = checked.deletes, checked.irreversible
         chosen = {sheet for sheet, _ in sheets}
         upload.ignored = [s for s in workbook.sheet_names if s not in chosen]
+
+        def said(message: str) -> str:  # the server's folders are nobody's business
+            return message.replace(f"{place}{os.sep}", "")
+
         problems = [
             {"sheet": p.sheet, "row": p.row, "column": p.column, "cell": p.cell,
-             "severity": p.severity.value, "code": p.code, "message": p.message,
+             "severity": p.severity.value, "code": p.code, "message": said(p.message),
              "value": p.value}
             for p in report.problems
         ]  # fmt: skip
@@ -61,7 +70,7 @@ def check_upload(place: Path, path: Path, upload_id: str, name: str) -> Upload:
                     {
                         "cell": p.cell,
                         "severity": p.severity.value,
-                        "message": p.message,
+                        "message": said(p.message),
                         "code": p.code,
                         "column": p.column,
                     }
@@ -109,6 +118,12 @@ def _grid(
     finally:
         writer.close(header, sheet.first_column)
     return writer.count
+
+
+def missing_files(place: Path) -> list[str]:
+    """The files the workbook names that its folder lacks (as the cells name them)."""
+    names = [p["value"] for p in problems_of(place) if p["code"] in SIDE_FILES and p["value"]]
+    return list(dict.fromkeys(str(n) for n in names))
 
 
 def problems_of(place: Path) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ the preview is missing or stale, stopped and resumed without a second create (is
 from __future__ import annotations
 
 import json
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 from bulkops.sandbox import Sandbox, SandboxTransport
 from bulkops.web import WebConfig, create_app
 from bulkops.web.runs import PREVIEW, RUN
+from tests.conftest import ROOT
 from tests.test_run import HEADER, creates
 from tests.web.test_page import ORIGIN, _signed_in, _upload
 
@@ -146,3 +148,42 @@ def test_people_of_one_account_share_its_rate_limiter(tmp_path: Path) -> None:
     limiters = [page.runs.limiters.of(a) for a in accounts]
     assert limiters[0] is limiters[1]
     assert limiters[2] is not limiters[0]
+
+
+def test_the_new_account_sample_with_its_files_runs_green(tmp_path: Path) -> None:
+    """samples/new-account.xlsx names an audio file and a recipients list: the check asks
+    for them, takes only those names, checks again; preview; the run (its number orders
+    and deletes typed to confirm) ends with every row succeeded."""
+    box = Sandbox()
+    app = create_app(WebConfig(tmp_path / "data", sandbox=True, box=box))
+    page = app.state.page
+    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    csrf = _signed_in(client)
+    samples = ROOT / "samples"
+    location = _upload(client, csrf, samples / "new-account.xlsx").headers["location"]
+    place = _place(page, location)
+    checked = client.get(location).text
+    assert "audio/welcome.wav, new-account-recipients.csv" in checked
+    with (samples / "new-account-recipients.csv").open("rb") as recipients:
+        wrong = client.post(f"{location}/files", data={"csrf": csrf},
+                            files=[("files", ("other.csv", recipients))])  # fmt: skip
+    assert wrong.status_code == 400
+    assert "other.csv: the workbook names no such file" in wrong.text
+    with (
+        (samples / "new-account-recipients.csv").open("rb") as recipients,
+        (samples / "audio" / "welcome.wav").open("rb") as audio,
+    ):
+        added = client.post(f"{location}/files", data={"csrf": csrf}, follow_redirects=False,
+                            files=[("files", ("new-account-recipients.csv", recipients)),
+                                   ("files", ("welcome.wav", audio))])  # fmt: skip
+    assert added.status_code == 303
+    assert (place / "audio" / "welcome.wav").exists()
+    assert "0 errors" in client.get(location).text
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    assert page.runs.wait(place, PREVIEW, 60).state == "done"
+    needed = re.search(r"Type (\d+) to confirm", client.get(f"{location}/preview").text)
+    assert needed is not None
+    client.post(f"{location}/run", data={"csrf": csrf, "confirm": needed.group(1)})
+    run = page.runs.wait(place, RUN, 60)
+    assert run.state == "done"
+    assert run.counts == {"succeeded": run.total}
