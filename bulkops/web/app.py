@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -31,7 +30,7 @@ from bulkops.connect import preflight
 from bulkops.errors import BulkopsError, NotSent, OutcomeUnknown, Unauthorized
 from bulkops.io.a1 import column_letter
 from bulkops.resources import RESOURCES
-from bulkops.web.check import check_upload, missing_files, problems_of
+from bulkops.web.check import check_upload
 from bulkops.web.guard import Guard
 from bulkops.web.people import COOKIE, Person, Session, Sessions
 from bulkops.web.runs import PREVIEW, RUN, Limiters, Progress, Runs, outcomes_of
@@ -207,7 +206,7 @@ class Page:
         if self.runs.running(place) or self.runs.progress(place, RUN) is not None:
             return await self._refused_on(request, upload, place, "this file was run already: "
                                           "upload it again with its files", status=409)  # fmt: skip
-        wanted = {Path(name).name: name for name in missing_files(place)}
+        wanted = {Path(name).name: name for name in upload.missing}
         given = [f for f in form.getlist("files") if not isinstance(f, str) and f.filename]
         unknown = [safe_name(f.filename or "") for f in given if safe_name(f.filename or "")
                    not in wanted]  # fmt: skip
@@ -418,13 +417,10 @@ class Page:
     async def _check_page(
         self, request: Request, upload: Upload, place: Path, **shown: Any
     ) -> Response:
-        problems = problems_of(place)
-        groups = Counter((p["code"], p["column"] or "", p["severity"]) for p in problems)
-        ordered = sorted(groups.items(), key=lambda g: (g[0][2] != "error", -g[1], g[0][0]))
         grid = await anyio.to_thread.run_sync(_grid, upload, place, _view(request, upload))
-        return self.render(request, "check.html", upload=upload, groups=ordered, grid=grid,
-                           preview=self.runs.progress(place, PREVIEW),
-                           missing=missing_files(place), **shown)  # fmt: skip
+        return self.render(request, "check.html", upload=upload, groups=upload.groups,
+                           grid=grid, preview=self.runs.progress(place, PREVIEW),
+                           missing=upload.missing, **shown)  # fmt: skip
 
     async def _refused_on(
         self, request: Request, upload: Upload, place: Path, why: str, status: int = 400

@@ -4,34 +4,72 @@ what the page shows written beside the file (its problems, its rows page by page
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bulkops.errors import BulkopsError
 from bulkops.io.a1 import column_index
-from bulkops.io.tables import open_workbook
+from bulkops.io.tables import Sheet, open_workbook
+from bulkops.model.problems import CODES, Problem
+from bulkops.model.schema import Resource
 from bulkops.sheets import select_sheets
 from bulkops.validation.cells import is_blank, to_text
+from bulkops.validation.columns import HEADER_SEARCH_ROWS, locate_header
 from bulkops.validation.recipients import beside
-from bulkops.validation.workbook import check_workbook
+from bulkops.validation.workbook import check_workbook, collector_paused
 from bulkops.web.store import GridWriter, Upload
 
-__all__ = ["SIDE_FILES", "check_upload", "missing_files", "problems_of"]
+__all__ = ["SIDE_FILES", "check_upload"]
 
 #: the problems of a file the workbook names and its folder lacks (an audio file, a
 #: recipients list): the page asks for those files
 SIDE_FILES = frozenset({"local-file", "recipients-file"})
 
-_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+class _Teeing:
+    """The workbook's reader, as validation reads it: each sheet's rows also go to the
+    grid on the way (one read of the file, not two)."""
+
+    def __init__(self, reader: Any, place: Path, numbers: dict[str, int]) -> None:
+        self.reader = reader
+        self.place = place
+        self.numbers = numbers
+        self.read: dict[str, tuple[GridWriter, Sheet, list[tuple[int, list[Any]]]]] = {}
+
+    def sheet(self, name: str) -> Sheet:
+        sheet: Sheet = self.reader.sheet(name)
+        if name not in self.numbers:
+            return sheet
+        writer = GridWriter(self.place, self.numbers[name])
+        first: list[tuple[int, list[Any]]] = []
+        self.read[name] = (writer, sheet, first)
+        return replace(sheet, rows=self._rows(sheet, writer, first))
+
+    @staticmethod
+    def _rows(
+        sheet: Sheet, writer: GridWriter, first: list[tuple[int, list[Any]]]
+    ) -> Iterator[tuple[int, list[Any]]]:
+        for row, values in sheet.rows:
+            writer.add(row, values)
+            if len(first) < HEADER_SEARCH_ROWS:
+                first.append((row, values))
+            yield row, values
+
+    def close(self) -> None:
+        close = getattr(self.reader, "close", None)
+        if close is not None:
+            close()
 
 
 def check_upload(place: Path, path: Path, upload_id: str, name: str) -> Upload:
     """Check the file at `path` (in its upload folder `place`); the upload it makes. A file
-    bulkops cannot read ends `refused`, saying why, and nothing of it is kept."""
+    bulkops cannot read ends `refused`, saying why, and nothing of it is kept. The rows go
+    to the grid as validation reads them."""
     data = path.read_bytes()
     upload = Upload(upload_id, name, len(data), hashlib.sha256(data).hexdigest(), time.time())
     del data
@@ -46,89 +84,88 @@ def check_upload(place: Path, path: Path, upload_id: str, name: str) -> Upload:
         except BulkopsError as refused:
             upload.refused = _plain(str(refused), path, name)
             return upload
+        numbers = {sheet: number for number, (sheet, _) in enumerate(sheets)}
+        teeing = _Teeing(workbook._reader, place, numbers)
         with beside(path):
-            checked = check_workbook(path, workbook, sheets)
+            checked = check_workbook(path, replace(workbook, _reader=teeing), sheets)
         report = checked.report
         upload.deletes, upload.irreversible = checked.deletes, checked.irreversible
         chosen = {sheet for sheet, _ in sheets}
         upload.ignored = [s for s in workbook.sheet_names if s not in chosen]
 
-        def said(message: str) -> str:  # the server's folders are nobody's business
-            return message.replace(f"{place}{os.sep}", "")
+        folder = f"{place}{os.sep}"
 
-        problems = [
-            {"sheet": p.sheet, "row": p.row, "column": p.column, "cell": p.cell,
-             "severity": p.severity.value, "code": p.code, "message": said(p.message),
-             "value": p.value}
-            for p in report.problems
-        ]  # fmt: skip
-        (place / "problems.json").write_text(json.dumps(problems, ensure_ascii=False))
-        by_cell: dict[tuple[str, int], list[dict[str, Any]]] = {}
-        for p in report.problems:
-            if p.row is not None:
-                by_cell.setdefault((p.sheet, p.row), []).append(
-                    {
-                        "cell": p.cell,
-                        "severity": p.severity.value,
-                        "message": said(p.message),
-                        "code": p.code,
-                        "column": p.column,
-                    }
-                )
-        for number, (sheet_name, resource) in enumerate(sheets):
-            rows = _grid(place, number, workbook.sheet(sheet_name), sheet_name, by_cell)
-            upload.sheets.append((sheet_name, resource.name, rows))
+        def said(message: str) -> str:  # the server's folders are nobody's business
+            return message.replace(folder, "") if folder in message else message
+
+        groups = Counter((p.code, p.column or "") for p in report.problems)
+        severity = {code: CODES[code][0].value for code, _ in groups}
+        upload.groups = sorted(
+            ([code, column, severity[code], count] for (code, column), count in groups.items()),
+            key=lambda g: (g[2] != "error", -g[3], g[0]),
+        )
+        upload.missing = list(dict.fromkeys(
+            str(p.value) for p in report.problems if p.code in SIDE_FILES and p.value))  # fmt: skip
+        with collector_paused():  # (as validation: many small objects, no cycles)
+            _grids(upload, sheets, teeing, report.problems, said)
         upload.rows = report.rows
-        upload.errors, upload.warnings = report.errors, report.warnings
+        upload.errors = sum(g[3] for g in upload.groups if g[2] == "error")
+        upload.warnings = sum(g[3] for g in upload.groups if g[2] != "error")
         upload.invalid_rows = report.invalid_rows
-        upload.problem_rows = len(by_cell)
+        upload.problem_rows = len({(p.sheet, p.row) for p in report.problems if p.row})
         return upload
     finally:
         workbook.close()
 
 
-def _grid(
-    place: Path,
-    number: int,
-    sheet: Any,
-    name: str,
-    by_cell: dict[tuple[str, int], list[dict[str, Any]]],
-) -> int:
-    """The sheet's rows for the grid, each cell's problem beside it; its data rows."""
-    header = [to_text(h) if not is_blank(h) else "" for h in sheet.header]
-    writer = GridWriter(place, number)
-    try:
-        for row, values in sheet.rows:
-            if all(is_blank(v) for v in values):
-                continue
-            cells = [to_text(v) if not is_blank(v) else "" for v in values[: len(header)]]
-            cells += [""] * (len(header) - len(cells))
-            marks: list[Any] = [None] * len(header)
-            loose = []
-            for problem in by_cell.get((name, row), ()):
-                found = _CELL.match(problem["cell"] or "")
-                index = column_index(found.group(1)) - sheet.first_column if found else -1
-                mark = [problem["severity"], problem["message"], problem["code"],
-                        problem["column"] or ""]  # fmt: skip
-                if 0 <= index < len(marks) and marks[index] is None:
-                    marks[index] = mark
-                else:
-                    loose.append(mark)
-            writer.add(row, cells, [marks, loose])
-    finally:
-        writer.close(header, sheet.first_column)
-    return writer.count
+def _grids(
+    upload: Upload,
+    sheets: list[tuple[str, Resource]],
+    teeing: _Teeing,
+    problems: list[Problem],
+    said: Callable[[str], str],
+) -> None:
+    """Each sheet's grid closed: its located header, and its rows' problems."""
+    by_sheet: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_sheet.setdefault(problem.sheet, []).append(problem)
+    for sheet_name, resource in sheets:
+        writer, sheet, first = teeing.read[sheet_name]
+        located, _ = locate_header(resource, replace(sheet, rows=iter(first)))
+        header = [to_text(h) if not is_blank(h) else "" for h in located.header]
+        marks = _marks(by_sheet.get(sheet_name, []), header, sheet.first_column, said)
+        rows = writer.close(header, sheet.first_column, located.header_row, marks)
+        upload.sheets.append((sheet_name, resource.name, rows))
 
 
-def missing_files(place: Path) -> list[str]:
-    """The files the workbook names that its folder lacks (as the cells name them)."""
-    names = [p["value"] for p in problems_of(place) if p["code"] in SIDE_FILES and p["value"]]
-    return list(dict.fromkeys(str(n) for n in names))
-
-
-def problems_of(place: Path) -> list[dict[str, Any]]:
-    path = place / "problems.json"
-    found: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+def _marks(
+    problems: list[Problem], header: list[str], first: int, said: Callable[[str], str]
+) -> dict[int, Any]:
+    """Each row's problems as the grid shows them: [on each cell, on the row]."""
+    found: dict[int, list[Any]] = {}
+    index_of: dict[str, int] = {}
+    severity_of: dict[str, str] = {}
+    width = len(header)
+    for problem in problems:
+        if problem.row is None:
+            continue
+        marks = found.get(problem.row)
+        if marks is None:
+            marks = found[problem.row] = [[None] * width, []]
+        cell = problem.cell or ""
+        letters = cell.rstrip("0123456789")
+        index = index_of.get(letters)
+        if index is None:
+            index = index_of[letters] = column_index(letters) - first if letters else -1
+        code = problem.code
+        severity = severity_of.get(code)
+        if severity is None:
+            severity = severity_of[code] = problem.severity.value
+        mark = [severity, said(problem.message), code, problem.column or ""]
+        if 0 <= index < width and marks[0][index] is None:
+            marks[0][index] = mark
+        else:
+            marks[1].append(mark)
     return found
 
 

@@ -12,10 +12,13 @@ import re
 import secrets
 import shutil
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+from bulkops.validation.cells import to_text
 
 __all__ = ["PAGE", "GridWriter", "Store", "Upload", "person_id", "read_page", "safe_name"]
 
@@ -56,6 +59,10 @@ class Upload:
     invalid_rows: int = 0
     #: rows with any problem
     problem_rows: int = 0
+    #: the problems by [code, column, severity, count], errors first, most first
+    groups: list[list[Any]] = field(default_factory=list)
+    #: the files the workbook names that are not beside it (an audio file, a recipients list)
+    missing: list[str] = field(default_factory=list)
     #: valid rows that delete, and that do what cannot be undone (buy numbers, send texts):
     #: the run asks the person to type how many
     deletes: int = 0
@@ -127,33 +134,60 @@ class Store:
 
 
 class GridWriter:
-    """A sheet's rows as JSON lines, with the byte offset of every `PAGE`-th row."""
+    """A sheet's rows (the values as read), a line of JSON per page of `PAGE` rows; at
+    `close`, the header, and each page's problems in a line of their own."""
 
     def __init__(self, place: Path, number: int) -> None:
         self.path = place / f"grid-{number}.jsonl"
         self._file = self.path.open("w", encoding="utf-8")
-        self.offsets: list[int] = []
-        #: where each row with a problem starts (the filter to rows with problems)
-        self.problems: list[int] = []
-        self.count = 0
+        self._batch: list[Any] = []
+        #: each kept row's Excel row number, in order; where each page's line starts
+        self.rows = array("i")
+        self.lines = array("q")
         self._at = 0
 
-    def add(self, row: int, values: list[Any], marks: list[Any]) -> None:
-        if self.count % PAGE == 0:
-            self.offsets.append(self._at)
-        if any(marks[0]) or marks[1]:
-            self.problems.append(self._at)
-        line = json.dumps([row, values, marks], ensure_ascii=False, default=str) + "\n"
-        self._file.write(line)
-        self._at += len(line.encode("utf-8"))
-        self.count += 1
+    def add(self, row: int, values: list[Any]) -> None:
+        if not any(v is not None and v != "" for v in values):
+            return
+        self.rows.append(row)
+        self._batch.append([row, values])
+        if len(self._batch) == PAGE:
+            self._flush()
 
-    def close(self, header: list[str], first: int = 0) -> None:
-        """Done: the header, and the 0-based column the sheet's first column is."""
+    def _flush(self) -> None:
+        if self._batch:
+            line = json.dumps(self._batch, ensure_ascii=False, default=str) + "\n"
+            self._file.write(line)
+            self.lines.append(self._at)
+            self._at += len(line.encode("utf-8"))
+            self._batch = []
+
+    def close(
+        self, header: list[str], first: int, header_row: int, marks: dict[int, list[Any]]
+    ) -> int:
+        """Done: the (located) header, the 0-based column of the first column, the header's
+        row (rows at or above it are not data), each row's problems. The data rows."""
+        self._flush()
         self._file.close()
+        problems = [i for i, row in enumerate(self.rows) if row in marks and row > header_row]
+        pages: dict[int, dict[str, Any]] = {}
+        for index in problems:
+            row = self.rows[index]
+            pages.setdefault(index // PAGE, {})[str(row)] = marks[row]
+        at = array("q")
+        with self.path.with_suffix(".marks").open("w", encoding="utf-8") as out:
+            written = 0
+            for page in range(len(self.lines)):  # a line of marks per page of rows
+                at.append(written)
+                line = json.dumps(pages.get(page, {}), ensure_ascii=False) + "\n"
+                out.write(line)
+                written += len(line.encode("utf-8"))
+        data = sum(1 for row in self.rows if row > header_row)
         _write_json(self.path.with_suffix(".json"),
-                    {"header": header, "offsets": self.offsets, "count": self.count,
-                     "problems": self.problems, "first": first})  # fmt: skip
+                    {"header": header, "lines": list(self.lines), "count": data,
+                     "problems": problems, "first": first, "header_row": header_row,
+                     "marks": list(at)})  # fmt: skip
+        return data
 
 
 def read_page(
@@ -164,32 +198,40 @@ def read_page(
     everywhere: bool = False,
 ) -> tuple[list[str], int, list[Any], int]:
     """One page of a sheet's grid: its header, how many rows the view has, the page's
-    rows, and the 0-based column of its first column. `keep`: only rows with a problem,
-    those it keeps (read from the rows with problems alone, however large the sheet; with
-    `everywhere`, from every row)."""
+    rows ([row, values, marks]), and the 0-based column of its first column. `keep`: only
+    rows with a problem, those it keeps (read from the pages holding rows with problems,
+    however large the sheet; with `everywhere`, from every page)."""
     meta = json.loads((place / f"grid-{number}.json").read_text())
-    with (place / f"grid-{number}.jsonl").open("rb") as handle:
+    header_row: int = meta["header_row"]
+    width = len(meta["header"])
+    empty: list[Any] = [[None] * width, []]
+    lines: list[int] = meta["lines"]
+    with (
+        (place / f"grid-{number}.jsonl").open("rb") as rows_file,
+        (place / f"grid-{number}.marks").open("rb") as marks_file,
+    ):
+
+        def page_of(index: int) -> list[Any]:
+            rows_file.seek(lines[index])
+            marks_file.seek(meta["marks"][index])
+            marks = json.loads(marks_file.readline())
+            found = []
+            for row, values in json.loads(rows_file.readline()):
+                if row > header_row:
+                    shown = [to_text(v) if v is not None and v != "" else ""
+                             for v in values[:width]]  # fmt: skip
+                    shown += [""] * (width - len(shown))
+                    found.append([row, shown, marks.get(str(row), empty)])
+            return found
+
         if keep is None:
-            offsets: list[int] = meta["offsets"]
-            if not 0 <= page < max(1, len(offsets)) or not offsets:
+            if not 0 <= page < len(lines):
                 return meta["header"], meta["count"], [], meta["first"]
-            handle.seek(offsets[page])
-            rows = []
-            for _ in range(PAGE):
-                line = handle.readline()
-                if not line:
-                    break
-                rows.append(json.loads(line))
-            return meta["header"], meta["count"], rows, meta["first"]
-        kept = []
-        if everywhere:
-            kept = [row for line in handle if keep(row := json.loads(line))]
-        for at in [] if everywhere else meta["problems"]:
-            handle.seek(at)
-            row = json.loads(handle.readline())
-            if keep(row):
-                kept.append(row)
-        return meta["header"], len(kept), kept[page * PAGE : (page + 1) * PAGE], meta["first"]
+            return meta["header"], meta["count"], page_of(page), meta["first"]
+        wanted = range(len(lines)) if everywhere else sorted({i // PAGE for i in meta["problems"]})
+        kept = [row for index in wanted for row in page_of(index) if keep(row)]
+        window = kept[page * PAGE : (page + 1) * PAGE]
+        return meta["header"], len(kept), window, meta["first"]
 
 
 def _private(folder: Path) -> None:
