@@ -18,7 +18,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -43,6 +49,8 @@ UPLOAD_LIMIT: Final = 64 * 2**20
 #: uploads are kept this long
 KEEP_SECONDS: Final = 30 * 86400
 _SHOWS: Final = ("all", "problems", "errors", "warnings")
+#: progress goes to the browser at most this often (seconds)
+EVENTS_EVERY: Final = 0.25
 #: a preview older than this is stale: the account may have changed since
 PREVIEW_FRESH: Final = 3600.0
 
@@ -396,6 +404,36 @@ class Page:
             response.headers["HX-Refresh"] = "true"  # over: the whole page shows its outcome
         return response
 
+    async def events(self, request: Request) -> Response:
+        """Server-sent events of a preview's or run's progress: the progress fragment at
+        most four times a second while it changes, then `done`. Ends by itself, and when
+        the browser goes; the run goes on either way."""
+        found = self._mine(request)
+        if found is None:
+            return _not_found()
+        _, upload, place = found
+        kind = RUN if request.path_params["kind"] == RUN else PREVIEW
+        template = self.templates.get_template("progress.html")
+        session = self.session(request)
+
+        async def stream() -> Any:
+            last = ""
+            while not await request.is_disconnected():
+                progress = self.runs.progress(place, kind)
+                if progress is None or progress.state != "running":
+                    yield "event: done\ndata: over\n\n"
+                    return
+                html = template.render(upload=upload, progress=progress, kind=kind,
+                                       session=session)  # fmt: skip
+                if html != last:
+                    last = html
+                    data = "".join(f"data: {line}\n" for line in html.splitlines())
+                    yield f"event: progress\n{data}\n"
+                await anyio.sleep(EVENTS_EVERY)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"X-Accel-Buffering": "no"})  # fmt: skip
+
     async def _stage(
         self,
         request: Request,
@@ -573,6 +611,7 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/u/{upload}/stop", page.stop, methods=["POST"]),
         Route("/u/{upload}/resume", page.resume, methods=["POST"]),
         Route("/u/{upload}/status/{kind}", page.status),
+        Route("/u/{upload}/events/{kind}", page.events),
         Route("/u/{upload}/{which}.xlsx", page.download),
         Route("/templates/{resource}.xlsx", page.template),
         Mount("/static", StaticFiles(packages=[("bulkops.web", "static")]), name="static"),

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -31,9 +32,10 @@ WAIT_MS = 30_000
 class Served:
     """The page under uvicorn in a thread, on a port the system chose."""
 
-    def __init__(self, tmp: Path) -> None:
-        self.box = Sandbox()
-        self.app = create_app(WebConfig(tmp / "data", sandbox=True, box=self.box))
+    def __init__(self, tmp: Path, box: Sandbox | None = None, transport: Any = None) -> None:
+        self.box = box or Sandbox()
+        self.app = create_app(WebConfig(tmp / "data", sandbox=True, box=self.box,
+                                        transport=transport))  # fmt: skip
         self.listening = socket.socket()
         self.listening.bind(("127.0.0.1", 0))
         self.port = self.listening.getsockname()[1]
@@ -215,3 +217,35 @@ def focus_file(page: Page) -> None:
         if page.evaluate("document.activeElement && document.activeElement.id") == "file":
             return
     raise AssertionError("the file input cannot be reached with Tab")
+
+
+def test_progress_streams_then_stop_and_resume_finish_the_run(browser: Browser,
+                                                              tmp_path: Path) -> None:  # fmt: skip
+    """The run page follows the run as it goes (server-sent events), Stop stops it with
+    rows left, Resume finishes them, and no route is created twice."""
+    from tests.web.test_runs import Gated, _workbook
+
+    box = Sandbox()
+    gated = Gated(box)
+    served = Served(tmp_path, box, gated)
+    try:
+        page = browser.new_page()
+        _sign_in(page, served)
+        _upload(page, _workbook(tmp_path / "routes.xlsx", 24))
+        page.click("button:has-text('Preview')")
+        expect(page.locator(".cards")).to_be_visible(timeout=WAIT_MS)
+        page.click("button:has-text('Run')")
+        expect(page.locator("#progress")).to_contain_text("Running", timeout=WAIT_MS)
+        assert gated.arrived.wait(30)
+        _shot(page, "run-progress")
+        page.click("button:has-text('Stop')")
+        gated.gate.set()
+        expect(page.locator("button:has-text('Resume')")).to_be_visible(timeout=WAIT_MS)
+        _shot(page, "run-stopped")
+        page.click("button:has-text('Resume')")
+        expect(page.locator(".summary")).to_contain_text("0 failed", timeout=WAIT_MS)
+        per_name = box.log.commits_by(lambda e: e.body.get("provisioned_route_name"))
+        assert len(per_name) == 24
+        assert max(per_name.values()) == 1
+    finally:
+        served.close()

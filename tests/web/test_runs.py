@@ -82,6 +82,9 @@ def test_preview_then_run_creates_each_row_once(tmp_path: Path) -> None:
     assert len(box.log.writes()) == before  # a preview changes nothing
     shown = client.get(f"{location}/preview").text
     assert "Nothing was changed" in shown
+    events = client.get(f"{location}/events/preview")  # over: the stream says so and ends
+    assert events.headers["content-type"].startswith("text/event-stream")
+    assert events.text == "event: done\ndata: over\n\n"
     assert 'data-outcome="planned"' in shown
     ran = client.post(f"{location}/run", data={"csrf": csrf}, follow_redirects=False)
     assert ran.status_code == 303
