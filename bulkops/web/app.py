@@ -83,6 +83,9 @@ class Page:
             loader=PackageLoader("bulkops.web", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
+        self.templates.filters["when"] = lambda at: time.strftime(
+            "%Y-%m-%d %H:%M", time.localtime(float(at))
+        )
         if config.sandbox and config.box is None:
             from bulkops.sandbox import Sandbox
 
@@ -120,7 +123,18 @@ class Page:
         if session is None:
             return self.render(request, "signin.html")
         uploads = await anyio.to_thread.run_sync(self.store.uploads, session.person.id)
-        return self.render(request, "home.html", uploads=uploads, resources=list(RESOURCES))
+        return self.render(request, "home.html", uploads=uploads, resources=list(RESOURCES),
+                           runs=self._runs_of(session, uploads))  # fmt: skip
+
+    def _runs_of(self, session: Session, uploads: list[Upload]) -> dict[str, Progress]:
+        """The run of each upload that has one (what the person ran, and its files)."""
+        found = {}
+        for upload in uploads:
+            place = self.store.place(session.person.id, upload.id)
+            progress = self.runs.progress(place, RUN) if place is not None else None
+            if progress is not None:
+                found[upload.id] = progress
+        return found
 
     async def sign_in(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=5)
@@ -244,8 +258,9 @@ class Page:
         session = self.session(request)
         assert session is not None
         uploads = await anyio.to_thread.run_sync(self.store.uploads, session.person.id)
+        runs = self._runs_of(session, uploads)
         return self.render(request, "home.html", status=400, error=why, uploads=uploads,
-                           resources=list(RESOURCES))  # fmt: skip
+                           resources=list(RESOURCES), runs=runs)  # fmt: skip
 
     def _mine(self, request: Request) -> tuple[Session, Upload, Path] | None:
         session = self.session(request)

@@ -93,6 +93,9 @@ def test_preview_then_run_creates_each_row_once(tmp_path: Path) -> None:
     assert run.counts == {"succeeded": 4}
     per_name = box.log.commits_by(lambda e: e.body.get("provisioned_route_name"))
     assert max(per_name.values()) == 1
+    home = client.get("/").text  # the person's runs, with their files
+    assert f'<a href="{location}/run">done</a>' in home
+    assert f'href="{location}/results.xlsx"' in home
     results = client.get(f"{location}/results.xlsx")
     assert results.headers["content-disposition"] == 'attachment; filename="routes.results.xlsx"'
     again = client.post(f"{location}/run", data={"csrf": csrf})
