@@ -118,6 +118,10 @@ def write_cell(sheet: Any, row: int, column: int, value: Any, cell_format: Any =
         sheet.write_string(row, column, str(value), cell_format)
 
 
+#: the links Excel keeps in one sheet (xlsxwriter drops more, with a warning each)
+MAX_LINKS = 65_530
+
+
 def problems_sheet(book: Any, formats: Formats, problems: Iterable[Problem]) -> None:
     """A `Problems` sheet: one line a problem, with a link to its cell."""
     sheet = book.add_worksheet("Problems")
@@ -134,9 +138,11 @@ def problems_sheet(book: Any, formats: Formats, problems: Iterable[Problem]) -> 
         if problem.row is not None:
             sheet.write_number(line, 3, problem.row)
         sheet.write_string(line, 4, problem.column or "")
-        if problem.cell:
+        if problem.cell and line <= MAX_LINKS:
             target = f"internal:'{problem.sheet[:31]}'!{problem.cell}"
             sheet.write_url(line, 5, target, formats.link, problem.cell)
+        elif problem.cell:  # (Excel keeps no more links in a sheet: the cell, as text)
+            sheet.write_string(line, 5, problem.cell)
         sheet.write_string(line, 6, problem.value or "")
         sheet.write_string(line, 7, problem.message)
     if line:
