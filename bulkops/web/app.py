@@ -83,6 +83,7 @@ class Page:
             loader=PackageLoader("bulkops.web", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
+        self.templates.filters["card"] = _card
         self.templates.filters["when"] = lambda at: time.strftime(
             "%Y-%m-%d %H:%M", time.localtime(float(at))
         )
@@ -586,6 +587,26 @@ def _grid(
     return {"view": view, "header": header, "rows": rows, "count": count, "letters": letters,
             "pages": max(1, -(-count // PAGE)), "sheet": upload.sheets[view.sheet][0],
             "outcomes": mine}  # fmt: skip
+
+
+#: how a card names an outcome: 'create planned' -> 'Create', 'skip skipped' -> 'Skipped' …
+_CARD_STATUS: Final = {"planned": "", "unchanged": "No change", "failed": "Would fail",
+                       "invalid": "Invalid", "skipped": "Skipped", "succeeded": "Done",
+                       "not_attempted": "Not attempted", "unknown": "Unknown", "drifted":
+                       "Changed since the preview"}  # fmt: skip
+
+
+def _card(key: str, kind: str = PREVIEW) -> str:
+    """A card's name for an outcome key ('<action> <status>')."""
+    action, _, status = key.rpartition(" ")
+    word = _CARD_STATUS.get(status, status)
+    if status == "planned":
+        return action.capitalize()
+    if status == "failed" and kind == RUN:
+        word = "Failed"
+    if status == "succeeded":
+        return f"{action.capitalize()}d" if action.endswith("e") else f"{action.capitalize()}ed"
+    return word
 
 
 def _confirming(upload: Upload) -> str:
