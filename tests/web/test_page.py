@@ -4,7 +4,9 @@ their cells, downloads, and the guards (issue 15)."""
 from __future__ import annotations
 
 import re
+import shutil
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +124,16 @@ def test_what_is_not_a_spreadsheet_is_refused_and_not_kept(tmp_path: Path) -> No
         assert answer.status_code == 400, name
         assert 'role="alert"' in answer.text
         assert "Traceback" not in answer.text
+    bomb = shutil.copy(VALID, tmp_path / "bomb.xlsx")
+    with (
+        zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet9.xml", "w", force_zip64=True) as stream,
+    ):
+        for _ in range(300):  # 180 MB of repetition, under 1 MB compressed
+            stream.write(b"<row/>" * 100_000)
+    refused = _upload(client, csrf, Path(bomb))
+    assert refused.status_code == 400
+    assert "zip bomb" in refused.text
     people = tmp_path / "data" / "people"
     assert list(people.glob("*/uploads/*")) == []
 
