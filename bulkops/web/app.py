@@ -181,6 +181,7 @@ class Page:
         person = Person(email, f"{name} (id {top})", identity, not config.sandbox, auth,
                         credentials)  # fmt: skip
         person.id = person_id(identity, email)
+        person.transport = transport
         return person
 
     async def sign_out(self, request: Request) -> Response:
@@ -189,7 +190,7 @@ class Page:
             return Response("refused: sign-out needs this page's token", status_code=403)
         self.sessions.end(session.id)
         if session.person.credentials is not None:
-            await revoke(session.person.credentials, self.config.transport)
+            await revoke(session.person.credentials, session.person.transport)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response

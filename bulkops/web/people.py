@@ -28,9 +28,11 @@ class Person:
     identity: str
     live: bool
     auth: TokenSource
-    #: the OAuth pair behind `auth` (None in the sandbox), revoked at sign-out
+    #: the OAuth pair behind `auth`, revoked at sign-out
     credentials: Credentials | None = None
     id: str = ""
+    #: what OAuth and the API are reached through (None: the network)
+    transport: Any = None
 
 
 @dataclass

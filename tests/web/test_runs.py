@@ -193,3 +193,51 @@ def test_the_new_account_sample_with_its_files_runs_green(tmp_path: Path) -> Non
     run = page.runs.wait(place, RUN, 60)
     assert run.state == "done"
     assert run.counts == {"succeeded": run.total}
+
+
+def test_uploads_and_an_interrupted_run_survive_a_restart(tmp_path: Path) -> None:
+    """A new server on the same data folder: the person's upload is there, and a run the
+    old server was in the middle of shows as interrupted, with Resume."""
+    client, page, csrf, location = _setup(tmp_path)
+    place = _place(page, location)
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    page.runs.wait(place, PREVIEW, 30)
+    (place / "run.json").write_text(json.dumps({"kind": "run", "state": "running",
+                                                "total": 4, "done": 1}))  # fmt: skip
+    again = create_app(WebConfig(tmp_path / "data", sandbox=True))
+    fresh = TestClient(again, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    _signed_in(fresh)
+    assert location in fresh.get("/").text
+    shown = fresh.get(f"{location}/run").text
+    assert "The server stopped in the middle of this run." in shown
+    assert "Resume" in shown
+
+
+def test_signing_out_revokes_the_tokens(tmp_path: Path) -> None:
+    box = Sandbox()
+    client, page, csrf, _ = _setup(tmp_path, box=box)
+    session = page.session(client)  # type: ignore[arg-type]
+    token = session.person.credentials.access_token
+    transport = SandboxTransport(box)
+    api = httpx.Client(transport=_Sync(transport), base_url="http://sandbox.local/v3")
+    assert api.get("/auth/profile", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    client.post("/signout", data={"csrf": csrf})
+    refused = api.get("/auth/profile", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401
+
+
+class _Sync(httpx.BaseTransport):
+    """The in-process sandbox from a synchronous client (one event loop per request)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        import anyio
+
+        async def one() -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            await response.aread()
+            return response
+
+        return anyio.run(one)
