@@ -187,65 +187,46 @@ def test_two_people_do_not_see_each_others_uploads(browser: Browser, served: Ser
 
 
 def test_the_flow_works_with_the_keyboard_alone(browser: Browser, served: Served) -> None:
-    """Sign in, choose a file, upload, filter to errors: Tab and Enter only (the file
-    chooser is the one thing a keyboard opens and a test fills)."""
+    """Sign in, choose a file, upload, filter to rows with problems, preview, type the count
+    of deletes, run, reach the results: Tab, Enter, Space and typing only (the file chooser
+    is the one thing a keyboard opens and a test fills)."""
     page = browser.new_page()
     page.goto(served.url + "/")
-    page.keyboard.press("Tab")  # the brand link
-    for _ in range(3):  # email, password, Sign in
-        page.keyboard.press("Tab")
+    _tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.locator(".mode.sandbox").first).to_be_visible()
-    focus_file(page)
+    _tab_to(page, "#file")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
-    chooser.value.set_files(str(SAMPLES / "invalid" / "routes.xlsx"))
-    page.keyboard.press("Tab")
+    chooser.value.set_files(str(SAMPLES / "routes.xlsx"))
+    _tab_to(page, "button:text('Upload and check')")
     page.keyboard.press("Enter")
     expect(page.locator("#summary")).to_be_visible(timeout=WAIT_MS)
-    errors = page.locator(".filters a:has-text('Errors')")
-    errors.focus()
+    _tab_to(page, ".filters a:text('Rows with problems')")
     page.keyboard.press("Enter")
-    expect(errors).to_have_attribute("aria-current", "true", timeout=WAIT_MS)
+    expect(page.locator(".filters a:text('Rows with problems')")).to_have_attribute(
+        "aria-current", "true", timeout=WAIT_MS
+    )
+    _tab_to(page, "button:text('Preview')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".cards")).to_be_visible(timeout=WAIT_MS)
+    _tab_to(page, "#confirm")
+    needed = re.search(r"Type (\d+) to confirm", page.content())
+    assert needed is not None
+    page.keyboard.type(needed.group(1))
+    _tab_to(page, "button:text('Run')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".summary")).to_contain_text("0 failed", timeout=WAIT_MS)
+    _tab_to(page, "a:text('Download the results workbook')")
     _shot(page, "keyboard")
 
 
-def focus_file(page: Page) -> None:
-    """Tab until the file input has the focus (the bar's links and buttons come first)."""
-    for _ in range(12):
+def _tab_to(page: Page, selector: str) -> None:
+    """Press Tab until `selector` has the focus (as a person moving through the page)."""
+    target = page.locator(selector).first
+    expect(target).to_be_visible(timeout=WAIT_MS)
+    for _ in range(80):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.id") == "file":
+        if target.evaluate("element => element === document.activeElement"):
             return
-    raise AssertionError("the file input cannot be reached with Tab")
-
-
-def test_progress_streams_then_stop_and_resume_finish_the_run(browser: Browser,
-                                                              tmp_path: Path) -> None:  # fmt: skip
-    """The run page follows the run as it goes (server-sent events), Stop stops it with
-    rows left, Resume finishes them, and no route is created twice."""
-    from tests.web.test_runs import Gated, _workbook
-
-    box = Sandbox()
-    gated = Gated(box)
-    served = Served(tmp_path, box, gated)
-    try:
-        page = browser.new_page()
-        _sign_in(page, served)
-        _upload(page, _workbook(tmp_path / "routes.xlsx", 24))
-        page.click("button:has-text('Preview')")
-        expect(page.locator(".cards")).to_be_visible(timeout=WAIT_MS)
-        page.click("button:has-text('Run')")
-        expect(page.locator("#progress")).to_contain_text("Running", timeout=WAIT_MS)
-        assert gated.arrived.wait(30)
-        _shot(page, "run-progress")
-        page.click("button:has-text('Stop')")
-        gated.gate.set()
-        expect(page.locator("button:has-text('Resume')")).to_be_visible(timeout=WAIT_MS)
-        _shot(page, "run-stopped")
-        page.click("button:has-text('Resume')")
-        expect(page.locator(".summary")).to_contain_text("0 failed", timeout=WAIT_MS)
-        per_name = box.log.commits_by(lambda e: e.body.get("provisioned_route_name"))
-        assert len(per_name) == 24
-        assert max(per_name.values()) == 1
-    finally:
-        served.close()
+    raise AssertionError(f"{selector} cannot be reached with Tab")
