@@ -141,31 +141,26 @@ def _grids(
 def _marks(
     problems: list[Problem], header: list[str], first: int, said: Callable[[str], str]
 ) -> dict[int, Any]:
-    """Each row's problems as the grid shows them: [on each cell, on the row]."""
+    """Each row's problems, compactly: [column index (-1: the row's), code, message,
+    column] (`bulkops.web.store.read_page` lays them out on the row's cells)."""
     found: dict[int, list[Any]] = {}
     index_of: dict[str, int] = {}
-    severity_of: dict[str, str] = {}
     width = len(header)
     for problem in problems:
         if problem.row is None:
             continue
-        marks = found.get(problem.row)
-        if marks is None:
-            marks = found[problem.row] = [[None] * width, []]
         cell = problem.cell or ""
         letters = cell.rstrip("0123456789")
         index = index_of.get(letters)
         if index is None:
-            index = index_of[letters] = column_index(letters) - first if letters else -1
-        code = problem.code
-        severity = severity_of.get(code)
-        if severity is None:
-            severity = severity_of[code] = problem.severity.value
-        mark = [severity, said(problem.message), code, problem.column or ""]
-        if 0 <= index < width and marks[0][index] is None:
-            marks[0][index] = mark
+            index = column_index(letters) - first if letters else -1
+            index_of[letters] = index = index if 0 <= index < width else -1
+        entry = [index, problem.code, said(problem.message), problem.column or ""]
+        marks = found.get(problem.row)
+        if marks is None:
+            found[problem.row] = [entry]
         else:
-            marks[1].append(mark)
+            marks.append(entry)
     return found
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from bulkops.model.problems import CODES
 from bulkops.validation.cells import to_text
 
 __all__ = ["PAGE", "GridWriter", "Store", "Upload", "person_id", "read_page", "safe_name"]
@@ -204,8 +205,21 @@ def read_page(
     meta = json.loads((place / f"grid-{number}.json").read_text())
     header_row: int = meta["header_row"]
     width = len(meta["header"])
-    empty: list[Any] = [[None] * width, []]
     lines: list[int] = meta["lines"]
+
+    def laid_out(entries: list[Any] | None) -> list[Any]:
+        """A row's problems as the grid shows them: [on each cell, on the row], each
+        [severity, message, code, column]."""
+        cells: list[Any] = [None] * width
+        loose: list[Any] = []
+        for index, code, message, column in entries or ():
+            mark = [CODES[code][0].value if code in CODES else "error", message, code, column]
+            if index >= 0 and cells[index] is None:
+                cells[index] = mark
+            else:
+                loose.append(mark)
+        return [cells, loose]
+
     with (
         (place / f"grid-{number}.jsonl").open("rb") as rows_file,
         (place / f"grid-{number}.marks").open("rb") as marks_file,
@@ -221,7 +235,7 @@ def read_page(
                     shown = [to_text(v) if v is not None and v != "" else ""
                              for v in values[:width]]  # fmt: skip
                     shown += [""] * (width - len(shown))
-                    found.append([row, shown, marks.get(str(row), empty)])
+                    found.append([row, shown, laid_out(marks.get(str(row)))])
             return found
 
         if keep is None:
