@@ -8,6 +8,7 @@ as `--resume` does."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,8 @@ from bulkops.engine.clock import RealClock
 from bulkops.engine.ratelimit import RateLimiter
 from bulkops.errors import BulkopsError
 from bulkops.model.outcome import RowOutcome
+from bulkops.model.schema import Resource
+from bulkops.resources import get_resource
 from bulkops.run import Wiring
 
 __all__ = ["PREVIEW", "RUN", "Limiters", "Progress", "Runs", "outcomes_of"]
@@ -190,7 +193,8 @@ class Runs:
             for outcome in result.outcomes:
                 key = f"{outcome.action or 'none'} {outcome.status.value}"
                 progress.actions[key] = progress.actions.get(key, 0) + 1
-            _outcomes(place / f"{kind}-outcomes.json", result.outcomes)
+            resources = {s.sheet: get_resource(s.resource) for s in result.report.sheets}
+            _outcomes(place / f"{kind}-outcomes.json", result.outcomes, resources)
             progress.state = "stopped" if result.signal is not None else "done"
         except BulkopsError as refused:
             progress.state, progress.error = "failed", str(refused)
@@ -211,14 +215,33 @@ def outcomes_of(place: Path, kind: str) -> dict[str, dict[str, list[Any]]]:
     return found
 
 
-def _outcomes(path: Path, outcomes: list[RowOutcome]) -> None:
+def _outcomes(path: Path, outcomes: list[RowOutcome], resources: dict[str, Resource]) -> None:
+    """Each row's outcome for the grid: [status, action, message, changes, the labels of
+    the cells a failure points at]."""
     by_sheet: dict[str, dict[str, list[Any]]] = {}
     for outcome in outcomes:
         changes = "; ".join(outcome.changes) if outcome.changes else ""
+        resource = resources.get(outcome.sheet)
+        at = _cells_of(outcome, resource) if resource and not outcome.status.ok else []
         by_sheet.setdefault(outcome.sheet, {})[str(outcome.row)] = [
-            outcome.status.value, outcome.action, outcome.message, changes
+            outcome.status.value, outcome.action, outcome.message, changes, at
         ]  # fmt: skip
     path.write_text(json.dumps(by_sheet, ensure_ascii=False))
+
+
+_REASON: Final = re.compile(r"^(?:would fail|not sent|failed|invalid|unknown)[^:]*:\s*")
+
+
+def _cells_of(outcome: RowOutcome, resource: Resource) -> list[str]:
+    """The columns a failed row's reason names: the fields the API refused, or the column
+    its message starts with ('would fail: Ring To Number …')."""
+    labels = [resource.by_path[f].label for f in outcome.fields if f in resource.by_path]
+    reason = _REASON.sub("", outcome.message)
+    for column in sorted(resource.all_columns, key=lambda c: -len(c.label)):
+        if reason.startswith(column.label):
+            labels.append(column.label)
+            break
+    return list(dict.fromkeys(labels))
 
 
 def _save(place: Path, progress: Progress) -> None:

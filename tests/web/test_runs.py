@@ -241,3 +241,28 @@ class _Sync(httpx.BaseTransport):
             return response
 
         return anyio.run(one)
+
+
+def test_a_row_that_would_fail_says_why_on_the_cell_it_names(tmp_path: Path) -> None:
+    """The preview of an update naming webhook 999 (none in the account): the row would
+    fail, and its Webhook ID cell carries the reason, in the grid's second mark."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Routes"
+    sheet.append(HEADER)
+    sheet.append(["update", 12001, None, None, None, None, 999, None])
+    book.save(tmp_path / "routes.xlsx")
+    app = create_app(WebConfig(tmp_path / "data", sandbox=True))
+    page = app.state.page
+    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    csrf = _signed_in(client)
+    location = _upload(client, csrf, tmp_path / "routes.xlsx").headers["location"]
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    assert page.runs.wait(_place(page, location), PREVIEW, 30).state == "done"
+    shown = client.get(f"{location}/preview").text
+    cell = re.search(r'<td data-sheet="Routes" data-cell="G2" class="refused" aria-invalid="true"'
+                     r' title="([^"]+)"', shown)  # fmt: skip
+    assert cell is not None
+    assert "Webhook ID 999" in cell.group(1)
+    assert "would fail" in cell.group(1)
