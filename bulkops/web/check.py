@@ -107,12 +107,11 @@ def check_upload(place: Path, path: Path, upload_id: str, name: str) -> Upload:
         upload.missing = list(dict.fromkeys(
             str(p.value) for p in report.problems if p.code in SIDE_FILES and p.value))  # fmt: skip
         with collector_paused():  # (as validation: many small objects, no cycles)
-            _grids(upload, sheets, teeing, report.problems, said)
+            upload.problem_rows = _grids(upload, sheets, teeing, report.problems, said)
         upload.rows = report.rows
         upload.errors = sum(g[3] for g in upload.groups if g[2] == "error")
         upload.warnings = sum(g[3] for g in upload.groups if g[2] != "error")
         upload.invalid_rows = report.invalid_rows
-        upload.problem_rows = len({(p.sheet, p.row) for p in report.problems if p.row})
         return upload
     finally:
         workbook.close()
@@ -124,11 +123,13 @@ def _grids(
     teeing: _Teeing,
     problems: list[Problem],
     said: Callable[[str], str],
-) -> None:
-    """Each sheet's grid closed: its located header, and its rows' problems."""
+) -> int:
+    """Each sheet's grid closed: its located header, and its rows' problems. The rows
+    with a problem."""
     by_sheet: dict[str, list[Problem]] = {}
     for problem in problems:
         by_sheet.setdefault(problem.sheet, []).append(problem)
+    marked = 0
     for sheet_name, resource in sheets:
         writer, sheet, first = teeing.read[sheet_name]
         located, _ = locate_header(resource, replace(sheet, rows=iter(first)))
@@ -136,16 +137,20 @@ def _grids(
         marks = _marks(by_sheet.get(sheet_name, []), header, sheet.first_column, said)
         rows = writer.close(header, sheet.first_column, located.header_row, marks)
         upload.sheets.append((sheet_name, resource.name, rows))
+        marked += len(marks)
+    return marked
 
 
 def _marks(
     problems: list[Problem], header: list[str], first: int, said: Callable[[str], str]
 ) -> dict[int, Any]:
     """Each row's problems, compactly: [column index (-1: the row's), code, message,
-    column] (`bulkops.web.store.read_page` lays them out on the row's cells)."""
+    the column when not on a cell] (`bulkops.web.store.read_page` lays them out on the row's
+    cells; only the messages about files can hold the server's folders)."""
     found: dict[int, list[Any]] = {}
     index_of: dict[str, int] = {}
     width = len(header)
+    labels = [h.rstrip(" *") for h in header]
     for problem in problems:
         if problem.row is None:
             continue
@@ -155,7 +160,13 @@ def _marks(
         if index is None:
             index = column_index(letters) - first if letters else -1
             index_of[letters] = index = index if 0 <= index < width else -1
-        entry = [index, problem.code, said(problem.message), problem.column or ""]
+        code = problem.code
+        message = said(problem.message) if code in SIDE_FILES else problem.message
+        column = problem.column or ""
+        if index >= 0 and labels[index] == column:  # (the header names it: kept once)
+            entry = [index, code, message]
+        else:
+            entry = [index, code, message, column]
         marks = found.get(problem.row)
         if marks is None:
             found[problem.row] = [entry]

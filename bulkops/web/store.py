@@ -212,7 +212,9 @@ def read_page(
         [severity, message, code, column]."""
         cells: list[Any] = [None] * width
         loose: list[Any] = []
-        for index, code, message, column in entries or ():
+        for entry in entries or ():
+            index, code, message = entry[:3]
+            column = entry[3] if len(entry) > 3 else meta["header"][index].rstrip(" *")
             mark = [CODES[code][0].value if code in CODES else "error", message, code, column]
             if index >= 0 and cells[index] is None:
                 cells[index] = mark
