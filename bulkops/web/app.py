@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
 
 import anyio
 import httpx
@@ -19,11 +18,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
-    FileResponse,
     HTMLResponse,
     RedirectResponse,
     Response,
-    StreamingResponse,
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -34,13 +31,14 @@ from bulkops.client import ApiClient
 from bulkops.config import Settings
 from bulkops.connect import preflight
 from bulkops.errors import BulkopsError, NotSent, OutcomeUnknown, Unauthorized
-from bulkops.io.a1 import column_letter
 from bulkops.resources import RESOURCES
 from bulkops.web.check import check_upload
 from bulkops.web.guard import Guard
 from bulkops.web.people import COOKIE, Person, Session, Sessions
-from bulkops.web.runs import PREVIEW, RUN, Limiters, Progress, Runs, outcomes_of
-from bulkops.web.store import PAGE, Store, Upload, person_id, read_page, safe_name
+from bulkops.web.runs import PREVIEW, RUN, Limiters, Progress, Runs
+from bulkops.web.stages import Stages
+from bulkops.web.store import Store, Upload, person_id, safe_name
+from bulkops.web.views import attachment, card, grid_of, not_found, view_of
 
 __all__ = ["Page", "WebConfig", "create_app"]
 
@@ -48,11 +46,6 @@ __all__ = ["Page", "WebConfig", "create_app"]
 UPLOAD_LIMIT: Final = 64 * 2**20
 #: uploads are kept this long
 KEEP_SECONDS: Final = 30 * 86400
-_SHOWS: Final = ("all", "problems", "errors", "warnings")
-#: progress goes to the browser at most this often (seconds)
-EVENTS_EVERY: Final = 0.25
-#: a preview older than this is stale: the account may have changed since
-PREVIEW_FRESH: Final = 3600.0
 
 
 @dataclass
@@ -72,7 +65,7 @@ class WebConfig:
     box: Any = None
 
 
-class Page:
+class Page(Stages):
     """The views, over one configuration (see `create_app`)."""
 
     def __init__(self, config: WebConfig) -> None:
@@ -83,7 +76,7 @@ class Page:
             loader=PackageLoader("bulkops.web", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
-        self.templates.filters["card"] = _card
+        self.templates.filters["card"] = card
         self.templates.filters["when"] = lambda at: time.strftime(
             "%Y-%m-%d %H:%M", time.localtime(float(at))
         )
@@ -123,9 +116,13 @@ class Page:
         session = self.session(request)
         if session is None:
             return self.render(request, "signin.html")
+        return await self._home(request, session)
+
+    async def _home(self, request: Request, session: Session, **shown: Any) -> Response:
+        """The person's home: the upload form, the templates, their uploads and runs."""
         uploads = await anyio.to_thread.run_sync(self.store.uploads, session.person.id)
         return self.render(request, "home.html", uploads=uploads, resources=list(RESOURCES),
-                           runs=self._runs_of(session, uploads))  # fmt: skip
+                           runs=self._runs_of(session, uploads), **shown)  # fmt: skip
 
     def _runs_of(self, session: Session, uploads: list[Upload]) -> dict[str, Progress]:
         """The run of each upload that has one (what the person ran, and its files)."""
@@ -220,15 +217,12 @@ class Page:
     async def files(self, request: Request) -> Response:
         """The files the workbook names (an audio file, a recipients list), added beside it;
         then it is checked again (and any preview is made stale)."""
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        session, upload, place = found
-        checked, form = await self.changing(request, files=20)
-        if checked is None or checked.id != session.id:
-            return Response("refused: this page's token is missing", status_code=403)
+        acting = await self.acting(request, files=20)
+        if isinstance(acting, Response):
+            return acting
+        _, upload, place, form = acting
         if self.runs.running(place) or self.runs.progress(place, RUN) is not None:
-            return await self._refused_on(request, upload, place, "this file was run already: "
+            return await self.refused_on(request, upload, place, "this file was run already: "
                                           "upload it again with its files", status=409)  # fmt: skip
         wanted = {Path(name).name: name for name in upload.missing}
         given = [f for f in form.getlist("files") if not isinstance(f, str) and f.filename]
@@ -237,12 +231,12 @@ class Page:
         if not given or unknown:
             why = (f"{', '.join(unknown)}: the workbook names no such file" if unknown
                    else "choose the files the workbook names")  # fmt: skip
-            return await self._refused_on(request, upload, place, why)
+            return await self.refused_on(request, upload, place, why)
         root = place.resolve()
         for item in given:
             target = (place / wanted[safe_name(item.filename or "")]).resolve()
             if not target.is_relative_to(root) or target == (place / upload.name).resolve():
-                return await self._refused_on(request, upload, place, "refused: that name")
+                return await self.refused_on(request, upload, place, "refused: that name")
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with target.open("wb") as out:
                 while chunk := await item.read(1 << 20):
@@ -259,12 +253,9 @@ class Page:
     async def _refused(self, request: Request, why: str) -> Response:
         session = self.session(request)
         assert session is not None
-        uploads = await anyio.to_thread.run_sync(self.store.uploads, session.person.id)
-        runs = self._runs_of(session, uploads)
-        return self.render(request, "home.html", status=400, error=why, uploads=uploads,
-                           resources=list(RESOURCES), runs=runs)  # fmt: skip
+        return await self._home(request, session, status=400, error=why)
 
-    def _mine(self, request: Request) -> tuple[Session, Upload, Path] | None:
+    def mine(self, request: Request) -> tuple[Session, Upload, Path] | None:
         session = self.session(request)
         if session is None:
             return None
@@ -275,26 +266,40 @@ class Page:
             return None
         return session, upload, place
 
-    async def checked(self, request: Request) -> Response:
-        found = self._mine(request)
+    async def acting(
+        self, request: Request, files: int = 1
+    ) -> tuple[Session, Upload, Path, Any] | Response:
+        """A change asked of one of the person's uploads: the session, the upload, its
+        folder and the form; else the answer refusing it (404 not theirs, 403 no token)."""
+        found = self.mine(request)
         if found is None:
-            return _not_found()
+            return not_found()
+        session, upload, place = found
+        checked, form = await self.changing(request, files)
+        if checked is None or checked.id != session.id:
+            return Response("refused: this page's token is missing", status_code=403)
+        return session, upload, place, form
+
+    async def checked(self, request: Request) -> Response:
+        found = self.mine(request)
+        if found is None:
+            return not_found()
         _, upload, place = found
-        return await self._check_page(request, upload, place)
+        return await self.check_page(request, upload, place)
 
     async def grid(self, request: Request) -> Response:
-        found = self._mine(request)
+        found = self.mine(request)
         if found is None:
-            return _not_found()
+            return not_found()
         _, upload, place = found
-        view = _view(request, upload)
-        grid = await anyio.to_thread.run_sync(_grid, upload, place, view)
+        view = view_of(request, upload)
+        grid = await anyio.to_thread.run_sync(grid_of, upload, place, view)
         return self.render(request, "grid.html", upload=upload, grid=grid)
 
     async def report(self, request: Request) -> Response:
-        found = self._mine(request)
+        found = self.mine(request)
         if found is None:
-            return _not_found()
+            return not_found()
         _, upload, place = found
         target = place / "report.xlsx"
         if not target.exists():
@@ -302,333 +307,28 @@ class Page:
                 lambda: actions.validate(place / upload.name, report=target)
             )
         stem = upload.name.rsplit(".", 1)[0]
-        return _attachment(target, f"{stem}.report.xlsx")
+        return attachment(target, f"{stem}.report.xlsx")
 
-    # -- preview and run -----------------------------------------------------------------
-
-    def _wiring(self, person: Person) -> dict[str, Any]:
-        if self.config.sandbox:
-            from bulkops.sandbox import SandboxTransport
-
-            transport = self.config.transport or SandboxTransport(self.config.box)
-            return {"transport": transport, "auth": person.auth}
-        return {"transport": self.config.transport, "auth": person.auth}
-
-    def _start(self, session: Session, upload: Upload, place: Path, kind: str,
-               resume: bool = False) -> None:  # fmt: skip
-        self.runs.start(place, kind, place / upload.name, upload.sha256,
-                        account=session.person.identity, settings=self.config.settings,
-                        wiring=self._wiring(session.person), sandbox=self.config.sandbox,
-                        resume=resume)  # fmt: skip
-
-    async def preview(self, request: Request) -> Response:
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        session, upload, place = found
-        if request.method == "POST":
-            checked, _ = await self.changing(request)
-            if checked is None or checked.id != session.id:
-                return Response("refused: this page's token is missing", status_code=403)
-            if self.runs.running(place):
-                return RedirectResponse(f"/u/{upload.id}/preview", status_code=303)
-            if (self.runs.progress(place, RUN) or Progress(RUN, state="none")).state != "none":
-                why = "this file was run already: upload it again to preview it anew"
-                return await self._refused_on(request, upload, place, why, status=409)
-            self._start(session, upload, place, PREVIEW)
-            return RedirectResponse(f"/u/{upload.id}/preview", status_code=303)
-        progress = self.runs.progress(place, PREVIEW)
-        if progress is None:
-            return RedirectResponse(f"/u/{upload.id}", status_code=303)
-        return await self._stage(request, upload, place, PREVIEW, progress)
-
-    async def run(self, request: Request) -> Response:
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        session, upload, place = found
-        if request.method == "GET":
-            progress = self.runs.progress(place, RUN)
-            if progress is None:
-                return RedirectResponse(f"/u/{upload.id}/preview", status_code=303)
-            return await self._stage(request, upload, place, RUN, progress)
-        checked, form = await self.changing(request)
-        if checked is None or checked.id != session.id:
-            return Response("refused: this page's token is missing", status_code=403)
-        why = self._not_runnable(upload, place, str(form.get("confirm") or ""))
-        if why:
-            return await self._refused_on(request, upload, place, why, status=409)
-        self._start(session, upload, place, RUN)
-        return RedirectResponse(f"/u/{upload.id}/run", status_code=303)
-
-    def _not_runnable(self, upload: Upload, place: Path, typed: str) -> str:
-        """Why the run may not start ('' when it may): the preview must be of this file,
-        over, and recent; what cannot be undone must be counted by the person."""
-        preview = self.runs.progress(place, PREVIEW)
-        if self.runs.running(place):
-            return "a preview or run of this file is going on: wait for it"
-        if (self.runs.progress(place, RUN) or Progress(RUN, state="none")).state != "none":
-            return "this file was run already: see its results, or resume it"
-        if preview is None or preview.state != "done" or preview.sha256 != upload.sha256:
-            return "preview the file first: the run applies exactly what the preview showed"
-        if time.time() - preview.finished > PREVIEW_FRESH:
-            return "the preview is more than an hour old: preview again, then run"
-        needed = upload.deletes + upload.irreversible
-        if needed and typed.strip() != str(needed):
-            return f"type {needed} to confirm the {_confirming(upload)}, then run"
-        return ""
-
-    async def stop(self, request: Request) -> Response:
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        session, upload, place = found
-        checked, _ = await self.changing(request)
-        if checked is None or checked.id != session.id:
-            return Response("refused: this page's token is missing", status_code=403)
-        kind = RUN if self.runs.progress(place, RUN) else PREVIEW
-        self.runs.stop(place, kind)
-        return RedirectResponse(f"/u/{upload.id}/{kind}", status_code=303)
-
-    async def resume(self, request: Request) -> Response:
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        session, upload, place = found
-        checked, _ = await self.changing(request)
-        if checked is None or checked.id != session.id:
-            return Response("refused: this page's token is missing", status_code=403)
-        progress = self.runs.progress(place, RUN)
-        if progress is None or progress.state not in ("stopped", "interrupted"):
-            return await self._refused_on(request, upload, place, "there is no stopped run "
-                                          "of this file to resume", status=409)  # fmt: skip
-        self._start(session, upload, place, RUN, resume=True)
-        return RedirectResponse(f"/u/{upload.id}/run", status_code=303)
-
-    async def status(self, request: Request) -> Response:
-        """The progress fragment the page polls while a preview or run goes on."""
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        _, upload, place = found
-        kind = RUN if request.path_params["kind"] == RUN else PREVIEW
-        progress = self.runs.progress(place, kind)
-        if progress is None:
-            return _not_found()
-        response = self.render(request, "progress.html", upload=upload, progress=progress,
-                               kind=kind)  # fmt: skip
-        if progress.state != "running":
-            response.headers["HX-Refresh"] = "true"  # over: the whole page shows its outcome
-        return response
-
-    async def events(self, request: Request) -> Response:
-        """Server-sent events of a preview's or run's progress: the progress fragment at
-        most four times a second while it changes, then `done`. Ends by itself, and when
-        the browser goes; the run goes on either way."""
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        _, upload, place = found
-        kind = RUN if request.path_params["kind"] == RUN else PREVIEW
-        template = self.templates.get_template("progress.html")
-        session = self.session(request)
-
-        async def stream() -> Any:
-            last = ""
-            while not await request.is_disconnected():
-                progress = self.runs.progress(place, kind)
-                if progress is None or progress.state != "running":
-                    yield "event: done\ndata: over\n\n"
-                    return
-                html = template.render(upload=upload, progress=progress, kind=kind,
-                                       session=session)  # fmt: skip
-                if html != last:
-                    last = html
-                    data = "".join(f"data: {line}\n" for line in html.splitlines())
-                    yield f"event: progress\n{data}\n"
-                await anyio.sleep(EVENTS_EVERY)
-
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"X-Accel-Buffering": "no"})  # fmt: skip
-
-    async def _stage(
-        self,
-        request: Request,
-        upload: Upload,
-        place: Path,
-        kind: str,
-        progress: Progress,
-        **shown: Any,
-    ) -> Response:
-        """The preview's or the run's page: its progress, then its outcomes on the grid."""
-        outcomes = outcomes_of(place, kind) if progress.state != "running" else {}
-        view = _view(request, upload)
-        grid = await anyio.to_thread.run_sync(_grid, upload, place, view, outcomes)
-        return self.render(request, f"{kind}.html", upload=upload, progress=progress,
-                           grid=grid, kind=kind, confirming=_confirming(upload),
-                           needed=upload.deletes + upload.irreversible,
-                           run=self.runs.progress(place, RUN), **shown)  # fmt: skip
-
-    async def _check_page(
+    async def check_page(
         self, request: Request, upload: Upload, place: Path, **shown: Any
     ) -> Response:
-        grid = await anyio.to_thread.run_sync(_grid, upload, place, _view(request, upload))
+        grid = await anyio.to_thread.run_sync(grid_of, upload, place, view_of(request, upload))
         return self.render(request, "check.html", upload=upload, groups=upload.groups,
                            grid=grid, preview=self.runs.progress(place, PREVIEW),
                            missing=upload.missing, **shown)  # fmt: skip
 
-    async def _refused_on(
-        self, request: Request, upload: Upload, place: Path, why: str, status: int = 400
-    ) -> Response:
-        """The page the request came from, saying why it was refused."""
-        progress = self.runs.progress(place, PREVIEW)
-        if progress is None:
-            return await self._check_page(request, upload, place, status=status, error=why)
-        return await self._stage(request, upload, place, PREVIEW, progress, status=status,
-                                 error=why)  # fmt: skip
-
-    async def download(self, request: Request) -> Response:
-        found = self._mine(request)
-        if found is None:
-            return _not_found()
-        _, upload, place = found
-        which = str(request.path_params["which"])
-        files = {"preview": "preview.results.xlsx", "results": "run.results.xlsx",
-                 "failed": "run.failed.xlsx"}  # fmt: skip
-        name = files.get(which)
-        stem = upload.name.rsplit(".", 1)[0]
-        if name is None:
-            return _not_found()
-        path = place / name
-        if which == "failed":
-            path = place / f"{stem}.failed.xlsx"
-        if not path.exists():
-            return _not_found()
-        return _attachment(path, f"{stem}.{which}.xlsx")
-
     async def template(self, request: Request) -> Response:
         if self.session(request) is None:
-            return _not_found()
+            return not_found()
         name = str(request.path_params["resource"])
         if name not in RESOURCES:
-            return _not_found()
+            return not_found()
         folder = self.config.data_dir / "templates"
         folder.mkdir(mode=0o700, exist_ok=True)
         target = folder / f"{name}.xlsx"
         if not target.exists():
             await anyio.to_thread.run_sync(lambda: actions.template(name, target, force=True))
-        return _attachment(target, f"{name}.xlsx")
-
-
-@dataclass
-class _View:
-    sheet: int
-    page: int
-    show: str
-    code: str
-    column: str
-    #: only rows whose preview or run outcome is this ('create planned', 'failed' …)
-    outcome: str = ""
-
-    def query(self, **changed: Any) -> str:
-        values = {"sheet": self.sheet, "page": self.page, "show": self.show, "code": self.code,
-                  "column": self.column, "outcome": self.outcome} | changed  # fmt: skip
-        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
-
-
-def _view(request: Request, upload: Upload) -> _View:
-    params = request.query_params
-
-    def number(name: str) -> int:
-        text = params.get(name, "0")
-        return int(text) if text.isdigit() else 0
-
-    show = params.get("show", "all")
-    code, column = params.get("code", ""), params.get("column", "")
-    if code or column:
-        show = "problems" if show == "all" else show
-    sheet = min(number("sheet"), max(0, len(upload.sheets) - 1))
-    outcome = params.get("outcome", "")[:40]
-    return _View(sheet, number("page"), show if show in _SHOWS else "all", code, column, outcome)
-
-
-def _grid(
-    upload: Upload, place: Path, view: _View, outcomes: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """What the grid shows: a page of one sheet's rows, filtered as the view says, each
-    with its preview's or run's outcome when there is one."""
-    if not upload.sheets:
-        return {"view": view, "header": [], "rows": [], "count": 0, "pages": 0, "outcomes": {}}
-    mine = (outcomes or {}).get(upload.sheets[view.sheet][0], {})
-    keep: Any = None
-    if view.outcome:
-
-        def keep(row: list[Any]) -> bool:
-            found = mine.get(str(row[0]))
-            return found is not None and view.outcome in (found[0], f"{found[1]} {found[0]}")
-
-        header, count, rows, first = read_page(place, view.sheet, view.page, keep, True)
-        letters = [column_letter(first + index) for index in range(len(header))]
-        return {"view": view, "header": header, "rows": rows, "count": count,
-                "letters": letters, "pages": max(1, -(-count // PAGE)), "outcomes": mine,
-                "sheet": upload.sheets[view.sheet][0]}  # fmt: skip
-    if view.show != "all":
-
-        def keep(row: list[Any]) -> bool:
-            marks = [m for m in row[2][0] if m] + row[2][1]
-            return any(
-                (view.show == "problems" or m[0] == view.show[:-1])
-                and (not view.code or m[2] == view.code)
-                and (not view.column or m[3] == view.column)
-                for m in marks
-            )
-
-    header, count, rows, first = read_page(place, view.sheet, view.page, keep)
-    letters = [column_letter(first + index) for index in range(len(header))]
-    return {"view": view, "header": header, "rows": rows, "count": count, "letters": letters,
-            "pages": max(1, -(-count // PAGE)), "sheet": upload.sheets[view.sheet][0],
-            "outcomes": mine}  # fmt: skip
-
-
-#: how a card names an outcome: 'create planned' -> 'Create', 'skip skipped' -> 'Skipped' …
-_CARD_STATUS: Final = {"planned": "", "unchanged": "No change", "failed": "Would fail",
-                       "invalid": "Invalid", "skipped": "Skipped", "succeeded": "Done",
-                       "not_attempted": "Not attempted", "unknown": "Unknown", "drifted":
-                       "Changed since the preview"}  # fmt: skip
-
-
-def _card(key: str, kind: str = PREVIEW) -> str:
-    """A card's name for an outcome key ('<action> <status>')."""
-    action, _, status = key.rpartition(" ")
-    word = _CARD_STATUS.get(status, status)
-    if status == "planned":
-        return action.capitalize()
-    if status == "failed" and kind == RUN:
-        word = "Failed"
-    if status == "succeeded":
-        return f"{action.capitalize()}d" if action.endswith("e") else f"{action.capitalize()}ed"
-    return word
-
-
-def _confirming(upload: Upload) -> str:
-    """What the person confirms by typing its count."""
-    parts = []
-    if upload.deletes:
-        parts.append(f"{upload.deletes} delete{'s' if upload.deletes != 1 else ''}")
-    if upload.irreversible:
-        parts.append(f"{upload.irreversible} row{'s' if upload.irreversible != 1 else ''} "
-                     "that cannot be undone (numbers bought, texts sent)")  # fmt: skip
-    return " and ".join(parts)
-
-
-def _attachment(path: Path, name: str) -> Response:
-    return FileResponse(path, filename=safe_name(name), content_disposition_type="attachment",
-                        media_type="application/vnd.openxmlformats-officedocument."
-                        "spreadsheetml.sheet")  # fmt: skip
-
-
-def _not_found() -> Response:
-    return HTMLResponse("Not found", status_code=404)
+        return attachment(target, f"{name}.xlsx")
 
 
 def create_app(config: WebConfig) -> Starlette:
@@ -643,11 +343,12 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/u/{upload}/grid", page.grid),
         Route("/u/{upload}/report.xlsx", page.report),
         Route("/u/{upload}/files", page.files, methods=["POST"]),
-        Route("/u/{upload}/preview", page.preview, methods=["GET", "POST"]),
-        Route("/u/{upload}/run", page.run, methods=["GET", "POST"]),
+        Route("/u/{upload}/preview", page.preview_page),
+        Route("/u/{upload}/preview", page.start_preview, methods=["POST"]),
+        Route("/u/{upload}/run", page.run_page),
+        Route("/u/{upload}/run", page.start_run, methods=["POST"]),
         Route("/u/{upload}/stop", page.stop, methods=["POST"]),
         Route("/u/{upload}/resume", page.resume, methods=["POST"]),
-        Route("/u/{upload}/status/{kind}", page.status),
         Route("/u/{upload}/events/{kind}", page.events),
         Route("/u/{upload}/{which}.xlsx", page.download),
         Route("/templates/{resource}.xlsx", page.template),
