@@ -26,35 +26,19 @@ import anyio
 
 from bulkops.engine.directory import Directory
 from bulkops.engine.failures import Failed
+from bulkops.engine.naming import SETTLED, NamedCells, Pending, typed
 from bulkops.engine.sources import Blocked, SourceCells, SourceIds, kind_of, source_key
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.payload import CLEARED
 from bulkops.model.record import RowRecord
-from bulkops.model.refs import Named, Ref, in_account, sheet_of
-from bulkops.model.schema import Column, Kind, Resource
+from bulkops.model.refs import Named, Ref, sheet_of
+from bulkops.model.schema import Column, Resource
 from bulkops.validation.references import ref_keys
 
 if TYPE_CHECKING:
     from bulkops.engine.context import SheetWork
 
 __all__ = ["LOOKUP", "NOTHING", "WAIT", "Blocked", "Links", "Pending"]
-
-
-@dataclass(frozen=True)
-class Pending:
-    """In a dry run: the object a row would create (it has no id yet)."""
-
-    sheet: str
-    row: int
-    #: what it stands for when that is already known (a phone number an order will get)
-    value: Any = None
-
-    def __str__(self) -> str:
-        return f"{self.sheet} row {self.row}"
-
-    def shown(self) -> Any:
-        """How a dry run's request shows it."""
-        return self.value if self.value is not None else f"<id of {self}>"
 
 
 @dataclass
@@ -64,15 +48,13 @@ class _Slot:
     outcome: RowOutcome | None = None
 
 
-_SETTLED: Final = (Status.SUCCEEDED, Status.UNCHANGED)
-
 #: what a row's references need (`Links.needs`)
 NOTHING: Final = 0
 LOOKUP: Final = 1
 WAIT: Final = 2
 
 
-class Links(SourceCells):
+class Links(SourceCells, NamedCells):
     """Run-wide register of rows and named objects; see the module's docstring."""
 
     def __init__(
@@ -129,8 +111,11 @@ class Links(SourceCells):
         self.read[sheet].set()
 
     def settle(self, record: RowRecord, outcome: RowOutcome) -> None:
-        """What became of a row; rows waiting for it go on."""
+        """What became of a row (in a migration, what its source id became); rows waiting
+        for it go on."""
         resource = self.sheets.get(record.sheet)
+        if self.sources is not None and resource is not None:
+            self.sources.settled(resource, record, outcome)
         if resource is None or resource.name not in self._referred:
             return
         slot = self._rows.get((record.sheet, record.row))
@@ -138,7 +123,7 @@ class Links(SourceCells):
             slot = self._rows[(record.sheet, record.row)] = _Slot(record)
         slot.outcome = outcome
         ident: Any = outcome.resource_id
-        if outcome.status in _SETTLED and ident is not None:
+        if outcome.status in SETTLED and ident is not None:
             self.directory.made(resource, slot.record.values, ident)
         elif outcome.status is Status.PLANNED and ident is None:
             self.directory.made(resource, slot.record.values, Pending(record.sheet, record.row))
@@ -171,7 +156,10 @@ class Links(SourceCells):
     def needs(self, resource: Resource, record: RowRecord) -> int:
         """What the row's references need: NOTHING; a LOOKUP in the account only (done in
         the row's own slot); or to WAIT for rows of this workbook (done aside, holding no
-        slot): a `ref:` to a sheet here, a name or a number such a sheet may create."""
+        slot): a `ref:` to a sheet here, a name or a number such a sheet may create. (A
+        migration's row that is not sent is told so by `resolve`, in its slot.)"""
+        if self.sources is not None and self.sources.unsent(record):
+            return LOOKUP
         found = NOTHING
         for column, value in self._referring(resource, record):
             if self._source_cell(column, value) and (
@@ -196,7 +184,11 @@ class Links(SourceCells):
     async def resolve(self, work: SheetWork, record: RowRecord) -> list[str]:
         """Replace every reference and name in the row by the id it stands for. Returns
         notes on what in a dry run would only exist once other rows ran (empty when all is
-        known). Raises `Blocked`."""
+        known). Raises `Blocked` (a migration's delete of what the target never got:
+        `unchanged`)."""
+        unsent = self.sources.unsent(record) if self.sources is not None else None
+        if unsent is not None:
+            raise Blocked(Status.UNCHANGED, unsent)
         resource = work.resource
         found: dict[Column, Any] = {}
         failures: list[Blocked] = []
@@ -246,57 +238,6 @@ class Links(SourceCells):
             record.key = (record.key[0], *(record.values.get(c) for c in key_columns[1:]))
         return notes
 
-    def _check_order(self, record: RowRecord, target_sheet: str, target_row: int) -> None:
-        if target_sheet == record.sheet and target_row >= record.row:
-            raise Blocked(
-                Status.INVALID,
-                f"not sent: refers to row {target_row}, which is not above it: move that row above "
-                "this one (rows run after the rows above them that they refer to)",
-            )
-        if self.position[target_sheet] > self.position[record.sheet]:
-            raise Blocked(
-                Status.INVALID,
-                f"not sent: refers to sheet '{target_sheet}', which runs after '{record.sheet}'",
-            )
-
-    async def _by_ref(
-        self, work: SheetWork, record: RowRecord, resource: Resource, column: Column, ref: Ref
-    ) -> Any:
-        sheet = sheet_of(ref, column.refers or "", self._sheets)
-        if sheet is None and in_account(ref, column, self._sheets):
-            # no sheet of this workbook creates these: the object is in the account already
-            return await self._by_name(
-                work, record, resource, column, Named(column.refers or "", ref.key)
-            )
-        if sheet is None:
-            wanted = column.refers or "objects"
-            known = ", ".join(f"'{s}'" for s, r in self.sheets.items() if r.name == wanted)
-            raise Blocked(
-                Status.INVALID,
-                f"not sent: {column.label}: {ref} names no {wanted} sheet of this workbook"
-                + (f" (there is {known})" if known else ""),
-            )
-        key = ref.key.casefold()
-        rows = self._keys.get((sheet, key))
-        if not rows:
-            await self.read[sheet].wait()
-            rows = self._keys.get((sheet, key))
-        if not rows:
-            raise Blocked(
-                Status.INVALID,
-                f"not sent: {column.label}: no row of sheet '{sheet}' has the key '{ref.key}' "
-                "(its name, external id or reference): check the spelling",
-            )
-        if len(rows) > 1:
-            raise Blocked(
-                Status.INVALID,
-                f"not sent: {column.label}: rows {', '.join(map(str, rows))} of sheet "
-                f"'{sheet}' all have the key '{ref.key}': give them different keys",
-            )
-        self._check_order(record, sheet, rows[0])
-        outcome = await self._outcome_of(sheet, rows[0])
-        return self._value(record, column, sheet, rows[0], outcome)
-
     async def _rows_before(
         self, record: RowRecord, target: str, keys: tuple[str, ...]
     ) -> list[tuple[str, int, RowOutcome]]:
@@ -322,15 +263,15 @@ class Links(SourceCells):
         (naming the row that failed first, when the referred row was itself held up)."""
         ident = outcome.resource_id
         if outcome.status is Status.PLANNED:
-            return Pending(sheet, row) if ident is None else _typed(column, ident)
-        if outcome.status in _SETTLED and ident is not None:
+            return Pending(sheet, row) if ident is None else typed(column, ident)
+        if outcome.status in SETTLED and ident is not None:
             if isinstance(ident, str) and ";" in ident:
                 raise Blocked(
                     Status.INVALID,
                     f"not sent: {column.label}: {sheet} row {row} ordered several numbers; "
                     "refer to a row that orders one",
                 )
-            return _typed(column, ident)
+            return typed(column, ident)
         cause = self._cause.get((sheet, row))
         self._cause[(record.sheet, record.row)] = cause or (sheet, row)
         first = outcome
@@ -350,65 +291,14 @@ class Links(SourceCells):
             "with --resume",
         )
 
-    async def _by_key(self, record: RowRecord, column: Column, value: str) -> Any:
-        """A natural key (a phone number) that a row of this workbook may create: wait for
-        that row; the value stays as it is."""
-        for sheet, row, outcome in await self._rows_before(
-            record, column.refers or "", (value.casefold(),)
-        ):
-            if outcome.status is Status.PLANNED:
-                return Pending(sheet, row, value)
-            if outcome.status not in _SETTLED:
-                raise Blocked(
-                    Status.NOT_ATTEMPTED,
-                    f"not sent: {column.label} {value} is what {sheet} row {row} was to "
-                    f"provide, and that row ended {outcome.status.value}; fix it, then "
-                    "run again with --resume",
-                )
-        return value
-
     async def _outcome_of(self, sheet: str, row: int) -> RowOutcome:
         slot = self._rows[(sheet, row)]
         await slot.done.wait()
         assert slot.outcome is not None
         return slot.outcome
 
-    async def _by_name(
-        self, work: SheetWork, record: RowRecord, resource: Resource, column: Column, named: Named
-    ) -> Any:
-        """A name: wait for the rows of this run that could create it, then look it up."""
-        target = named.resource
-        last = named.text.rsplit("/", 1)[-1].strip().casefold()
-        waited = await self._rows_before(record, target, (named.text.casefold(), last))
-        try:
-            assert column.finder is not None  # (a name is only taken where it can be found)
-            found = await self.directory.find(work, column.finder, named.text)
-        except LookupError as missing:
-            planned = [(s, r) for s, r, o in waited if o.status is Status.PLANNED]
-            if planned and self.dry_run:
-                return Pending(*planned[0])
-            failed = [(s, r, o) for s, r, o in waited if o.status not in _SETTLED]
-            if failed:
-                sheet, row, outcome = failed[0]
-                raise Blocked(
-                    Status.NOT_ATTEMPTED,
-                    f"not sent: {column.label} '{named.text}' was to be created by {sheet} row "
-                    f"{row}, which ended {outcome.status.value}",
-                ) from None
-            raise Blocked(Status.FAILED, f"{column.label}: {missing.args[0]}") from None
-        if isinstance(found, Pending):
-            return found
-        return _typed(column, found)
-
 
 def _text(value: Any) -> str:
     if value is None or value is CLEARED or isinstance(value, Ref | Named | Pending):
         return ""
     return str(value).strip()
-
-
-def _typed(column: Column, value: Any) -> Any:
-    """An id as the referring column holds it (the journal keeps ids as text)."""
-    if column.kind is Kind.INTEGER and isinstance(value, str) and value.isdigit():
-        return int(value)
-    return value

@@ -186,8 +186,6 @@ class Runner:
                 self.removals.finished(self.sheet)
         if self.links is not None:
             self.links.settle(record, outcome)
-            if self.links.sources is not None:  # what the source id became here
-                self.links.sources.settled(self.resource, record, outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
@@ -247,10 +245,6 @@ class Runner:
         if held is not None:
             return self._done(held, record)
         base = RowOutcome(record.sheet, record.row, record.action, Status.INVALID)
-        unsent = self.links.sources.unsent(record) if self.links and self.links.sources else None
-        if unsent is not None:  # a migration's delete of what the target never got
-            base.status, base.message = Status.UNCHANGED, unsent
-            return self._done(base, record)
         if blocked is not None:
             base.status, base.message = blocked.status, blocked.message
             return self._done(base, record)
