@@ -54,10 +54,15 @@ class _Teeing:
     def _rows(
         sheet: Sheet, writer: GridWriter, first: list[tuple[int, list[Any]]]
     ) -> Iterator[tuple[int, list[Any]]]:
-        for row, values in sheet.rows:
-            writer.add(row, values)
-            if len(first) < HEADER_SEARCH_ROWS:
-                first.append((row, values))
+        rows, add = iter(sheet.rows), writer.add
+        for row, values in rows:  # the rows the header is looked for in, kept
+            add(row, values)
+            first.append((row, values))
+            yield row, values
+            if len(first) == HEADER_SEARCH_ROWS:
+                break
+        for row, values in rows:
+            add(row, values)
             yield row, values
 
     def close(self) -> None:
