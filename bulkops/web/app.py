@@ -38,7 +38,15 @@ from bulkops.web.people import COOKIE, Person, Session, Sessions
 from bulkops.web.runs import PREVIEW, RUN, Limiters, Progress, Runs
 from bulkops.web.stages import Stages
 from bulkops.web.store import Store, Upload, person_id, safe_name
-from bulkops.web.views import attachment, card, grid_of, not_found, view_of
+from bulkops.web.views import (
+    attachment,
+    card,
+    duration,
+    grid_of,
+    not_found,
+    only_grid,
+    view_of,
+)
 
 __all__ = ["Page", "WebConfig", "create_app"]
 
@@ -77,6 +85,7 @@ class Page(Stages):
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
         self.templates.filters["card"] = card
+        self.templates.filters["duration"] = duration
         self.templates.filters["when"] = lambda at: time.strftime(
             "%Y-%m-%d %H:%M", time.localtime(float(at))
         )
@@ -313,6 +322,8 @@ class Page(Stages):
         self, request: Request, upload: Upload, place: Path, **shown: Any
     ) -> Response:
         grid = await anyio.to_thread.run_sync(grid_of, upload, place, view_of(request, upload))
+        if only_grid(request):
+            return self.render(request, "grid.html", upload=upload, grid=grid)
         return self.render(request, "check.html", upload=upload, groups=upload.groups,
                            grid=grid, preview=self.runs.progress(place, PREVIEW),
                            missing=upload.missing, **shown)  # fmt: skip

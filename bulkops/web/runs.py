@@ -24,6 +24,7 @@ from bulkops.model.outcome import RowOutcome
 from bulkops.model.schema import Resource
 from bulkops.resources import get_resource
 from bulkops.run import Wiring
+from bulkops.version import VERSION
 
 __all__ = ["PREVIEW", "RUN", "Limiters", "Progress", "Runs", "outcomes_of"]
 
@@ -49,6 +50,11 @@ class Progress:
     failures: list[list[Any]] = field(default_factory=list)
     error: str = ""
     requests: int = 0
+    #: the run's record: the file, the account, the person, the version of bulkops
+    file: str = ""
+    account: str = ""
+    person: str = ""
+    version: str = VERSION
 
     @property
     def seconds(self) -> float:
@@ -130,11 +136,16 @@ class Runs:
         wiring: dict[str, Any],
         sandbox: bool,
         resume: bool = False,
+        record: dict[str, str] | None = None,
     ) -> Progress:
         """Start a preview (a dry run) or a run (applying the preview, `--plan`) of
-        `workbook` in a thread of its own."""
+        `workbook` in a thread of its own; `record`: who ran it where (`file`, `account`,
+        `person`)."""
         stop = threading.Event()
-        progress = Progress(kind, sha256=sha256)
+        record = record or {}
+        progress = Progress(kind, sha256=sha256, file=record.get("file", ""),
+                            account=record.get("account", ""),
+                            person=record.get("person", ""))  # fmt: skip
         with self._lock:
             self._live[(place, kind)] = (progress, stop)
         _save(place, progress)

@@ -17,7 +17,14 @@ from bulkops.paths import failed_for
 from bulkops.web.people import Person, Session
 from bulkops.web.runs import PREVIEW, RUN, Progress, Runs, outcomes_of
 from bulkops.web.store import Upload
-from bulkops.web.views import attachment, confirming, grid_of, not_found, view_of
+from bulkops.web.views import (
+    attachment,
+    confirming,
+    grid_of,
+    not_found,
+    only_grid,
+    view_of,
+)
 
 __all__ = ["EVENTS_EVERY", "PREVIEW_FRESH", "Stages"]
 
@@ -65,7 +72,8 @@ class Stages:
         self.runs.start(place, kind, place / upload.name, upload.sha256,
                         account=session.person.identity, settings=self.config.settings,
                         wiring=self._wiring(session.person), sandbox=self.config.sandbox,
-                        resume=resume)  # fmt: skip
+                        resume=resume, record={"file": upload.name, "person": session.person.email,
+                                               "account": session.person.account})  # fmt: skip
 
     def _wiring(self, person: Person) -> dict[str, Any]:
         transport = self.config.transport
@@ -167,7 +175,10 @@ class Stages:
         """The preview's or the run's page: its progress, then its outcomes on the grid."""
         outcomes = outcomes_of(place, kind) if progress.state != "running" else {}
         view = view_of(request, upload)
-        grid = await anyio.to_thread.run_sync(grid_of, upload, place, view, outcomes)
+        base = f"/u/{upload.id}/{kind}"
+        grid = await anyio.to_thread.run_sync(grid_of, upload, place, view, outcomes, base)
+        if only_grid(request):
+            return self.render(request, "grid.html", upload=upload, grid=grid)
         return self.render(request, f"{kind}.html", upload=upload, progress=progress,
                            grid=grid, kind=kind, confirming=confirming(upload),
                            needed=upload.deletes + upload.irreversible,

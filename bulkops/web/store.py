@@ -13,6 +13,7 @@ import secrets
 import shutil
 import time
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,7 +24,16 @@ from pydantic_core import to_json
 from bulkops.model.problems import CODES
 from bulkops.validation.cells import is_blank_row, to_text
 
-__all__ = ["PAGE", "GridWriter", "Store", "Upload", "person_id", "read_page", "safe_name"]
+__all__ = [
+    "PAGE",
+    "GridWriter",
+    "Store",
+    "Upload",
+    "data_index",
+    "person_id",
+    "read_page",
+    "safe_name",
+]
 
 #: rows on one page of the grid
 PAGE: Final = 200
@@ -194,6 +204,7 @@ class GridWriter:
                 line = to_json(page) + b"\n"
                 out.write(line)
                 written += len(line)
+        self.path.with_suffix(".rows").write_bytes(self.rows.tobytes())
         _write_json(self.path.with_suffix(".json"),
                     {"header": header, "lines": list(self.lines), "count": data,
                      "problems": problems, "first": first, "header_row": header_row,
@@ -264,6 +275,19 @@ def read_page(
         kept = [row for index in wanted for row in page_of(index) if keep(row)]
         window = kept[page * PAGE : (page + 1) * PAGE]
         return meta["header"], len(kept), window, meta["first"]
+
+
+def data_index(place: Path, number: int, row: int) -> int | None:
+    """Where Excel row `row` is among a sheet's data rows (None: it is blank, the header,
+    or past the end): the grid's page of a row is this over `PAGE`."""
+    meta = json.loads((place / f"grid-{number}.json").read_text())
+    path = place / f"grid-{number}.rows"
+    if row <= meta["header_row"] or not path.exists():
+        return None
+    rows = array("i")
+    rows.frombytes(path.read_bytes())
+    at = bisect_left(rows, row)
+    return at - meta.get("above", 0) if at < len(rows) and rows[at] == row else None
 
 
 def _private(folder: Path) -> None:

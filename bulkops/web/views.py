@@ -3,7 +3,7 @@ a query asks for (sheet, page, filters), the page of rows it gives, the cards' w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -13,9 +13,20 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from bulkops.io.a1 import column_letter
 from bulkops.web.runs import PREVIEW, RUN
-from bulkops.web.store import PAGE, Upload, read_page, safe_name
+from bulkops.web.store import PAGE, Upload, data_index, read_page, safe_name
 
-__all__ = ["SHOWS", "View", "attachment", "card", "confirming", "grid_of", "not_found", "view_of"]
+__all__ = [
+    "SHOWS",
+    "View",
+    "attachment",
+    "card",
+    "confirming",
+    "duration",
+    "grid_of",
+    "not_found",
+    "only_grid",
+    "view_of",
+]
 
 #: the grid's filters by problem
 SHOWS: Final = ("all", "problems", "errors", "warnings")
@@ -32,10 +43,15 @@ class View:
     column: str
     #: only rows whose preview or run outcome is this ('create planned', 'failed' …)
     outcome: str = ""
+    #: the Excel row to go to (0: none): its page, among all the rows, is shown
+    row: int = 0
 
     def query(self, **changed: Any) -> str:
+        """The view's query with some of it changed (a change of page leaves the row)."""
         values = {"sheet": self.sheet, "page": self.page, "show": self.show, "code": self.code,
-                  "column": self.column, "outcome": self.outcome} | changed  # fmt: skip
+                  "column": self.column, "outcome": self.outcome, "row": 0} | changed  # fmt: skip
+        if not values["row"]:
+            del values["row"]
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
@@ -43,9 +59,9 @@ def view_of(request: Request, upload: Upload) -> View:
     """The view a request's query asks for (anything it does not understand: the default)."""
     params = request.query_params
 
-    def number(name: str) -> int:
+    def number(name: str) -> int:  # (plain digits only: '²' is a digit to str.isdigit)
         text = params.get(name, "0")
-        return int(text) if text.isdigit() else 0
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
     show = params.get("show", "all")
     code, column = params.get("code", ""), params.get("column", "")
@@ -53,17 +69,34 @@ def view_of(request: Request, upload: Upload) -> View:
         show = "problems" if show == "all" else show
     sheet = min(number("sheet"), max(0, len(upload.sheets) - 1))
     outcome = params.get("outcome", "")[:40]
+    row = number("row")
+    if row:  # (a row is gone to among all the rows)
+        return View(sheet, 0, "all", "", "", "", row)
     return View(sheet, number("page"), show if show in SHOWS else "all", code, column, outcome)
 
 
 def grid_of(
-    upload: Upload, place: Path, view: View, outcomes: dict[str, Any] | None = None
+    upload: Upload,
+    place: Path,
+    view: View,
+    outcomes: dict[str, Any] | None = None,
+    base: str = "",
 ) -> dict[str, Any]:
     """What the grid shows: a page of one sheet's rows, filtered as the view says, each
-    with its preview's or run's outcome when there is one."""
+    with its preview's or run's outcome when there is one; `base`, the page it is on (its
+    links ask that page for the grid alone)."""
+    base = base or f"/u/{upload.id}"
     if not upload.sheets:
-        return {"view": view, "header": [], "rows": [], "count": 0, "pages": 0, "outcomes": {}}
+        return {"view": view, "header": [], "rows": [], "count": 0, "pages": 0, "outcomes": {},
+                "base": base}  # fmt: skip
     sheet = upload.sheets[view.sheet][0]
+    missing = 0
+    if view.row:
+        index = data_index(place, view.sheet, view.row)
+        if index is None:
+            missing = view.row
+        else:
+            view = replace(view, page=index // PAGE)
     mine = (outcomes or {}).get(sheet, {})
     keep: Any = None
     if view.outcome:  # (outcomes are not indexed: every page is read)
@@ -87,7 +120,8 @@ def grid_of(
                                            everywhere=bool(view.outcome))  # fmt: skip
     letters = [column_letter(first + index) for index in range(len(header))]
     return {"view": view, "header": header, "rows": rows, "count": count, "letters": letters,
-            "pages": max(1, -(-count // PAGE)), "sheet": sheet, "outcomes": mine}  # fmt: skip
+            "pages": max(1, -(-count // PAGE)), "sheet": sheet, "outcomes": mine, "base": base,
+            "missing": missing}  # fmt: skip
 
 
 #: how a card names an outcome: 'create planned' -> 'Create', 'skip skipped' -> 'Skipped' …
@@ -109,6 +143,16 @@ def card(key: str, kind: str = PREVIEW) -> str:
     return _CARD_STATUS.get(status, status)
 
 
+def duration(seconds: float) -> str:
+    """'4 min 12 s', '12 s', '1 h 3 min': how long, as the results say it."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
+
+
 def confirming(upload: Upload) -> str:
     """What the person confirms by typing its count."""
     parts = []
@@ -125,6 +169,14 @@ def attachment(path: Path, name: str) -> Response:
     return FileResponse(path, filename=safe_name(name), content_disposition_type="attachment",
                         media_type="application/vnd.openxmlformats-officedocument."
                         "spreadsheetml.sheet")  # fmt: skip
+
+
+def only_grid(request: Request) -> bool:
+    """The page's grid alone is asked for (htmx swapping it: a link of the grid, a card,
+    a problem): the rest of the page is not rendered."""
+    return (
+        request.headers.get("hx-target") == "grid" and request.headers.get("hx-request") == "true"
+    )
 
 
 def not_found() -> Response:

@@ -230,3 +230,31 @@ def _tab_to(page: Page, selector: str) -> None:
         if target.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_the_preview_grid_pages_and_goes_to_a_row_in_place(
+    browser: Browser, served: Served, tmp_path: Path
+) -> None:
+    """Next and Go to row swap the grid alone (htmx), keep each row's outcome, and put the
+    view in the address; the last rows of a sheet are on its last page."""
+    from tests.web.test_runs import _workbook
+
+    page = browser.new_page()
+    _sign_in(page, served)
+    _upload(page, _workbook(tmp_path / "routes.xlsx", 250))
+    page.click("button:has-text('Preview')")
+    expect(page.locator(".cards")).to_be_visible(timeout=WAIT_MS)
+    page.click(".pages a:text('Last')")
+    expect(page.locator("#grid .count")).to_contain_text("page 2 of 2", timeout=WAIT_MS)
+    rows = page.locator("table.grid tbody tr")
+    expect(rows).to_have_count(50)
+    expect(rows.last).to_have_attribute("data-row", "251")
+    expect(page.locator('tr[data-row="251"] td.outcome')).to_contain_text("create planned")
+    assert "page=1" in page.url
+    expect(page.locator("h1")).to_have_count(1)  # the grid was swapped, not the page nested
+    page.fill("#go-row", "120")
+    page.keyboard.press("Enter")
+    target = page.locator("tr.target")
+    expect(target).to_have_attribute("data-row", "120", timeout=WAIT_MS)
+    expect(page.locator("#grid .count")).to_contain_text("page 1 of 2")
+    _shot(page, "preview-go-to-row")

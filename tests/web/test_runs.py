@@ -3,6 +3,7 @@ the preview is missing or stale, stopped and resumed without a second create (is
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -14,8 +15,9 @@ import httpx
 from openpyxl import Workbook
 
 from bulkops.sandbox import Sandbox, SandboxTransport
+from bulkops.version import VERSION
 from bulkops.web import WebConfig, create_app
-from bulkops.web.runs import PREVIEW, RUN
+from bulkops.web.runs import PREVIEW, RUN, Progress
 from tests.conftest import ROOT
 from tests.test_run import HEADER, creates
 from tests.web.test_page import ORIGIN, _signed_in, _upload
@@ -266,3 +268,61 @@ def test_a_row_that_would_fail_says_why_on_the_cell_it_names(tmp_path: Path) -> 
     assert cell is not None
     assert "Webhook ID 999" in cell.group(1)
     assert "would fail" in cell.group(1)
+
+
+HTMX = {"HX-Request": "true", "HX-Target": "grid"}
+
+
+def test_the_preview_grid_pages_with_its_outcomes_and_goes_to_a_row(tmp_path: Path) -> None:
+    """The preview's grid links ask the preview's page for the grid alone: a second page
+    keeps each row's outcome; a row asked for by number opens on its page, marked."""
+    client, page, csrf, location = _setup(tmp_path, rows=250)
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    assert page.runs.wait(_place(page, location), PREVIEW, 60).state == "done"
+    whole = client.get(f"{location}/preview").text
+    assert f'hx-get="{location}/preview?sheet=0&amp;page=1&amp;show=all"' in whole
+    second = client.get(f"{location}/preview", params={"page": 1}, headers=HTMX).text
+    assert "<h1>" not in second  # the grid alone
+    rows = [int(r) for r in re.findall(r'<tr data-row="(\d+)"', second)]
+    assert rows == list(range(202, 252))  # the last row is on a page
+    assert second.count('data-outcome="planned"') == 50
+    found = client.get(f"{location}/preview", params={"row": 230}).text
+    assert "page 2 of 2" in found
+    assert '<tr data-row="230" id="row-230" class="target">' in found
+    assert '<tr data-row="229" id="row-229">' in found
+    lost = client.get(f"{location}/preview", params={"row": 900}, headers=HTMX).text
+    assert "Row 900 is not a row of data in this sheet" in lost
+    assert "page 1 of 2" in client.get(f"{location}/preview", params={"row": "²"}).text
+
+
+def test_the_results_keep_a_record_of_the_run(tmp_path: Path) -> None:
+    client, page, csrf, location = _setup(tmp_path, rows=3)
+    place = _place(page, location)
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    page.runs.wait(place, PREVIEW, 30)
+    client.post(f"{location}/run", data={"csrf": csrf})
+    assert page.runs.wait(place, RUN, 30).state == "done"
+    shown = client.get(f"{location}/run").text
+    assert re.search(r'<p class="summary">3 done · 0 unchanged · 0 failed · 0 unknown · \d+ s</p>',
+                     shown)  # fmt: skip
+    sha = hashlib.sha256((tmp_path / "routes.xlsx").read_bytes()).hexdigest()
+    record = re.search(r'<details class="record">(.*?)</details>', shown, re.S)
+    assert record is not None
+    text = re.sub(r"<[^>]+>", " ", record.group(1))
+    assert sha in text
+    assert "routes.xlsx" in text
+    assert "Peachtree Dental Group (id 70000) (SANDBOX)" in text
+    assert "admin@demo.bulkops.test" in text
+    assert f"bulkops {VERSION}" in " ".join(text.split())
+    assert "succeeded 3" in text
+
+
+def test_a_failure_while_running_links_to_its_row(tmp_path: Path) -> None:
+    _, page, _, location = _setup(tmp_path, rows=3)
+    place = _place(page, location)
+    upload = page.store.load(place.parent.parent.name, place.name)
+    progress = Progress(RUN, total=3, done=1, failures=[["Routes", 3, "failed", "refused"]])
+    html = page.templates.get_template("progress.html").render(
+        upload=upload, progress=progress, kind=RUN, session=None
+    )
+    assert f'<a href="{location}/run?sheet=0&amp;row=3#row-3">Routes row 3</a>' in html

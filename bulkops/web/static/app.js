@@ -21,3 +21,13 @@
     window.location.reload();
   });
 })();
+
+// A row gone to ("Go to row", a failure's link) is brought into view when the grid is
+// swapped in (a page load does it through the address's #row-N).
+document.addEventListener("htmx:afterSwap", function () {
+  "use strict";
+  var target = document.querySelector("tr.target");
+  if (target) {
+    target.scrollIntoView({ block: "center" });
+  }
+});
