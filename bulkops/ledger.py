@@ -18,10 +18,13 @@ from typing import Final
 
 from bulkops.errors import ConfigError, UsageError
 
-__all__ = ["DONE", "NUMBERS", "ORDERING", "Entry", "Ledger", "Pair"]
+__all__ = ["BOUGHT", "DONE", "NUMBERS", "ORDERING", "Entry", "Ledger", "Pair"]
 
 DONE: Final = "done"
 ORDERING: Final = "ordering"
+#: a number this migration bought (mapped, as `done`; `bulkops undo` lists it to release)
+BOUGHT: Final = "bought"
+_MAPPED: Final = (DONE, BOUGHT)
 #: the kind of the entries that map a source tracking number to the one bought for it
 NUMBERS: Final = "numbers"
 
@@ -145,7 +148,7 @@ class Ledger:
     def target(self, kind: str, source: object) -> str | None:
         """The target id (or number) a source one became; None when none yet."""
         found = self._map.get((kind, str(source)))
-        return found[0] if found is not None and found[1] == DONE else None
+        return found[0] if found is not None and found[1] in _MAPPED else None
 
     def ordering(self, kind: str, source: object) -> str | None:
         """A number being ordered for `source` when a run stopped (not known to have
@@ -156,11 +159,11 @@ class Ledger:
     @property
     def size(self) -> int:
         """How many source objects and numbers it maps."""
-        return sum(1 for _, state in self._map.values() if state == DONE)
+        return sum(1 for _, state in self._map.values() if state in _MAPPED)
 
     def sources_of(self, kind: str) -> dict[str, str]:
         """Target -> source, of one kind (mapped entries only)."""
-        return {t: s for (k, s), (t, state) in self._map.items() if k == kind and state == DONE}
+        return {t: s for (k, s), (t, state) in self._map.items() if k == kind and state in _MAPPED}
 
     def put(self, kind: str, source: object, target: object, state: str = DONE) -> None:
         """Record a mapping; a number (bought: money spent) is committed at once."""
@@ -196,6 +199,12 @@ class Ledger:
             "SELECT kind, source, target, state, wave, at FROM ids ORDER BY kind, at, source"
         )
         return [Entry(*row) for row in rows]
+
+    def bought(self, wave: str, since: float) -> list[Entry]:
+        """The numbers a run bought (or was buying when it stopped): of its `wave`, written
+        at or after `since` (when the run started)."""
+        return [e for e in self.entries() if e.kind == NUMBERS and e.wave == wave
+                and e.at >= since and e.state in (BOUGHT, ORDERING)]  # fmt: skip
 
     def close(self) -> None:
         try:

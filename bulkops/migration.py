@@ -31,7 +31,7 @@ import anyio
 from bulkops.errors import Conflict, NotFound, OutcomeUnknown, ServerError, UsageError
 from bulkops.io.tables import Workbook
 from bulkops.labels import SOURCE_SHEET
-from bulkops.ledger import NUMBERS, ORDERING, Ledger, Pair
+from bulkops.ledger import BOUGHT, NUMBERS, ORDERING, Ledger, Pair
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.payload import CLEARED
 from bulkops.model.record import RowRecord
@@ -245,7 +245,7 @@ class Mapper:
             lost = isinstance(failed.error, OutcomeUnknown | ServerError)
             if not lost or number not in await list_numbers(run):
                 raise
-        self.ledger.put(NUMBERS, old, number)  # (a lost answer: the account has it)
+        self.ledger.put(NUMBERS, old, number, BOUGHT)  # (a lost answer: the account has it)
         return True
 
     async def _candidates(self, run: RunContext, area: str, kind: str) -> list[str]:
@@ -269,7 +269,7 @@ class Mapper:
         earlier = self.ledger.ordering(NUMBERS, old)
         if earlier is not None:
             if earlier in owned or earlier in await list_numbers(run):
-                self.ledger.put(NUMBERS, old, earlier)
+                self.ledger.put(NUMBERS, old, earlier, BOUGHT)
                 return earlier
             self.ledger.forget(NUMBERS, old)
         group = next(

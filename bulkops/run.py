@@ -188,7 +188,7 @@ def _execute(
         stop=wiring.stop,
     )
     if migration is not None:
-        run.sources_for = _migrating(migration, check, sheets, options, hooks, target)
+        run.sources_for = _migrating(migration, check, sheets, options, hooks, target, journal)
     if hooks.on_total is not None:
         hooks.on_total(check.total)
     if held:
@@ -274,13 +274,17 @@ def _migrating(
     options: RunOptions,
     hooks: Hooks,
     target: str,
+    journal: Journal | None,
 ) -> Callable[[dict[str, Any]], SourceIds | None]:
     """Once the preflight said which account the run reached: the mapper of a migration
     into it (None when the workbook came from it). Routes there may buy numbers (a source
-    tracking number cannot move): outside the sandbox, that needs a yes first."""
+    tracking number cannot move): outside the sandbox, that needs a yes first. The journal
+    names the ledger (`bulkops undo` lists the numbers bought from it)."""
 
     def sources(profile: dict[str, Any]) -> SourceIds | None:
         mapper = migration.against(target, profile, options.dry_run)
+        if mapper is not None and journal is not None and mapper.ledger.path is not None:
+            journal.note(ledger=str(mapper.ledger.path.resolve()), wave=mapper.ledger.wave)
         buying = sum(
             len(check.rows.get(name, ()))
             for name, resource in sheets

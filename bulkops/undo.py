@@ -26,6 +26,7 @@ from typing import Any
 
 from bulkops.engine.journal import Journal, Written
 from bulkops.errors import ConfigError, OutputError, UsageError
+from bulkops.ledger import ORDERING, Ledger
 from bulkops.model.columns import MISSING
 from bulkops.model.outcome import Status
 from bulkops.model.schema import Column, Resource
@@ -120,10 +121,12 @@ def undo(results: Path, out: Path | None = None, *, force: bool = False) -> Undo
                 "it has finished"
             )
         writes = journal.writes()
+        meta = journal.meta()
     finally:
         journal.close()
     result = UndoResult(target, results)
     sheets = _reversed(writes, result)
+    result.cannot.extend(_bought(meta))
     try:
         atomic(target, lambda path: _write(path, sheets, result))
     except OSError as exc:
@@ -132,6 +135,33 @@ def undo(results: Path, out: Path | None = None, *, force: bool = False) -> Undo
 
 
 # -- from the journal to rows -------------------------------------------------------------
+
+
+def _bought(meta: dict[str, str]) -> list[str]:
+    """What a migration bought (tracking numbers for the source's, through its ledger, not
+    rows of the workbook): each number, to release by hand if it is not wanted."""
+    path = meta.get("ledger")
+    if not path:
+        return []
+    try:
+        ledger = Ledger.read(Path(path))
+    except UsageError:
+        return [
+            f"the migration's ledger {path} cannot be read: the tracking numbers this run "
+            "bought are listed there (bulkops ledger show); release those not wanted"
+        ]
+    try:
+        entries = ledger.bought(meta.get("wave", ""), float(meta.get("created", "0")))
+    finally:
+        ledger.close()
+    return [
+        f"number {e.target} was bought for the source's {e.source} (migration ledger "
+        f"{Path(path).name})"
+        + ("; the run stopped before it knew whether the order landed: if the account has "
+           "it" if e.state == ORDERING else "; an order cannot be undone")
+        + ": release the number with a release row if it is not wanted"
+        for e in entries
+    ]  # fmt: skip
 
 
 def _resource_of(written: Written) -> Resource | None:

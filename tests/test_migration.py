@@ -324,3 +324,32 @@ def test_lost_answers_buy_each_number_once_and_create_each_object_once(tmp_path:
     assert len(bought) == 12
     ledger = Ledger.read(tmp_path / LEDGER)
     assert sorted(ledger.sources_of(NUMBERS)) == sorted(n["phone_number"] for n in bought)
+
+
+def test_undo_of_a_migration_lists_each_number_it_bought(tmp_path: Path) -> None:
+    """The numbers a migration bought are not rows of its workbook: undo names each, from
+    the ledger the journal names, to release by hand; a later run that bought none (the
+    routes keep their numbers) lists none."""
+    box = _box()
+    path = tmp_path / "demo.xlsx"
+    export(box, path, every=True)
+    first = _migrate(box, path)
+    assert {o.status for o in first.outcomes} == {Status.SUCCEEDED}
+    undone = actions.undo(tmp_path / "demo-results.xlsx")
+    ledger = Ledger.read(tmp_path / LEDGER)
+    bought = ledger.sources_of(NUMBERS)
+    ledger.close()
+    assert len(bought) == 12
+    listed = [line for line in undone.cannot if line.startswith("number ")]
+    assert sorted(listed) == sorted(
+        f"number {new} was bought for the source's {old} (migration ledger {LEDGER}); an "
+        "order cannot be undone: release the number with a release row if it is not wanted"
+        for new, old in bought.items()
+    )
+    (tmp_path / LEDGER).unlink()  # a later wave finds each route with its number: buys none
+    again = _migrate(box, path, new_run=True)
+    assert {o.status for o in again.outcomes} == {Status.UNCHANGED}
+    rebuilt = Ledger.read(tmp_path / LEDGER)
+    assert rebuilt.bought(path.name, 0) == []
+    assert len(rebuilt.sources_of(NUMBERS)) == 12
+    rebuilt.close()

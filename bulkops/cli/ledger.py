@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bulkops import actions
-from bulkops.ledger import ORDERING
+from bulkops.ledger import BOUGHT, ORDERING
 
 __all__ = ["app", "export", "show"]
 
@@ -42,7 +42,8 @@ def show(
     shown = ", ".join(f"{name} {count}" for name, count in counts.items())
     typer.echo(f"{sum(counts.values())} mappings ({shown or 'none yet'})")
     for entry in entries:
-        note = "  (ordering: not known to have landed)" if entry.state == ORDERING else ""
+        note = {ORDERING: "  (ordering: not known to have landed)",
+                BOUGHT: "  (bought)"}.get(entry.state, "")  # fmt: skip
         typer.echo(f"{entry.kind} {entry.source} -> {entry.target}  [{entry.wave}]{note}")
 
 

@@ -217,6 +217,10 @@ class Journal:
         for key, value in values.items():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def note(self, **values: str) -> None:
+        """Keep facts about the run beside its rows (a migration's ledger, for `undo`)."""
+        self._set(**values)
+
     def meta(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, value FROM meta").fetchall())
 

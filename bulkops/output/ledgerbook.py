@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bulkops.ledger import ORDERING, Ledger
+from bulkops.ledger import BOUGHT, ORDERING, Ledger
 from bulkops.output.fastxlsx import FastBook
 
 __all__ = ["HEADER", "write_ledger"]
@@ -17,6 +17,9 @@ def _when(at: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
 
 
+_STATES = {ORDERING: "ordering (not known to have landed)", BOUGHT: "mapped (bought)"}
+
+
 def write_ledger(ledger: Ledger, out: Path) -> int:
     """Write `Ledger` (the mappings) and `Accounts` (the pair) sheets; the rows written."""
     entries = ledger.entries()
@@ -24,7 +27,7 @@ def write_ledger(ledger: Ledger, out: Path) -> int:
         sheet = book.sheet("Ledger", len(HEADER), (14, 16, 16, 30, 28, 20))
         sheet.row(HEADER, header=True)
         for entry in entries:
-            state = "ordering (not known to have landed)" if entry.state == ORDERING else "mapped"
+            state = _STATES.get(entry.state, "mapped")
             sheet.row([entry.kind, entry.source, entry.target, state, entry.wave,
                        _when(entry.at)])  # fmt: skip
         book.end_sheet()
