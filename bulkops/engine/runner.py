@@ -4,13 +4,13 @@ row into a `RowOutcome`. The dry run takes the same path but sends only GETs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
 import anyio
 
-from bulkops.client import Answer, ApiClient
+from bulkops.client import ApiClient
 from bulkops.config import PARKED_ROWS
 from bulkops.engine.breaker import Breaker
 from bulkops.engine.clock import Clock
@@ -31,11 +31,10 @@ from bulkops.engine.plan import Lookup, Operation, plan_row
 from bulkops.engine.planfile import PlannedRow, drifted_from
 from bulkops.engine.preview import preview
 from bulkops.engine.ratelimit import RateLimiter
-from bulkops.engine.requests import Requests
+from bulkops.engine.requesting import SheetContext
 from bulkops.engine.retry import RetryPolicy
 from bulkops.engine.writes import write
 from bulkops.errors import UnexpectedAnswer
-from bulkops.listing import pages
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Resource
@@ -43,7 +42,7 @@ from bulkops.model.schema import Resource
 __all__ = ["Failed", "Runner"]
 
 
-class Runner:
+class Runner(SheetContext):
     """`await runner.run(records)` -> one outcome per record, in the order they finish."""
 
     def __init__(
@@ -67,29 +66,20 @@ class Runner:
         parked: int = PARKED_ROWS,
         removals: Removals | None = None,
     ) -> None:
-        self.client = client
-        self.resource = resource
+        super().__init__(client, resource, limiter=limiter, policy=policy,
+                         concurrency=concurrency, clock=clock, dry_run=dry_run,
+                         journal=journal, doubt=doubt, slots=slots)  # fmt: skip
         self.concurrency = concurrency
-        self.clock = clock
-        self.dry_run = dry_run
         self.blocked = blocked
         self.on_outcome = on_outcome
-        self.journal = journal
         self.finished = done or {}
-        self.doubt = doubt or set()
         self.lookup = Lookup(resource)
         self.existing = Existing(resource)
         self.breaker = Breaker(clock)
         self.exists: dict[str, bool] = {}
-        self.stopped: str | None = None
-        self._requests = Requests(client, limiter, policy, clock)
         self.outcomes: list[RowOutcome] = []
         self.links = links
-        #: what a resource's own hooks keep for the run (the account's numbers)
-        self.state: dict[str, Any] = {}
         self.sheet = sheet
-        #: request slots shared by every sheet of the run (each holds one row at work)
-        self.slots = slots or anyio.Semaphore(concurrency)
         #: rows waiting aside for the rows they refer to, at most
         self.parking = anyio.Semaphore(parked)
         #: the sheet's delete rows, for objects that hold others of their kind
@@ -103,72 +93,6 @@ class Runner:
         #: keep what each write sent, to read it back at the end (`bulkops.engine.verify`)
         self.verifying = False
         self.written: list[tuple[RowOutcome, str, dict[str, Any] | None]] = []
-
-    # -- the seam a resource's hooks see (`bulkops.model.seam.RunContext`) ---------------
-
-    def release_slot(self) -> None:
-        self.slots.release()
-
-    def in_doubt(self, record: RowRecord) -> bool:
-        return (record.sheet, record.row) in self.doubt
-
-    def intent(
-        self,
-        record: RowRecord,
-        method: str,
-        path: str,
-        key: tuple[Any, ...] | None,
-        payload: bytes,
-        *,
-        before: dict[str, Any] | None = None,
-        irreversible: bool = False,
-    ) -> None:
-        if self.journal is not None:
-            self.journal.intent(record.sheet, record.row, record.action, method, path, key,
-                                payload, resource=self.resource.name, before=before,
-                                irreversible=irreversible)  # fmt: skip
-
-    async def pages(
-        self, path: str, params: dict[str, Any] | None = None
-    ) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
-        try:
-            async for page in pages(self.call, path, params):
-                yield page
-        except UnexpectedAnswer as unexpected:  # fails the row that asked, with its id
-            raise Failed(unexpected, 1) from None
-
-    # -- requests --------------------------------------------------------------------------
-
-    def stop(self, reason: str) -> None:
-        """Start no more rows: the rest end `not_attempted` with `reason`."""
-        if self.stopped is None:
-            self.stopped = reason
-
-    async def call(
-        self,
-        method: str,
-        path: str,
-        content: bytes | None = None,
-        params: dict[str, Any] | None = None,
-        gone_is_done: bool = False,
-        content_type: str = "application/json",
-    ) -> tuple[Answer, int]:
-        """One request, rate-limited and retried (`bulkops.engine.requests`)."""
-        return await self._requests.call(method, path, content, params, gone_is_done,
-                                         content_type)  # fmt: skip
-
-    @property
-    def requests(self) -> int:
-        """Requests this sheet started."""
-        return self._requests.sent
-
-    @requests.setter
-    def requests(self, count: int) -> None:
-        self._requests.sent = count
-
-    @property
-    def throttled(self) -> int:
-        return self._requests.throttled
 
     # -- rows ----------------------------------------------------------------------------
 
@@ -197,14 +121,6 @@ class Runner:
             and record.valid
             and not self.blocked(record)
         )
-
-    async def slot(self) -> None:
-        """Take a request slot; without a pass through the event loop when one is free
-        (anyio's acquire yields even then: 10,000 rows ran 3-4% slower with it)."""
-        try:
-            self.slots.acquire_nowait()
-        except anyio.WouldBlock:
-            await self.slots.acquire()
 
     async def _resolved(self, record: RowRecord) -> tuple[list[str], Blocked | None]:
         """The row's references resolved in place: dry-run notes, or why it is blocked."""
