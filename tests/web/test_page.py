@@ -92,6 +92,10 @@ def test_an_invalid_sample_shows_each_problem_on_its_cell(tmp_path: Path) -> Non
                              params={"show": "errors"}).text  # fmt: skip
     rows = set(re.findall(r'<tr data-row="(\d+)"', errors_only))
     assert rows == {str(p.row) for p in report.problems if p.is_error and p.row}
+    too_long = next(p for p in report.problems if p.code == "too-long")
+    whole = re.search(rf'data-cell="{too_long.cell}"[^>]*><span class="long" title="(x+)">', page)
+    assert whole is not None  # a long value is cut short on the page, whole on hover
+    assert len(whole.group(1)) == 300
 
 
 def test_the_report_and_the_templates_download_as_attachments(tmp_path: Path) -> None:
