@@ -271,3 +271,24 @@ def test_the_preview_grid_pages_and_goes_to_a_row_in_place(
     expect(target).to_have_attribute("data-row", "120", timeout=WAIT_MS)
     expect(page.locator("#grid .count")).to_contain_text("page 1 of 2")
     _shot(page, "preview-go-to-row")
+
+
+def test_a_file_dropped_on_the_upload_card_is_uploaded_and_checked(
+    browser: Browser, served: Served
+) -> None:
+    page = browser.new_page()
+    _sign_in(page, served)
+    data = list((SAMPLES / "routes.xlsx").read_bytes())
+    dropped = page.evaluate_handle(
+        """data => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(data)], "dropped routes.xlsx"));
+            return transfer;
+        }""",
+        data,
+    )
+    page.dispatch_event("form.drop", "dragover", {"dataTransfer": dropped})
+    expect(page.locator("form.drop")).to_have_class(re.compile("dragging"))
+    page.dispatch_event("form.drop", "drop", {"dataTransfer": dropped})
+    expect(page.locator("#summary")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("h1")).to_have_text("dropped routes.xlsx")

@@ -31,3 +31,33 @@ document.addEventListener("htmx:afterSwap", function () {
     target.scrollIntoView({ block: "center" });
   }
 });
+
+// The upload card takes a file dropped on it: the file goes into the form's file input
+// and the form is sent, as choosing it and pressing "Upload and check" would.
+(function () {
+  "use strict";
+  var zone = document.querySelector("form.drop");
+  var input = zone && zone.querySelector("input[type=file]");
+  if (!zone || !input) {
+    return;
+  }
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  });
+  zone.addEventListener("dragleave", function () {
+    zone.classList.remove("dragging");
+  });
+  zone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    var files = event.dataTransfer && event.dataTransfer.files;
+    if (!files || files.length !== 1) {
+      return;
+    }
+    input.files = files;
+    zone.requestSubmit();
+  });
+})();
