@@ -106,3 +106,29 @@ def test_another_input_an_edited_plan_or_another_account_is_refused(tmp_path: Pa
         run(path, box, tmp_path / "x", plan=path)
     with pytest.raises(UsageError, match="leave --dry-run out"):
         run(path, box, tmp_path / "x", plan=plan, dry_run=True)
+
+
+def test_a_row_the_plan_found_would_fail_fails_unsent_with_its_reason(tmp_path: Path) -> None:
+    """The plan said route 12001's row would fail (its webhook is not in the account):
+    applying the plan sends nothing for it and says why, in the plan's words."""
+    box = sandbox()
+    result = export(box, tmp_path / "routes.xlsx", "routes")
+    book = load_workbook(result.path)
+    sheet = book["Routes"]
+    header = [str(c.value).rstrip(" *") for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("Webhook ID") + 1).value = 999
+    sheet.cell(row=3, column=header.index("Ring To Number") + 1).value = "4045550999"
+    book.save(tmp_path / "edited.xlsx")
+    path = tmp_path / "edited.xlsx"
+    planned = run(path, box, tmp_path / "plan", dry_run=True)
+    assert _by_row(planned)[2].status is Status.FAILED
+    writes = len(box.log.writes())
+    applied = _by_row(run(path, box, tmp_path / "applied", plan=planned.results_path))
+    assert applied[2].status is Status.FAILED
+    reason = _by_row(planned)[2].message.removeprefix("would fail: ")
+    assert "Webhook ID 999" in reason
+    assert applied[2].message == (
+        f"not sent: the preview found it would fail ({reason}): fix the row, then preview it again"
+    )
+    [write] = box.log.writes()[writes:]  # row 3's update, as planned: row 2 sends nothing
+    assert (write.method, write.path) == ("PATCH", "/v3/provisioned-routes/12002")

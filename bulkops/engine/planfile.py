@@ -21,6 +21,9 @@ from bulkops.model.record import RowRecord
 __all__ = ["KINDS", "Plan", "PlannedRow", "digest", "drifted_from", "kind_of", "read_plan"]
 
 _STATUS = OUTCOME_LABELS[0]
+_MESSAGE = OUTCOME_LABELS[5]
+#: what a plan calls a row its dry run found would fail
+WOULD_FAIL = "would fail"
 _DIGEST = "Plan SHA-256"
 
 
@@ -32,6 +35,8 @@ class PlannedRow:
     kind: str
     seen: str = ""
     changes: tuple[str, ...] = ()
+    #: why it would fail, as the plan said it (shown again, not part of the digest)
+    reason: str = ""
 
     def line(self, sheet: str, row: int) -> str:
         return f"{sheet}|{row}|{self.kind}|{self.seen}|{chr(10).join(self.changes)}"
@@ -62,7 +67,7 @@ def kind_of(status: str, request: str) -> str:
     """What a row of the plan would do, from its status and its request text."""
     if status == "planned":
         return KINDS.get(request.split(" ", 1)[0], "send")
-    return "would fail" if status == "failed" else status
+    return WOULD_FAIL if status == "failed" else status
 
 
 def read_plan(path: Path) -> Plan:
@@ -92,6 +97,7 @@ def read_plan(path: Path) -> Plan:
             if _STATUS not in header or REQUEST_LABEL not in header:
                 continue
             at = {label: header.index(label) for label in (_STATUS, REQUEST_LABEL)}
+            message_at = header.index(_MESSAGE) if _MESSAGE in header else None
             changes_at = header.index(CHANGES_LABEL) if CHANGES_LABEL in header else None
             seen_at = header.index(SEEN_LABEL) if SEEN_LABEL in header else None
             for number, values in sheet.rows:
@@ -105,9 +111,9 @@ def read_plan(path: Path) -> Plan:
                 if not status:
                     continue
                 changes = tuple(line for line in cell(changes_at).split("\n") if line)
-                plan.rows[(name, number)] = PlannedRow(
-                    kind_of(status, cell(at[REQUEST_LABEL])), cell(seen_at), changes
-                )
+                kind = kind_of(status, cell(at[REQUEST_LABEL]))
+                reason = cell(message_at) if kind == WOULD_FAIL else ""
+                plan.rows[(name, number)] = PlannedRow(kind, cell(seen_at), changes, reason)
     finally:
         workbook.close()
     lines = (row.line(sheet, number) for (sheet, number), row in sorted(plan.rows.items()))
@@ -131,6 +137,12 @@ def drifted_from(
     planned = plan.get((record.sheet, record.row))
     kind = KINDS.get(operation.method, "send")
     why = ""
+    if planned is not None and planned.kind == WOULD_FAIL:  # what was signed off: not sent
+        reason = planned.reason.removeprefix("would fail: ") or "see the preview"
+        message = (f"not sent: the preview found it would fail ({reason}): fix the row, then "
+                   "preview it again")  # fmt: skip
+        return RowOutcome(record.sheet, record.row, record.action, Status.FAILED,
+                          message=message, resource_id=record.resource_id)  # fmt: skip
     if planned is None:
         why = "the plan does not hold this row"
     elif planned.kind != kind:

@@ -179,6 +179,9 @@ class Stages:
         grid = await anyio.to_thread.run_sync(grid_of, upload, place, view, outcomes, base)
         if only_grid(request):
             return self.render(request, "grid.html", upload=upload, grid=grid)
+        results = place / _RESULTS["results"]
+        failed = failed_for(place / upload.name, results)
+        shown.setdefault("files", {"results": results.exists(), "failed": failed.exists()})
         return self.render(request, f"{kind}.html", upload=upload, progress=progress,
                            grid=grid, kind=kind, confirming=confirming(upload),
                            needed=upload.deletes + upload.irreversible,

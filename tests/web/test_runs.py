@@ -8,11 +8,12 @@ import json
 import re
 import threading
 import warnings
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import httpx
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from bulkops.sandbox import Sandbox, SandboxTransport
 from bulkops.version import VERSION
@@ -213,6 +214,8 @@ def test_uploads_and_an_interrupted_run_survive_a_restart(tmp_path: Path) -> Non
     shown = fresh.get(f"{location}/run").text
     assert "The server stopped in the middle of this run." in shown
     assert "Resume" in shown
+    assert "results.xlsx" not in shown  # (none was written: no link to a missing file)
+    assert "results.xlsx" not in fresh.get("/").text
 
 
 def test_signing_out_revokes_the_tokens(tmp_path: Path) -> None:
@@ -315,6 +318,9 @@ def test_the_results_keep_a_record_of_the_run(tmp_path: Path) -> None:
     assert "admin@demo.bulkops.test" in text
     assert f"bulkops {VERSION}" in " ".join(text.split())
     assert "succeeded 3" in text
+    assert f'href="{location}/results.xlsx"' in shown
+    assert "no row is left to fix" in shown
+    assert "failed.xlsx" not in shown
 
 
 def test_a_failure_while_running_links_to_its_row(tmp_path: Path) -> None:
@@ -326,3 +332,34 @@ def test_a_failure_while_running_links_to_its_row(tmp_path: Path) -> None:
         upload=upload, progress=progress, kind=RUN, session=None
     )
     assert f'<a href="{location}/run?sheet=0&amp;row=3#row-3">Routes row 3</a>' in html
+
+
+def test_a_run_with_a_failed_row_offers_the_rows_left_to_fix(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Routes"
+    sheet.append(HEADER)
+    sheet.append(["update", 12001, None, None, None, None, 999, None])  # no webhook 999
+    sheet.append(["update", 12002, "Renamed by the page", None, None, None, None, None])
+    book.save(tmp_path / "routes.xlsx")
+    app = create_app(WebConfig(tmp_path / "data", sandbox=True))
+    page = app.state.page
+    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    csrf = _signed_in(client)
+    location = _upload(client, csrf, tmp_path / "routes.xlsx").headers["location"]
+    place = _place(page, location)
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    assert page.runs.wait(place, PREVIEW, 30).state == "done"
+    client.post(f"{location}/run", data={"csrf": csrf})
+    run = page.runs.wait(place, RUN, 30)
+    assert run.counts == {"failed": 1, "succeeded": 1}
+    shown = client.get(f"{location}/run").text
+    said = json.loads((place / "run-outcomes.json").read_text())["Routes"]["2"][2]
+    assert said.startswith("not sent: the preview found it would fail (Webhook ID 999")
+    assert said.endswith("): fix the row, then preview it again")
+    assert f'href="{location}/failed.xlsx"' in shown
+    failed = client.get(f"{location}/failed.xlsx")
+    assert failed.headers["content-disposition"] == 'attachment; filename="routes.failed.xlsx"'
+    rows = list(load_workbook(BytesIO(failed.content))["Routes"].iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:] if any(r)] == [12001]
