@@ -292,3 +292,17 @@ def test_a_file_dropped_on_the_upload_card_is_uploaded_and_checked(
     page.dispatch_event("form.drop", "drop", {"dataTransfer": dropped})
     expect(page.locator("#summary")).to_be_visible(timeout=WAIT_MS)
     expect(page.locator("h1")).to_have_text("dropped routes.xlsx")
+
+
+def test_the_upload_says_it_is_checking_while_it_is(browser: Browser, served: Served) -> None:
+    """Pressing Upload and check says the file is being checked and disables the button
+    (the form's sending is held back here, so the page stays to be looked at)."""
+    page = browser.new_page()
+    _sign_in(page, served)
+    page.evaluate("""() => window.addEventListener("submit", e => e.preventDefault(), true)""")
+    page.set_input_files("#file", str(SAMPLES / "routes.xlsx"))
+    page.click("button:has-text('Upload and check')")
+    expect(page.locator("form.drop [role=status]")).to_contain_text(
+        "Uploading and checking every row"
+    )
+    expect(page.locator("button:has-text('Upload and check')")).to_be_disabled()

@@ -47,6 +47,22 @@ document.addEventListener("htmx:afterSwap", function () {
       zone.classList.add("dragging");
     });
   });
+  zone.addEventListener("submit", function () {
+    var button = zone.querySelector("button[type=submit]");
+    var status = zone.querySelector("[role=status]");
+    if (button) {
+      button.disabled = true;
+    }
+    if (status) {
+      status.textContent = "Uploading and checking every row… (100,000 rows take a few seconds)";
+    }
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {  // back to a page kept whole by the browser: ready again
+      zone.querySelector("button[type=submit]").disabled = false;
+      zone.querySelector("[role=status]").textContent = "";
+    }
+  });
   zone.addEventListener("dragleave", function () {
     zone.classList.remove("dragging");
   });
