@@ -85,6 +85,7 @@ def test_preview_then_run_creates_each_row_once(tmp_path: Path) -> None:
     assert len(box.log.writes()) == before  # a preview changes nothing
     shown = client.get(f"{location}/preview").text
     assert "Nothing was changed" in shown
+    assert '<p class="will">It will create 4.</p>' in shown  # the counts confirmed by Run
     events = client.get(f"{location}/events/preview")  # over: the stream says so and ends
     assert events.headers["content-type"].startswith("text/event-stream")
     assert events.text == "event: done\ndata: over\n\n"
@@ -351,6 +352,8 @@ def test_a_run_with_a_failed_row_offers_the_rows_left_to_fix(tmp_path: Path) -> 
     place = _place(page, location)
     client.post(f"{location}/preview", data={"csrf": csrf})
     assert page.runs.wait(place, PREVIEW, 30).state == "done"
+    will = "It will update 1; 1 row will not be sent (no change, skipped, or would fail)."
+    assert will in client.get(f"{location}/preview").text
     client.post(f"{location}/run", data={"csrf": csrf})
     run = page.runs.wait(place, RUN, 30)
     assert run.counts == {"failed": 1, "succeeded": 1}
