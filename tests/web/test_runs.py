@@ -65,6 +65,25 @@ def _setup(tmp_path: Path, rows: int = 4, **config: Any) -> tuple[TestClient, An
     return client, app.state.page, csrf, location
 
 
+def _previewed(tmp_path: Path, rows: list[list[Any]]) -> tuple[TestClient, Any, str, str]:
+    """A Routes workbook of `rows` uploaded and previewed against the demo account."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Routes"
+    for row in [HEADER, *rows]:
+        sheet.append(row)
+    book.save(tmp_path / "routes.xlsx")
+    app = create_app(WebConfig(tmp_path / "data", sandbox=True))
+    page = app.state.page
+    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    csrf = _signed_in(client)
+    location = _upload(client, csrf, tmp_path / "routes.xlsx").headers["location"]
+    client.post(f"{location}/preview", data={"csrf": csrf})
+    assert page.runs.wait(_place(page, location), PREVIEW, 30).state == "done"
+    return client, page, csrf, location
+
+
 def _place(page: Any, location: str) -> Path:
     return next((page.config.data_dir / "people").glob(f"*/uploads/{location.rsplit('/', 1)[1]}"))
 
@@ -252,20 +271,9 @@ class _Sync(httpx.BaseTransport):
 def test_a_row_that_would_fail_says_why_on_the_cell_it_names(tmp_path: Path) -> None:
     """The preview of an update naming webhook 999 (none in the account): the row would
     fail, and its Webhook ID cell carries the reason, in the grid's second mark."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Routes"
-    sheet.append(HEADER)
-    sheet.append(["update", 12001, None, None, None, None, 999, None])
-    book.save(tmp_path / "routes.xlsx")
-    app = create_app(WebConfig(tmp_path / "data", sandbox=True))
-    page = app.state.page
-    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
-    csrf = _signed_in(client)
-    location = _upload(client, csrf, tmp_path / "routes.xlsx").headers["location"]
-    client.post(f"{location}/preview", data={"csrf": csrf})
-    assert page.runs.wait(_place(page, location), PREVIEW, 30).state == "done"
+    client, _, _, location = _previewed(
+        tmp_path, [["update", 12001, None, None, None, None, 999, None]]
+    )
     shown = client.get(f"{location}/preview").text
     cell = re.search(r'<td data-sheet="Routes" data-cell="G2" class="refused" aria-invalid="true"'
                      r' title="([^"]+)"', shown)  # fmt: skip
@@ -336,22 +344,11 @@ def test_a_failure_while_running_links_to_its_row(tmp_path: Path) -> None:
 
 
 def test_a_run_with_a_failed_row_offers_the_rows_left_to_fix(tmp_path: Path) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Routes"
-    sheet.append(HEADER)
-    sheet.append(["update", 12001, None, None, None, None, 999, None])  # no webhook 999
-    sheet.append(["update", 12002, "Renamed by the page", None, None, None, None, None])
-    book.save(tmp_path / "routes.xlsx")
-    app = create_app(WebConfig(tmp_path / "data", sandbox=True))
-    page = app.state.page
-    client = TestClient(app, base_url=ORIGIN, headers={"Origin": ORIGIN})
-    csrf = _signed_in(client)
-    location = _upload(client, csrf, tmp_path / "routes.xlsx").headers["location"]
+    client, page, csrf, location = _previewed(tmp_path, [
+        ["update", 12001, None, None, None, None, 999, None],  # no webhook 999
+        ["update", 12002, "Renamed by the page", None, None, None, None, None],
+    ])  # fmt: skip
     place = _place(page, location)
-    client.post(f"{location}/preview", data={"csrf": csrf})
-    assert page.runs.wait(place, PREVIEW, 30).state == "done"
     will = "It will update 1; 1 row will not be sent (no change, skipped, or would fail)."
     assert will in client.get(f"{location}/preview").text
     client.post(f"{location}/run", data={"csrf": csrf})
