@@ -22,14 +22,22 @@ wave (another run, days later, with the same ledger) finds what earlier ones cre
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import anyio
 
-from bulkops.errors import Conflict, NotFound, OutcomeUnknown, ServerError, UsageError
-from bulkops.io.tables import Workbook
+from bulkops.errors import (
+    Conflict,
+    InputError,
+    NotFound,
+    OutcomeUnknown,
+    ServerError,
+    UsageError,
+)
+from bulkops.io.tables import Workbook, open_workbook
 from bulkops.labels import SOURCE_SHEET
 from bulkops.ledger import BOUGHT, NUMBERS, ORDERING, Ledger, Pair
 from bulkops.model.outcome import RowOutcome, Status
@@ -37,6 +45,7 @@ from bulkops.model.payload import CLEARED
 from bulkops.model.record import RowRecord
 from bulkops.model.schema import Column, Resource
 from bulkops.model.seam import Failed, RunContext
+from bulkops.output.csvbook import file_name
 from bulkops.resources.numbers.orders import (
     ORDER,
     OrderBody,
@@ -66,13 +75,31 @@ class Origin:
         return f"{self.where} #{self.ident}"
 
 
-def origin_of(workbook: Workbook) -> Origin | None:
-    """What the workbook's `Source` sheet says (None: there is none, or it names no
-    account)."""
-    if SOURCE_SHEET not in workbook.sheet_names:
+def origin_of(workbook: Workbook, path: Path | None = None) -> Origin | None:
+    """What the workbook's `Source` sheet says, or for a CSV of an export folder
+    (`bulkops export --csv`) the `source.csv` beside it (None: there is none, or it names
+    no account)."""
+    if SOURCE_SHEET in workbook.sheet_names:
+        return _origin(workbook.sheet(SOURCE_SHEET).rows)
+    beside = path.with_name(file_name(SOURCE_SHEET)) if path is not None else None
+    if beside is None or path is None or path.suffix.lower() != ".csv" or not beside.is_file():
         return None
+    try:
+        source = open_workbook(beside)
+    except InputError as unreadable:
+        raise UsageError(
+            f"{beside}: the export's source (the account its ids are from) cannot be read "
+            f"({unreadable}): export the account again"
+        ) from None
+    try:
+        return _origin(source.sheet(source.sheet_names[0]).rows)
+    finally:
+        source.close()
+
+
+def _origin(rows: Iterable[tuple[int, list[Any]]]) -> Origin | None:
     lines: dict[str, str] = {}
-    for _, values in workbook.sheet(SOURCE_SHEET).rows:
+    for _, values in rows:
         if len(values) >= 2 and values[0] is not None:
             lines[str(values[0]).strip()] = _text(values[1])
     where, account = lines.get("Exported from", ""), lines.get("Account", "")
@@ -105,13 +132,15 @@ class Migration:
         """The workbook's migration, when it was exported (None: its ids are the target
         account's, as in any workbook). A `--ledger` for a workbook that does not say
         where its ids come from is refused: they could be anyone's."""
-        origin = origin_of(workbook)
+        origin = origin_of(workbook, path)
         if origin is None:
             if ledger is not None:
+                where = (f"no {file_name(SOURCE_SHEET)} beside it" if path.suffix.lower() == ".csv"
+                         else f"no '{SOURCE_SHEET}' sheet")  # fmt: skip
                 raise UsageError(
                     f"{path}: --ledger maps the ids of a workbook bulkops export wrote, and "
-                    f"this one has no '{SOURCE_SHEET}' sheet naming the account its ids "
-                    "belong to: export the source account again, or leave --ledger out"
+                    f"this one has {where} naming the account its ids belong to: export "
+                    "the source account again, or leave --ledger out"
                 )
             return None
         return cls(origin, path, ledger)

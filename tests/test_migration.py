@@ -20,7 +20,7 @@ from bulkops.model.outcome import Status
 from bulkops.run import RunResult, Wiring
 from bulkops.sandbox import Sandbox, SandboxTransport
 from tests.test_export import export
-from tests.test_run import sandbox
+from tests.test_run import TOKEN, sandbox
 
 TARGET = "target-token"
 #: the ledger a migration of the demo account (top group 70000) into the target account
@@ -353,3 +353,34 @@ def test_undo_of_a_migration_lists_each_number_it_bought(tmp_path: Path) -> None
     assert rebuilt.bought(path.name, 0) == []
     assert len(rebuilt.sources_of(NUMBERS)) == 12
     rebuilt.close()
+
+
+def test_an_export_to_csv_files_migrates_file_by_file(tmp_path: Path) -> None:
+    """`export --csv`: each CSV of the folder runs into the other account as a wave, its
+    source read from the source.csv beside it, through one ledger in the folder; a CSV
+    run again writes nothing. A CSV with no source.csv beside it is refused a ledger."""
+    box = _box()
+    folder = tmp_path / "demo"
+    wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN),
+                    clock=box.clock)  # fmt: skip
+    actions.export([], folder, every=True, as_csv=True, settings=Settings(rate=50.0),
+                   wiring=wiring)  # fmt: skip
+    names = sorted(p.name for p in folder.iterdir())
+    assert "source.csv" in names
+    waves = [folder / f"{n}.csv" for n in ("groups", "users", "webhooks", "voice-agents", "tags",
+                                           "routes") if f"{n}.csv" in names]  # fmt: skip
+    assert len(waves) == 6
+    for wave in waves:
+        result = _migrate(box, wave)
+        assert {o.status for o in result.outcomes} == {Status.SUCCEEDED}, wave.name
+    ledger = Ledger.read(folder / LEDGER)
+    kinds = {e.kind for e in ledger.entries()}
+    ledger.close()
+    assert {"groups", "users", "routes", NUMBERS} <= kinds
+    written = len(box.log.writes())
+    again = _migrate(box, folder / "routes.csv")
+    assert {o.status for o in again.outcomes} == {Status.UNCHANGED}
+    assert box.log.writes()[written:] == []
+    (folder / "source.csv").unlink()
+    with pytest.raises(UsageError, match=r"routes.csv: --ledger .* no source.csv beside it"):
+        _migrate(box, folder / "routes.csv", ledger=folder / LEDGER)
