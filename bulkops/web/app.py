@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import parse_qsl
 
 import anyio
 import httpx
@@ -86,6 +87,7 @@ class Page(Stages):
         )
         self.templates.filters["card"] = card
         self.templates.filters["duration"] = duration
+        self.templates.filters["query_items"] = lambda query: parse_qsl(query)
         self.templates.filters["when"] = lambda at: time.strftime(
             "%Y-%m-%d %H:%M", time.localtime(float(at))
         )

@@ -3,6 +3,7 @@ a query asks for (sheet, page, filters), the page of rows it gives, the cards' w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
@@ -45,11 +46,14 @@ class View:
     outcome: str = ""
     #: the Excel row to go to (0: none): its page, among all the rows, is shown
     row: int = 0
+    #: only rows with a cell holding this text (any case)
+    find: str = ""
 
     def query(self, **changed: Any) -> str:
         """The view's query with some of it changed (a change of page leaves the row)."""
         values = {"sheet": self.sheet, "page": self.page, "show": self.show, "code": self.code,
-                  "column": self.column, "outcome": self.outcome, "row": 0} | changed  # fmt: skip
+                  "column": self.column, "outcome": self.outcome, "row": 0,
+                  "find": self.find} | changed  # fmt: skip
         if not values["row"]:
             del values["row"]
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
@@ -72,7 +76,9 @@ def view_of(request: Request, upload: Upload) -> View:
     row = number("row")
     if row:  # (a row is gone to among all the rows)
         return View(sheet, 0, "all", "", "", "", row)
-    return View(sheet, number("page"), show if show in SHOWS else "all", code, column, outcome)
+    find = params.get("find", "").strip()[:100]
+    return View(sheet, number("page"), show if show in SHOWS else "all", code, column, outcome,
+                find=find)  # fmt: skip
 
 
 def grid_of(
@@ -98,16 +104,17 @@ def grid_of(
         else:
             view = replace(view, page=index // PAGE)
     mine = (outcomes or {}).get(sheet, {})
-    keep: Any = None
-    if view.outcome:  # (outcomes are not indexed: every page is read)
+    tests: list[Callable[[list[Any]], bool]] = []
+    if view.outcome:
 
-        def keep(row: list[Any]) -> bool:
+        def outcome(row: list[Any]) -> bool:
             found = mine.get(str(row[0]))
             return found is not None and view.outcome in (found[0], f"{found[1]} {found[0]}")
 
+        tests.append(outcome)
     elif view.show != "all":
 
-        def keep(row: list[Any]) -> bool:
+        def problem(row: list[Any]) -> bool:
             marks = [m for m in row[2][0] if m] + row[2][1]
             return any(
                 (view.show == "problems" or m[0] == view.show[:-1])
@@ -116,8 +123,14 @@ def grid_of(
                 for m in marks
             )
 
-    header, count, rows, first = read_page(place, view.sheet, view.page, keep,
-                                           everywhere=bool(view.outcome))  # fmt: skip
+        tests.append(problem)
+    if view.find:  # (as typed, without case: the text the cells show)
+        needle = view.find.casefold()
+        tests.append(lambda row: any(needle in value.casefold() for value in row[1]))
+    keep = (lambda row: all(test(row) for test in tests)) if tests else None
+    # outcomes and text are not indexed: every page is read (problems: only their pages)
+    everywhere = bool(view.outcome or view.find)
+    header, count, rows, first = read_page(place, view.sheet, view.page, keep, everywhere)
     letters = [column_letter(first + index) for index in range(len(header))]
     return {"view": view, "header": header, "rows": rows, "count": count, "letters": letters,
             "pages": max(1, -(-count // PAGE)), "sheet": sheet, "outcomes": mine, "base": base,

@@ -271,6 +271,11 @@ def test_the_preview_grid_pages_and_goes_to_a_row_in_place(
     expect(target).to_have_attribute("data-row", "120", timeout=WAIT_MS)
     expect(page.locator("#grid .count")).to_contain_text("page 1 of 2")
     _shot(page, "preview-go-to-row")
+    page.fill("#find", "test route 24")
+    page.keyboard.press("Enter")
+    expect(page.locator("#grid .count")).to_have_text("11 rows", timeout=WAIT_MS)
+    expect(page.locator("table.grid tbody tr")).to_have_count(11)
+    assert "find=test%20route%2024" in page.url  # (htmx: the form into the address)
 
 
 def test_a_file_dropped_on_the_upload_card_is_uploaded_and_checked(

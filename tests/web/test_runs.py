@@ -305,6 +305,17 @@ def test_the_preview_grid_pages_with_its_outcomes_and_goes_to_a_row(tmp_path: Pa
     lost = client.get(f"{location}/preview", params={"row": 900}, headers=HTMX).text
     assert "Row 900 is not a row of data in this sheet" in lost
     assert "page 1 of 2" in client.get(f"{location}/preview", params={"row": "²"}).text
+    found = client.get(f"{location}/preview", params={"find": "TEST ROUTE 24"}, headers=HTMX)
+    names = re.findall(r'data-cell="C\d+">(Test route \d+)<', found.text)
+    assert names == ["Test route 24", *(f"Test route {n}" for n in range(240, 250))]
+    assert "11 rows" in found.text
+    assert 'name="find" type="search" value="TEST ROUTE 24"' in found.text
+    kept = client.get(f"{location}/preview", params={"find": "route 24", "outcome": "planned"},
+                      headers=HTMX)  # fmt: skip
+    assert "11 rows" in kept.text  # (with the cards' filter: both)
+    none = client.get(f"{location}/preview", params={"find": "route 24", "outcome": "failed"},
+                      headers=HTMX)  # fmt: skip
+    assert "0 rows" in none.text
 
 
 def test_the_results_keep_a_record_of_the_run(tmp_path: Path) -> None:
