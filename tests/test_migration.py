@@ -384,3 +384,17 @@ def test_an_export_to_csv_files_migrates_file_by_file(tmp_path: Path) -> None:
     (folder / "source.csv").unlink()
     with pytest.raises(UsageError, match=r"routes.csv: --ledger .* no source.csv beside it"):
         _migrate(box, folder / "routes.csv", ledger=folder / LEDGER)
+
+
+def test_a_csv_run_before_the_groups_it_names_says_to_run_them_first(tmp_path: Path) -> None:
+    box = _box()
+    folder = tmp_path / "demo"
+    wiring = Wiring(transport=SandboxTransport(box), auth=StaticToken(TOKEN), clock=box.clock)
+    actions.export([], folder, every=True, as_csv=True, settings=Settings(rate=50.0),
+                   wiring=wiring)  # fmt: skip
+    result = _migrate(box, folder / "routes.csv")
+    failed = [o for o in result.outcomes if o.status is Status.FAILED]
+    assert failed
+    for outcome in failed:
+        assert outcome.message.startswith("Group ID: no group '")
+        assert outcome.message.endswith("(a migration: run the export's groups first, then this)")

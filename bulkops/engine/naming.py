@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from bulkops.engine.directory import Directory
-from bulkops.engine.sources import Blocked
+from bulkops.engine.sources import Blocked, SourceIds
 from bulkops.model.outcome import RowOutcome, Status
 from bulkops.model.record import RowRecord
 from bulkops.model.refs import Named, Ref, in_account, sheet_of
@@ -51,6 +51,9 @@ class NamedCells:
     read: dict[str, Any]
     _sheets: list[tuple[str, Resource]]
     _keys: dict[tuple[str, str], list[int]]
+    _resources: set[str]
+    #: a migration's source ids (None: the workbook's ids are the account's own)
+    sources: SourceIds | None
 
     async def _rows_before(
         self, record: RowRecord, target: str, keys: tuple[str, ...]
@@ -138,7 +141,10 @@ class NamedCells:
                     f"not sent: {column.label} '{named.text}' was to be created by {sheet} row "
                     f"{row}, which ended {outcome.status.value}",
                 ) from None
-            raise Blocked(Status.FAILED, f"{column.label}: {missing.args[0]}") from None
+            why = f"{column.label}: {missing.args[0]}"
+            if self.sources is not None and target not in self._resources:
+                why += f" (a migration: run the export's {target} first, then this)"
+            raise Blocked(Status.FAILED, why) from None
         if isinstance(found, Pending):
             return found
         return typed(column, found)
