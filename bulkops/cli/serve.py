@@ -11,6 +11,7 @@ import typer
 
 from bulkops import actions
 from bulkops.config import settings_with
+from bulkops.errors import UsageError
 
 __all__ = ["command", "data_folder"]
 
@@ -23,7 +24,7 @@ def data_folder() -> Path:
 
 def command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8800,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8800,
     sandbox: Annotated[
         bool, typer.Option("--sandbox", help="Serve against the in-process demo account.")
     ] = False,
@@ -40,8 +41,17 @@ def command(
     download the report and the templates. Prints the address to open; Ctrl-C stops it."""
     from bulkops.web import WebConfig, serve
 
-    listening = actions.sandbox_socket(host, port)
     folder = data_dir or data_folder()
+    try:  # (before listening: a folder the page cannot keep uploads in is said at once)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise UsageError(
+            f"--data-dir {folder}: the page cannot keep uploads there ({exc.strerror}): "
+            "choose a folder you can write to"
+        ) from None
+    listening = actions.sandbox_socket(host, port)
     hosts = ["127.0.0.1", "localhost", host, *(allow_host or [])]
     config = WebConfig(folder, sandbox=sandbox, settings=settings_with(), hosts=hosts)
     bound = listening.getsockname()[1]

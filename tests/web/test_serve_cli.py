@@ -29,3 +29,25 @@ def test_serve_prints_the_address_and_warns_beyond_loopback(
     assert served[0].sandbox
     assert served[0].data_dir == tmp_path / "data"
     assert host in served[0].hosts
+
+
+def test_a_data_folder_it_cannot_write_or_a_port_out_of_range_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(bulkops.web, "serve", lambda config, listening: None)
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    code = main(["serve", "--sandbox", "--port", "0", "--data-dir", str(blocker / "data")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""  # (no address printed for a page that cannot serve)
+    assert err.strip().splitlines() == [
+        f"bulkops: error: --data-dir {blocker / 'data'}: the page cannot keep uploads there "
+        "(Not a directory): choose a folder you can write to"
+    ]
+    code = main(["serve", "--sandbox", "--port", "99999", "--data-dir", str(tmp_path / "d")])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "Invalid value for '--port': Input should be less than or equal to 65535" in err
+    assert "Traceback" not in err
+    assert "internal error" not in err
