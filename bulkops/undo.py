@@ -36,6 +36,7 @@ from bulkops.output.xlsxout import atomic
 from bulkops.paths import journal_for, results_for, undo_for
 from bulkops.resources import RESOURCES, resource_for_sheet
 from bulkops.resources.export import cell_of
+from bulkops.undorows import UndoRow, link, ordered
 from bulkops.validation.cells import CLEAR
 from bulkops.version import VERSION
 
@@ -50,20 +51,6 @@ _KINDS = {
     "replace": "set back whole (replace)",
     "delete": "deleted (the run created them)",
 }
-
-
-@dataclass
-class _Row:
-    """One row of the undo workbook: its action, the object's id, its cells by label."""
-
-    action: str
-    ident: Any
-    cells: dict[str, Any]
-    source: Written
-    #: (resource name, old id) of the object a create row makes again, and the `ref:`
-    #: other rows name it by
-    makes: tuple[str, str] | None = None
-    ref: str = ""
 
 
 @dataclass
@@ -168,9 +155,9 @@ def _resource_of(written: Written) -> Resource | None:
     return RESOURCES.get(written.resource) or resource_for_sheet(written.sheet)
 
 
-def _reversed(writes: list[Written], result: UndoResult) -> list[tuple[Resource, list[_Row]]]:
+def _reversed(writes: list[Written], result: UndoResult) -> list[tuple[Resource, list[UndoRow]]]:
     """The undo rows of each resource (in dependency order), in the order they must run."""
-    by_resource: dict[str, list[_Row]] = {}
+    by_resource: dict[str, list[UndoRow]] = {}
     for written in reversed(writes):  # the last write is undone first
         done = written.status in (Status.SUCCEEDED, Status.UNKNOWN)
         doubt = written.status in (None, Status.NOT_ATTEMPTED)
@@ -189,8 +176,8 @@ def _reversed(writes: list[Written], result: UndoResult) -> list[tuple[Resource,
     result.cannot.reverse()  # in the order the run wrote
     sheets = sorted(((RESOURCES[n], rows) for n, rows in by_resource.items()),
                     key=lambda pair: pair[0].order)  # fmt: skip
-    _link(sheets)
-    return [(resource, _ordered(rows)) for resource, rows in sheets]
+    link(sheets)
+    return [(resource, ordered(rows)) for resource, rows in sheets]
 
 
 def _where(written: Written) -> str:
@@ -206,7 +193,7 @@ def _ident(written: Written) -> Any:
     return ident
 
 
-def _reverse(resource: Resource, written: Written, result: UndoResult) -> _Row | None:
+def _reverse(resource: Resource, written: Written, result: UndoResult) -> UndoRow | None:
     """The row that reverses one write, or None (with the reason in `result.cannot`)."""
     where, ident, name = _where(written), _ident(written), resource.name[:-1]
     if written.action in resource.irreversible or written.action == "release":
@@ -236,7 +223,7 @@ def _reverse(resource: Resource, written: Written, result: UndoResult) -> _Row |
                 f"{where}: the {name} {ident} was scheduled: its row deletes it, which stops "
                 "it only if it has not been sent yet; messages already sent cannot be recalled"
             )
-        return _Row("delete", ident, {}, written)
+        return UndoRow("delete", ident, {}, written)
     before = written.before
     if written.method == "DELETE" and (
         "create" not in resource.actions or resource.executor is not None
@@ -260,10 +247,10 @@ def _reverse(resource: Resource, written: Written, result: UndoResult) -> _Row |
     if written.method == "DELETE":
         cells = _cells(resource, before, resource.all_columns)
         cells.pop(resource.id_column.label, None)
-        return _Row("create", None, cells, written, (resource.name, str(ident)))
+        return UndoRow("create", None, cells, written, (resource.name, str(ident)))
     if written.method == "PUT":
-        return _Row("replace", ident, _cells(resource, before, resource.all_columns), written)
-    return _Row("update", ident, _back(resource, before), written)
+        return UndoRow("replace", ident, _cells(resource, before, resource.all_columns), written)
+    return UndoRow("update", ident, _back(resource, before), written)
 
 
 def _cells(resource: Resource, shaped: dict[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
@@ -310,61 +297,10 @@ def _back(resource: Resource, before: dict[str, Any]) -> dict[str, Any]:
     return cells
 
 
-def _link(sheets: list[tuple[Resource, list[_Row]]]) -> None:
-    """A cell naming an object the undo creates again becomes a `ref:` to its row."""
-    refs: dict[tuple[str, str], str] = {}
-    for resource, rows in sheets:
-        key_label = resource.by_path[resource.key_paths[0]].label
-        alt_labels = [resource.by_path[p].label for p in resource.alt_keys]
-        made = [r for r in rows if r.makes is not None]
-        counts = Counter(str(r.cells.get(key_label, "")).casefold() for r in made)
-        for row in made:
-            assert row.makes is not None
-            key = next((row.cells[label] for label in alt_labels if row.cells.get(label)), None)
-            if key is None and counts[str(row.cells.get(key_label, "")).casefold()] == 1:
-                key = row.cells.get(key_label)
-            if key is not None:
-                row.ref = refs[row.makes] = f"ref:{resource.sheet}!{key}"
-    if not refs:
-        return
-    for resource, rows in sheets:
-        referring = [c for c in resource.all_columns if c.refers and c is not resource.id_column]
-        for row in rows:
-            for column in referring:
-                value = row.cells.get(column.label)
-                ref = refs.get((column.refers or "", str(value))) if value is not None else None
-                if ref is not None:
-                    row.cells[column.label] = ref
-
-
-def _ordered(rows: list[_Row]) -> list[_Row]:
-    """Objects created again first, each below the rows its `ref:`s name (a `ref:` must
-    point above); then the rest, in the reverse order of the run."""
-    made = [r for r in rows if r.makes is not None]
-    own = {r.ref: r for r in made if r.ref}
-    placed: list[_Row] = []
-    done: set[int] = set()
-    todo = made
-    while todo:
-        waiting = []
-        for row in todo:
-            needs = [own[v] for v in row.cells.values() if isinstance(v, str) and v in own]
-            if all(id(n) in done or n is row for n in needs):
-                placed.append(row)
-                done.add(id(row))
-            else:
-                waiting.append(row)
-        if len(waiting) == len(todo):  # a cycle: kept as they are (the run says which)
-            placed += waiting
-            break
-        todo = waiting
-    return placed + [r for r in rows if r.makes is None]
-
-
 # -- the workbook -------------------------------------------------------------------------
 
 
-def _write(path: Path, sheets: list[tuple[Resource, list[_Row]]], result: UndoResult) -> None:
+def _write(path: Path, sheets: list[tuple[Resource, list[UndoRow]]], result: UndoResult) -> None:
     with FastBook(path) as book:
         for resource, rows in sheets:
             labels = header_labels(resource)
